@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssetsConfig(AppConfig):
+    name = "assets"
+    verbose_name = _("Assets")
+
+    def ready(self):
+        from recovery.audit import register_models
+
+        from .models import Asset, CourtDecision, ThirdPartyClaim
+
+        register_models(Asset, CourtDecision, ThirdPartyClaim)

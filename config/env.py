@@ -1,0 +1,73 @@
+"""Strict helpers that read settings from the environment.
+
+A malformed value stops the process with a message naming the variable, instead of being
+silently read as a default (a typo in DEBUG must not mean DEBUG=False in one place and True
+in another). Kept dependency-free so they can be tested without Django.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    return environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False, *, environ: Mapping[str, str] | None = None) -> bool:
+    environ = os.environ if environ is None else environ
+    if name not in environ:
+        return default
+    raw = environ[name].strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={environ[name]!r} is not a boolean (use true/false, 1/0, yes/no, on/off).")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum {minimum}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}={value} is above the maximum {maximum}.")
+    return value
+
+
+def env_list(name: str, default: list[str] | None = None, *, environ: Mapping[str, str] | None = None) -> list[str]:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(
+    name: str, default: str, choices: set[str] | list[str], *, environ: Mapping[str, str] | None = None
+) -> str:
+    value = env_str(name, default, environ=environ)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {sorted(choices)}.")
+    return value

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from recovery import views as recovery_views
+
+urlpatterns = [
+    path("healthz", recovery_views.healthz, name="healthz"),
+    path("readyz", recovery_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", recovery_views.home, name="home"),
+]

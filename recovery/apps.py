@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecoveryConfig(AppConfig):
+    name = "recovery"
+    verbose_name = _("Reference data and shared records")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (group permissions after migrate)

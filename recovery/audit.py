@@ -1,0 +1,29 @@
+"""Audit: every create/update/delete of a domain model goes to django-auditlog's LogEntry.
+
+Web requests get their actor from AuditlogMiddleware. Services, Celery tasks and management
+commands are not web requests, so they set the actor themselves with `audit_actor`.
+"""
+
+import contextlib
+
+from auditlog.context import set_actor
+
+
+@contextlib.contextmanager
+def audit_actor(actor):
+    """Attribute the changes made inside the block to `actor` (a user, or None for the system)."""
+    if actor is None or not getattr(actor, "pk", None):
+        yield
+        return
+    with set_actor(actor):
+        yield
+
+
+def register_models(*models_with_options):
+    """Register domain models with auditlog; each item is a model or (model, options)."""
+    from auditlog.registry import auditlog
+
+    for item in models_with_options:
+        model, options = item if isinstance(item, tuple) else (item, {})
+        if not auditlog.contains(model):
+            auditlog.register(model, **options)

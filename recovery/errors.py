@@ -1,0 +1,55 @@
+"""Domain errors raised by services.
+
+Each carries a translatable message meant for the user and a stable `code` for API clients. The
+edges turn them into one shape: an admin message, or an API problem+json response (4xx).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "domain_error"
+    default_message = _("The operation is not allowed.")
+
+    def __init__(self, message=None, *, field_errors=None):
+        self.message = message if message is not None else self.default_message
+        # {field: [messages]} for errors tied to an input field.
+        self.field_errors = field_errors or {}
+        super().__init__(str(self.message))
+
+    def __str__(self):
+        return str(self.message)
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+    default_message = _("This status change is not allowed.")
+
+
+class RequirementsMissing(DomainError):
+    code = "requirements_missing"
+    default_message = _("Mandatory contents required by the legal basis are missing.")
+
+    def __init__(self, message=None, *, missing=(), **kwargs):
+        self.missing = list(missing)
+        super().__init__(message, **kwargs)
+
+
+class MeasureOutsideScope(DomainError):
+    code = "measure_outside_scope"
+    default_message = _("A requested measure is outside the scope of the legal basis.")
+
+
+class InvalidAmount(DomainError):
+    code = "invalid_amount"
+    default_message = _("The amount is not valid.")
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    default_message = _("The input is not valid.")
+
+
+class VersionConflict(DomainError):
+    code = "version_conflict"
+    default_message = _("The record was changed by someone else since you opened it. Reload and try again.")

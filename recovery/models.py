@@ -1,0 +1,281 @@
+"""Reference data and what every app shares: users and units, crime categories, assistance
+measures, legal instruments (their scope, required contents and confiscation terms), country
+profiles, reference-number sequences, and the abstract status-timeline row."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from djmoney.models.fields import MoneyField
+
+
+class TrilingualName(models.Model):
+    """A name in English, Russian and Kazakh; `name` picks the active language, falling back to English."""
+
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "en")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_en
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(TrilingualName):
+    """An organisational unit (department, regional office); units nest."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+
+    def clean(self):
+        # A unit may not be its own ancestor: scoping walks the tree.
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A unit cannot be nested inside itself.")})
+            node = node.parent
+
+
+class User(AbstractUser):
+    """A person or service account. The unit decides what an investigator or supervisor sees."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        full = self.get_full_name()
+        return full or self.username
+
+
+class CrimeCategory(TrilingualName):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("crime category")
+        verbose_name_plural = _("crime categories")
+        ordering = ["order", "code"]
+
+
+class AssistanceMeasure(TrilingualName):
+    """A type of assistance a request may ask for (testimony, documents, freezing assets...)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    concerns_assets = models.BooleanField(
+        _("concerns assets"), default=False, help_text=_("Identifying, tracing, freezing, confiscating or returning assets.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("assistance measure")
+        verbose_name_plural = _("assistance measures")
+        ordering = ["order", "code"]
+
+
+class CountryProfile(models.Model):
+    """What the office knows about cooperating with one foreign state."""
+
+    country = CountryField(_("country"), unique=True)
+    central_authority = models.CharField(_("central authority"), max_length=255, blank=True)
+    languages = models.CharField(_("languages accepted"), max_length=255, blank=True)
+    expected_response_days = models.PositiveIntegerField(_("expected response time (days)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("country profile")
+        verbose_name_plural = _("country profiles")
+        ordering = ["country"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_response_days__isnull=True) | models.Q(expected_response_days__gt=0),
+                name="countryprofile_response_days_positive",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country.name} ({self.country.code})"
+
+
+class LegalInstrument(TrilingualName):
+    """A legal basis for a request: a treaty, a convention, reciprocity or an informal network.
+
+    It carries its scope (the measures it allows), the contents a request under it must have (its
+    requirement checklist), its confiscation terms and an expected response time.
+    """
+
+    class Kind(models.TextChoices):
+        BILATERAL_TREATY = "bilateral_treaty", _("Bilateral treaty")
+        MULTILATERAL_CONVENTION = "multilateral_convention", _("Multilateral convention")
+        AGREEMENT = "agreement", _("Agreement or memorandum")
+        RECIPROCITY = "reciprocity", _("Reciprocity")
+        INFORMAL_NETWORK = "informal_network", _("Informal network")
+
+    FORMAL_KINDS = (Kind.BILATERAL_TREATY, Kind.MULTILATERAL_CONVENTION, Kind.AGREEMENT, Kind.RECIPROCITY)
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    counterpart_countries = models.ManyToManyField(
+        CountryProfile,
+        verbose_name=_("counterpart states"),
+        blank=True,
+        related_name="instruments",
+        help_text=_("The other parties. Leave empty for an instrument open to every state (a convention, reciprocity)."),
+    )
+    open_to_all_states = models.BooleanField(
+        _("open to all states"), default=False, help_text=_("Applies to any state (UNCAC, UNTOC, reciprocity, networks).")
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    in_force_on = models.DateField(_("in force since"), null=True, blank=True)
+    ratification_reference = models.CharField(_("ratification reference"), max_length=255, blank=True)
+    scope_citation = models.CharField(_("scope: article"), max_length=255, blank=True)
+    measures = models.ManyToManyField(
+        AssistanceMeasure, verbose_name=_("measures in scope"), blank=True, related_name="instruments"
+    )
+    any_other_assistance = models.BooleanField(
+        _("any other assistance not prohibited"),
+        default=False,
+        help_text=_("The scope also covers any assistance not prohibited by the requested state's law."),
+    )
+    # Confiscation terms.
+    value_based_confiscation = models.BooleanField(_("value-based confiscation allowed"), default=False)
+    requested_party_retains_proceeds = models.BooleanField(
+        _("requested party retains confiscated proceeds unless agreed"), default=False
+    )
+    court_decision_required = models.BooleanField(_("court decision required"), default=False)
+    bona_fide_third_parties_protected = models.BooleanField(_("bona fide third parties protected"), default=False)
+    confiscation_citation = models.CharField(_("confiscation terms: article"), max_length=255, blank=True)
+    expected_response_days = models.PositiveIntegerField(_("expected response time (days)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("legal instrument")
+        verbose_name_plural = _("legal instruments")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_response_days__isnull=True) | models.Q(expected_response_days__gt=0),
+                name="legalinstrument_response_days_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_on__isnull=True)
+                | models.Q(in_force_on__isnull=True)
+                | models.Q(in_force_on__gte=models.F("signed_on")),
+                name="legalinstrument_in_force_after_signature",
+            ),
+        ]
+
+    @property
+    def is_formal(self) -> bool:
+        return self.kind in self.FORMAL_KINDS
+
+    def applies_to(self, country_code: str) -> bool:
+        if self.open_to_all_states:
+            return True
+        return self.counterpart_countries.filter(country=country_code).exists()
+
+
+class InstrumentRequirement(TrilingualName):
+    """One item of the contents a request under an instrument must have (a checklist line)."""
+
+    instrument = models.ForeignKey(
+        LegalInstrument, verbose_name=_("legal instrument"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    code = models.SlugField(_("code"), max_length=80)
+    mandatory = models.BooleanField(
+        _("mandatory"), default=True, help_text=_("Optional items are those the instrument asks for 'where available'.")
+    )
+    citation = models.CharField(_("article"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("required content")
+        verbose_name_plural = _("required contents")
+        ordering = ["instrument", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="instrumentrequirement_unique_code")]
+
+
+class ReferenceSequence(models.Model):
+    """Counters behind generated reference numbers, one row per (prefix, year), taken under a row lock."""
+
+    prefix = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="referencesequence_unique")]
+
+
+class TimelineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Timeline rows are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise TypeError("Timeline rows are append-only: they cannot be deleted.")
+
+
+class TimelineEntry(models.Model):
+    """Abstract append-only row of a status timeline; each model with a status has its own table.
+
+    Written only by recovery.timeline.apply_transition, in the same transaction as the status change.
+    """
+
+    from_status = models.CharField(_("from status"), max_length=32, blank=True)
+    to_status = models.CharField(_("to status"), max_length=32)
+    effective_on = models.DateField(_("effective on"), help_text=_("When it took effect; may precede recording."))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("recorded by (name)"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    document_reference = models.CharField(_("document reference"), max_length=255, blank=True)
+    amount = MoneyField(
+        _("amount"), max_digits=20, decimal_places=2, null=True, blank=True, default_currency=None, currency_max_length=3
+    )
+    override_reason = models.TextField(
+        _("override reason"), blank=True, help_text=_("Why a rule was knowingly set aside for this change.")
+    )
+
+    objects = TimelineQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["effective_on", "recorded_at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Timeline rows are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Timeline rows are append-only: they cannot be deleted.")

@@ -1,0 +1,36 @@
+"""Model permissions per role. Scoping (which rows) is recovery.scoping; this is which actions."""
+
+from django.contrib.auth.models import Group, Permission
+
+from recovery.roles import ADMINISTRATOR, ANALYST, DOMAIN_APPS, INVESTIGATOR, REFERENCE_APP, SUPERVISOR
+
+
+def _perms(using, app_labels, actions, models=None):
+    qs = Permission.objects.using(using).filter(content_type__app_label__in=app_labels)
+    if models is not None:
+        qs = qs.filter(content_type__model__in=models)
+    return [p for p in qs if p.codename.split("_", 1)[0] in actions]
+
+
+def sync_role_permissions(using="default"):
+    groups = {g.name: g for g in Group.objects.using(using).all()}
+    if not groups:
+        return
+    from recovery.roles import REFERENCE_MODELS
+
+    read = {"view"}
+    # Cases, requests and assets have legal history: nobody deletes them, not even administrators.
+    write = {"view", "add", "change"}
+    plan = {
+        INVESTIGATOR: _perms(using, DOMAIN_APPS, write) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
+        SUPERVISOR: _perms(using, DOMAIN_APPS, write) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
+        ANALYST: _perms(using, DOMAIN_APPS, read) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
+        ADMINISTRATOR: _perms(using, DOMAIN_APPS, write)
+        + _perms(using, [REFERENCE_APP], {"view", "add", "change", "delete"})
+        + _perms(using, ["auth"], {"view", "add", "change"})
+        + _perms(using, ["auditlog"], read),
+    }
+    for name, perms in plan.items():
+        group = groups.get(name)
+        if group is not None:
+            group.permissions.set(perms)

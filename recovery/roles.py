@@ -1,0 +1,42 @@
+"""The four roles, as Django groups created by a migration (recovery 0002)."""
+
+from django.utils.translation import gettext_lazy as _
+
+INVESTIGATOR = "Investigator"
+SUPERVISOR = "Supervisor"
+ANALYST = "Analyst"
+ADMINISTRATOR = "Administrator"
+ALL_ROLES = (INVESTIGATOR, SUPERVISOR, ANALYST, ADMINISTRATOR)
+ROLE_LABELS = {
+    INVESTIGATOR: _("Investigator"),
+    SUPERVISOR: _("Supervisor"),
+    ANALYST: _("Analyst (read-only)"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+DOMAIN_APPS = ("cases", "requests", "assets")
+REFERENCE_APP = "recovery"
+# Reference models that administrators maintain; everyone else reads them.
+REFERENCE_MODELS = (
+    "unit", "crimecategory", "assistancemeasure", "countryprofile", "legalinstrument", "instrumentrequirement",
+)
+
+
+def role_names(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in role_names(user)
+
+
+def is_read_only(user) -> bool:
+    """Analysts read everything and change nothing."""
+    roles = role_names(user)
+    return bool(roles) and roles <= {ANALYST} and not user.is_superuser
