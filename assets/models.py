@@ -66,7 +66,10 @@ class Asset(StatusModel):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
     description = models.CharField(_("description"), max_length=255)
     identifier = models.CharField(
-        _("identifier"), max_length=128, blank=True, db_index=True,
+        _("identifier"),
+        max_length=128,
+        blank=True,
+        db_index=True,
         help_text=_("IBAN or account number, cadastral number, VIN, hull or tail number, ISIN, wallet address..."),
     )
     location_country = CountryField(_("located in"), db_index=True)
@@ -81,7 +84,9 @@ class Asset(StatusModel):
     confiscated_amount = models.DecimalField(
         _("amount confiscated"), max_digits=20, decimal_places=2, default=0, editable=False
     )
-    returned_amount = models.DecimalField(_("amount returned"), max_digits=20, decimal_places=2, default=0, editable=False)
+    returned_amount = models.DecimalField(
+        _("amount returned"), max_digits=20, decimal_places=2, default=0, editable=False
+    )
     identified_on = models.DateField(_("identified on"))
     status = models.CharField(
         _("status"), max_length=32, choices=Status.choices, default=Status.IDENTIFIED, db_index=True

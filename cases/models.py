@@ -52,7 +52,10 @@ class Case(StatusModel):
     description = models.TextField(_("description"), blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases")
     lead_investigator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("lead investigator"), on_delete=models.PROTECT, related_name="led_cases"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead investigator"),
+        on_delete=models.PROTECT,
+        related_name="led_cases",
     )
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("team"), blank=True, related_name="team_cases"
@@ -65,8 +68,13 @@ class Case(StatusModel):
     )
     criminal_code_articles = models.CharField(_("criminal code articles"), max_length=255, blank=True)
     estimated_damage = MoneyField(
-        _("estimated damage"), max_digits=20, decimal_places=2, null=True, blank=True,
-        default_currency=settings.DEFAULT_CURRENCY, validators=[MinMoneyValidator(0)],
+        _("estimated damage"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default_currency=settings.DEFAULT_CURRENCY,
+        validators=[MinMoneyValidator(0)],
     )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -151,12 +159,8 @@ class Subject(models.Model):
         verbose_name_plural = _("subjects")
         ordering = ["name_latin", "name_cyrillic", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(name_latin="") | ~Q(name_cyrillic=""), name="subject_has_a_name"
-            ),
-            models.UniqueConstraint(
-                fields=["iin_bin"], condition=~Q(iin_bin=""), name="subject_unique_iin_bin"
-            ),
+            models.CheckConstraint(condition=~Q(name_latin="") | ~Q(name_cyrillic=""), name="subject_has_a_name"),
+            models.UniqueConstraint(fields=["iin_bin"], condition=~Q(iin_bin=""), name="subject_unique_iin_bin"),
         ]
 
     def __str__(self):

@@ -74,7 +74,9 @@ class Request(StatusModel):
         CrimeCategory, verbose_name=_("crime category"), on_delete=models.PROTECT, related_name="requests"
     )
     measures = models.ManyToManyField(AssistanceMeasure, verbose_name=_("measures requested"), related_name="requests")
-    subjects = models.ManyToManyField(Subject, verbose_name=_("subjects concerned"), blank=True, related_name="requests")
+    subjects = models.ManyToManyField(
+        Subject, verbose_name=_("subjects concerned"), blank=True, related_name="requests"
+    )
     assets = models.ManyToManyField(
         "assets.Asset", verbose_name=_("assets concerned"), blank=True, related_name="requests"
     )

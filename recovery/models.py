@@ -23,13 +23,13 @@ class TrilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
         lang = (get_language() or "en")[:2]
         return getattr(self, f"name_{lang}", "") or self.name_en
-
-    def __str__(self):
-        return self.name
 
 
 class Unit(TrilingualName):
@@ -90,7 +90,9 @@ class AssistanceMeasure(TrilingualName):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     concerns_assets = models.BooleanField(
-        _("concerns assets"), default=False, help_text=_("Identifying, tracing, freezing, confiscating or returning assets.")
+        _("concerns assets"),
+        default=False,
+        help_text=_("Identifying, tracing, freezing, confiscating or returning assets."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -148,10 +150,14 @@ class LegalInstrument(TrilingualName):
         verbose_name=_("counterpart states"),
         blank=True,
         related_name="instruments",
-        help_text=_("The other parties. Leave empty for an instrument open to every state (a convention, reciprocity)."),
+        help_text=_(
+            "The other parties. Leave empty for an instrument open to every state (a convention, reciprocity)."
+        ),
     )
     open_to_all_states = models.BooleanField(
-        _("open to all states"), default=False, help_text=_("Applies to any state (UNCAC, UNTOC, reciprocity, networks).")
+        _("open to all states"),
+        default=False,
+        help_text=_("Applies to any state (UNCAC, UNTOC, reciprocity, networks)."),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     in_force_on = models.DateField(_("in force since"), null=True, blank=True)
@@ -233,6 +239,9 @@ class ReferenceSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="referencesequence_unique")]
 
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
 
 class TimelineQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -253,14 +262,24 @@ class TimelineEntry(models.Model):
     effective_on = models.DateField(_("effective on"), help_text=_("When it took effect; may precede recording."))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField(_("recorded by (name)"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
     document_reference = models.CharField(_("document reference"), max_length=255, blank=True)
     amount = MoneyField(
-        _("amount"), max_digits=20, decimal_places=2, null=True, blank=True, default_currency=None, currency_max_length=3
+        _("amount"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default_currency=None,
+        currency_max_length=3,
     )
     override_reason = models.TextField(
         _("override reason"), blank=True, help_text=_("Why a rule was knowingly set aside for this change.")
@@ -270,7 +289,8 @@ class TimelineEntry(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["effective_on", "recorded_at", "pk"]
+        # The order in which changes were recorded is the order of the workflow.
+        ordering = ["recorded_at", "pk"]
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

@@ -18,7 +18,12 @@ DOMAIN_APPS = ("cases", "requests", "assets")
 REFERENCE_APP = "recovery"
 # Reference models that administrators maintain; everyone else reads them.
 REFERENCE_MODELS = (
-    "unit", "crimecategory", "assistancemeasure", "countryprofile", "legalinstrument", "instrumentrequirement",
+    "unit",
+    "crimecategory",
+    "assistancemeasure",
+    "countryprofile",
+    "legalinstrument",
+    "instrumentrequirement",
 )
 
 

@@ -67,12 +67,6 @@ class StatusModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = getattr(instance, "status", None)
-        return instance
-
     def save(self, *args, **kwargs):
         expected = getattr(self, "_loaded_status", None) if not self._state.adding else self.workflow.initial
         if self.status != expected and not getattr(self, "_transition_in_progress", False):
@@ -87,6 +81,12 @@ class StatusModel(models.Model):
                 kwargs["update_fields"] = set(update_fields) | {"version", "updated_at"}
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = getattr(instance, "status", None)
+        return instance
 
     def get_timeline_model(self):
         from django.apps import apps
@@ -125,8 +125,10 @@ def apply_transition(
     from recovery.errors import VersionConflict
 
     if to_status not in model.workflow.moves:
-        raise InvalidInput(_("Unknown status: %(status)s.") % {"status": to_status}, field_errors={"to_status": [
-            _("Unknown status: %(status)s.") % {"status": to_status}]})
+        raise InvalidInput(
+            _("Unknown status: %(status)s.") % {"status": to_status},
+            field_errors={"to_status": [_("Unknown status: %(status)s.") % {"status": to_status}]},
+        )
     today = timezone.localdate()
     effective_on = effective_on or today
     if effective_on > today:
@@ -174,10 +176,10 @@ def apply_transition(
             effective_on=effective_on,
             actor=actor if getattr(actor, "pk", None) else None,
             actor_name=str(actor) if actor is not None else "",
-            note=note,
+            note=context["note"],
             document_reference=document_reference,
             amount=context.get("amount"),
-            override_reason=override_reason,
+            override_reason=context["override_reason"],
         )
     return obj, entry
 

@@ -1,0 +1,354 @@
+"""Every write to outgoing requests: creation, the checklist, sending, and the foreign response."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from mla_requests.deadlines import compute_response_due
+from mla_requests.models import ChecklistAnswer, Request
+from recovery.audit import audit_actor
+from recovery.errors import InvalidInput, MeasureOutsideScope, RequirementsMissing
+from recovery.models import CountryProfile, InstrumentRequirement, LegalInstrument
+from recovery.services import check_version, clean_country, next_reference
+from recovery.timeline import apply_transition, record_creation
+
+REFERENCE_PREFIX = "MLA"
+INFORMAL_REFERENCE_PREFIX = "INF"
+
+
+def measures_outside_scope(instrument: LegalInstrument, measures) -> list:
+    """The measures an instrument does not cover. 'Any other assistance' clauses cover all of them."""
+    if instrument.any_other_assistance:
+        return []
+    allowed = set(instrument.measures.values_list("pk", flat=True))
+    return [m for m in measures if m.pk not in allowed]
+
+
+def check_scope(instrument: LegalInstrument, measures) -> None:
+    outside = measures_outside_scope(instrument, measures)
+    if outside:
+        names = ", ".join(str(m) for m in outside)
+        raise MeasureOutsideScope(
+            _("Outside the scope of %(instrument)s: %(measures)s.") % {"instrument": instrument, "measures": names},
+            field_errors={"measures": [_("Not allowed by the legal basis: %(m)s.") % {"m": names}]},
+        )
+
+
+def check_instrument_applies(instrument: LegalInstrument, country: str) -> None:
+    if not instrument.applies_to(country):
+        raise InvalidInput(
+            _("%(instrument)s does not bind %(country)s.") % {"instrument": instrument, "country": country},
+            field_errors={"legal_basis": [_("Not applicable to the requested state.")]},
+        )
+
+
+def missing_requirements(request: Request) -> list[InstrumentRequirement]:
+    """Mandatory required contents of the request's legal basis that are not marked as provided."""
+    provided = set(request.checklist.filter(satisfied=True).values_list("requirement_id", flat=True))
+    return [r for r in request.legal_basis.requirements.filter(mandatory=True) if r.pk not in provided]
+
+
+def _sync_checklist(request: Request) -> None:
+    """One answer row per requirement of the current legal basis; rows of another basis go."""
+    requirements = list(request.legal_basis.requirements.all())
+    request.checklist.exclude(requirement__in=requirements).delete()
+    existing = set(request.checklist.values_list("requirement_id", flat=True))
+    ChecklistAnswer.objects.bulk_create(
+        [ChecklistAnswer(request=request, requirement=r) for r in requirements if r.pk not in existing]
+    )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor,
+    case,
+    country: str,
+    legal_basis: LegalInstrument,
+    crime_category,
+    measures,
+    responsible_investigator=None,
+    channel: str | None = None,
+    subjects=(),
+    assets=(),
+    summary: str = "",
+    urgency: str = Request.Urgency.NORMAL,
+    foreign_reference: str = "",
+) -> Request:
+    """Draft a request. Refuses the home state or an unknown country, a legal basis that does not
+    bind the country, no measures, and measures outside the legal basis's scope."""
+    country = clean_country(country, allow_home=False)
+    measures = list(measures)
+    if not measures:
+        raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
+    check_instrument_applies(legal_basis, country)
+    check_scope(legal_basis, measures)
+    if channel is None:
+        channel = (
+            Request.Channel.INFORMAL_NETWORK
+            if legal_basis.kind == LegalInstrument.Kind.INFORMAL_NETWORK
+            else Request.Channel.CENTRAL_AUTHORITY
+        )
+    if channel not in Request.Channel.values:
+        raise InvalidInput(_("Unknown channel: %(c)s.") % {"c": channel}, field_errors={"channel": [_("Unknown.")]})
+    if urgency not in Request.Urgency.values:
+        raise InvalidInput(_("Unknown urgency: %(u)s.") % {"u": urgency}, field_errors={"urgency": [_("Unknown.")]})
+    for asset in assets:
+        if asset.case_id != case.pk:
+            raise InvalidInput(
+                _("An asset of another case cannot be named."), field_errors={"assets": [_("Wrong case.")]}
+            )
+    prefix = INFORMAL_REFERENCE_PREFIX if not legal_basis.is_formal else REFERENCE_PREFIX
+    with audit_actor(actor):
+        request = Request.objects.create(
+            case=case,
+            reference=next_reference(prefix),
+            foreign_reference=foreign_reference,
+            country=country,
+            legal_basis=legal_basis,
+            channel=channel,
+            crime_category=crime_category,
+            summary=summary,
+            urgency=urgency,
+            responsible_investigator=responsible_investigator or actor,
+        )
+        request.measures.set(measures)
+        if subjects:
+            request.subjects.set(subjects)
+        if assets:
+            request.assets.set(assets)
+        _sync_checklist(request)
+        record_creation(request, actor=actor, note=str(_("Request drafted")))
+    return request
+
+
+REQUEST_DRAFT_FIELDS = {
+    "country",
+    "legal_basis",
+    "crime_category",
+    "channel",
+    "summary",
+    "urgency",
+    "responsible_investigator",
+    "foreign_reference",
+    "measures",
+    "subjects",
+    "assets",
+}
+
+
+@transaction.atomic
+def request_update(*, request: Request, actor, expected_version: int | None = None, **changes) -> Request:
+    """Edit a request. Only a draft may change its country, legal basis or measures (what was sent
+    stays as sent); afterwards only the foreign reference, summary, urgency and responsible person."""
+    unknown = set(changes) - REQUEST_DRAFT_FIELDS
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            field_errors={f: [_("Not editable.")] for f in unknown},
+        )
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    check_version(request, expected_version)
+    frozen_after_sending = {"country", "legal_basis", "crime_category", "channel", "measures"}
+    if request.status != Request.Status.DRAFT and frozen_after_sending & set(changes):
+        raise InvalidInput(
+            _("Once sent, the country, legal basis, channel and measures stay as sent."),
+            field_errors={f: [_("Fixed once sent.")] for f in frozen_after_sending & set(changes)},
+        )
+    country = clean_country(changes.get("country", request.country), allow_home=False)
+    legal_basis = changes.get("legal_basis", request.legal_basis)
+    measures = list(changes["measures"]) if "measures" in changes else list(request.measures.all())
+    if not measures:
+        raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
+    check_instrument_applies(legal_basis, country)
+    check_scope(legal_basis, measures)
+    with audit_actor(actor):
+        for name, value in changes.items():
+            if name in ("measures", "subjects", "assets"):
+                continue
+            setattr(request, name, country if name == "country" else value)
+        request.save()
+        if "measures" in changes:
+            request.measures.set(measures)
+        if "subjects" in changes:
+            request.subjects.set(changes["subjects"])
+        if "assets" in changes:
+            request.assets.set(changes["assets"])
+        if "legal_basis" in changes:
+            _sync_checklist(request)
+    return request
+
+
+@transaction.atomic
+def request_answer_checklist(*, request: Request, actor, answers: dict) -> Request:
+    """Mark required contents as provided or not: {requirement code or id: (provided, note)}."""
+    if request.status != Request.Status.DRAFT:
+        raise InvalidInput(_("The checklist is fixed once the request is sent."))
+    _sync_checklist(request)
+    rows = {row.requirement.code: row for row in request.checklist.select_related("requirement")}
+    rows.update({str(row.requirement_id): row for row in rows.values()})
+    with audit_actor(actor):
+        for key, value in answers.items():
+            row = rows.get(str(key))
+            if row is None:
+                raise InvalidInput(
+                    _("%(key)s is not a required content of %(instrument)s.")
+                    % {"key": key, "instrument": request.legal_basis},
+                    field_errors={"checklist": [_("Unknown item.")]},
+                )
+            satisfied, note = value if isinstance(value, tuple) else (bool(value), "")
+            row.satisfied = bool(satisfied)
+            row.note = note or ""
+            row.save()
+    return request
+
+
+def request_send(
+    *,
+    request: Request,
+    actor,
+    sent_on: datetime.date | None = None,
+    response_due: datetime.date | None = None,
+    override_reason: str = "",
+    note: str = "",
+    document_reference: str = "",
+    expected_version: int | None = None,
+) -> Request:
+    """Send a draft. Refused while a mandatory item of the legal basis's checklist is unanswered,
+    unless an override reason is given (it goes on the timeline), and when a measure is outside
+    the scope. The response deadline comes from the instrument, then the country profile, then the
+    office default, unless the investigator sets one."""
+    override_reason = (override_reason or "").strip()
+
+    def apply(obj: Request, ctx):
+        check_instrument_applies(obj.legal_basis, obj.country)
+        check_scope(obj.legal_basis, list(obj.measures.all()))
+        missing = missing_requirements(obj)
+        if missing and not override_reason:
+            names = "; ".join(str(r) for r in missing)
+            raise RequirementsMissing(
+                _("%(instrument)s requires: %(items)s. Mark them as provided, or give a reason to send anyway.")
+                % {"instrument": obj.legal_basis, "items": names},
+                missing=missing,
+                field_errors={"checklist": [str(r) for r in missing]},
+            )
+        obj.sent_on = ctx["effective_on"]
+        if response_due is not None:
+            if response_due < obj.sent_on:
+                raise InvalidInput(
+                    _("The response deadline cannot precede the sending date."),
+                    field_errors={"response_due": [_("Before the sending date.")]},
+                )
+            obj.response_due = response_due
+            obj.response_due_set_manually = True
+        else:
+            profile = CountryProfile.objects.filter(country=obj.country).first()
+            obj.response_due = compute_response_due(
+                obj.sent_on,
+                instrument_days=obj.legal_basis.expected_response_days,
+                country_days=profile.expected_response_days if profile else None,
+                default_days=settings.DEFAULT_RESPONSE_DAYS,
+            )
+            obj.response_due_set_manually = False
+        # The override is recorded only when it actually set a rule aside.
+        ctx["override_reason"] = override_reason if missing else ""
+
+    obj, _entry = apply_transition(
+        Request,
+        request.pk,
+        to_status=Request.Status.SENT,
+        actor=actor,
+        effective_on=sent_on,
+        note=note,
+        document_reference=document_reference,
+        override_reason=override_reason,
+        expected_version=expected_version,
+        apply=apply,
+    )
+    return obj
+
+
+def request_transition(
+    *,
+    request: Request,
+    to_status: str,
+    actor,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+    document_reference: str = "",
+    refusal_grounds: str = "",
+    foreign_reference: str = "",
+    expected_version: int | None = None,
+) -> Request:
+    """Record the foreign state's response (or our withdrawal) on a sent request.
+
+    Sending goes through request_send. A refusal needs its grounds. Effective dates cannot precede
+    the sending date. The first acknowledgement and first answer dates are kept."""
+    if to_status == Request.Status.SENT:
+        raise InvalidInput(_("Use “Send request” to send a draft."), field_errors={"to_status": [_("Use send.")]})
+    refusal_grounds = (refusal_grounds or "").strip()
+    if to_status == Request.Status.REFUSED and not refusal_grounds:
+        raise InvalidInput(
+            _("Record the grounds the requested state gave for refusing."),
+            field_errors={"refusal_grounds": [_("Required for a refusal.")]},
+        )
+    S = Request.Status
+
+    def apply(obj: Request, ctx):
+        day = ctx["effective_on"]
+        if obj.sent_on and day < obj.sent_on:
+            raise InvalidInput(
+                _("The date cannot precede the sending date (%(sent)s).") % {"sent": obj.sent_on},
+                field_errors={"effective_on": [_("Before the sending date.")]},
+            )
+        if foreign_reference:
+            obj.foreign_reference = foreign_reference
+        if to_status == S.ACKNOWLEDGED and obj.acknowledged_on is None:
+            obj.acknowledged_on = day
+        if to_status in (S.PARTIALLY_EXECUTED, S.EXECUTED, S.REFUSED):
+            if obj.acknowledged_on is None:
+                obj.acknowledged_on = day  # an answer implies receipt
+            if obj.answered_on is None:
+                obj.answered_on = day
+        if to_status == S.REFUSED:
+            obj.refusal_grounds = refusal_grounds
+        if to_status in (S.EXECUTED, S.REFUSED, S.WITHDRAWN):
+            obj.closed_on = day
+
+    obj, _entry = apply_transition(
+        Request,
+        request.pk,
+        to_status=to_status,
+        actor=actor,
+        effective_on=effective_on,
+        note=note,
+        document_reference=document_reference,
+        expected_version=expected_version,
+        apply=apply,
+    )
+    return obj
+
+
+@transaction.atomic
+def request_set_response_due(*, request: Request, actor, response_due: datetime.date, reason: str) -> Request:
+    """Move the deadline of a sent request (an extension agreed with the requested state). The reason
+    is required; the change is audited."""
+    if not (reason or "").strip():
+        raise InvalidInput(_("Say why the deadline moves."), field_errors={"reason": [_("Required.")]})
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    if request.sent_on is None:
+        raise InvalidInput(_("A draft has no deadline yet; it is set when the request is sent."))
+    if response_due < request.sent_on:
+        raise InvalidInput(
+            _("The response deadline cannot precede the sending date."),
+            field_errors={"response_due": [_("Before the sending date.")]},
+        )
+    with audit_actor(actor):
+        request.response_due = response_due
+        request.response_due_set_manually = True
+        request.save(update_fields=["response_due", "response_due_set_manually"])
+    return request

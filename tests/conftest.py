@@ -1,0 +1,64 @@
+"""The fixed cast: two units (A with a sub-unit A1, and B), an investigator in each, a supervisor
+of A, an analyst, an administrator, and an integration client. Tests read like prose with them."""
+
+import pytest
+from django.db import connection
+
+from tests.factories import UnitFactory, UserFactory
+
+
+@pytest.fixture
+def unit_a(db):
+    return UnitFactory(code="unit-a", name_en="Asset Recovery Department A")
+
+
+@pytest.fixture
+def unit_a1(unit_a):
+    return UnitFactory(code="unit-a1", name_en="Regional office A1", parent=unit_a)
+
+
+@pytest.fixture
+def unit_b(db):
+    return UnitFactory(code="unit-b", name_en="Anti-Corruption Department B")
+
+
+@pytest.fixture
+def investigator_a(unit_a):
+    return UserFactory(username="inv_a", unit=unit_a, roles=["Investigator"])
+
+
+@pytest.fixture
+def investigator_a1(unit_a1):
+    return UserFactory(username="inv_a1", unit=unit_a1, roles=["Investigator"])
+
+
+@pytest.fixture
+def investigator_b(unit_b):
+    return UserFactory(username="inv_b", unit=unit_b, roles=["Investigator"])
+
+
+@pytest.fixture
+def supervisor_a(unit_a):
+    return UserFactory(username="sup_a", unit=unit_a, roles=["Supervisor"])
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="analyst", unit=None, roles=["Analyst"])
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin_user", unit=None, roles=["Administrator"])
+
+
+@pytest.fixture
+def integration_client(unit_a):
+    return UserFactory(username="svc_register", unit=unit_a, roles=["Investigator"], is_staff=False)
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); CI runs it there")
+    return True
