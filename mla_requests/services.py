@@ -186,6 +186,8 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
 @transaction.atomic
 def request_answer_checklist(*, request: Request, actor, answers: dict) -> Request:
     """Mark required contents as provided or not: {requirement code or id: (provided, note)}."""
+    # Judge the status on the locked row, not on the caller's copy, which may predate sending.
+    request = Request.objects.select_for_update().get(pk=request.pk)
     if request.status != Request.Status.DRAFT:
         raise InvalidInput(_("The checklist is fixed once the request is sent."))
     _sync_checklist(request)
