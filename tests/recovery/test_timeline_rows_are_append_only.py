@@ -2,7 +2,7 @@
 and on PostgreSQL not even by raw SQL (the trigger of migration recovery 0002)."""
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from assets.models import AssetStatusChange
 from cases.models import Case, CaseStatusChange
@@ -87,3 +87,35 @@ def test_postgres_still_accepts_new_rows(on_postgres, investigator_a):
     case = make_case(lead=investigator_a)
     case_transition(case=case, to_status=Case.Status.SUSPENDED, actor=investigator_a)
     assert case.timeline.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_row_reusing_an_existing_id_does_not_overwrite_it(timeline_row):
+    model, row = timeline_row
+    subject_field = next(f.name for f in model._meta.fields if f.name in ("case", "request", "asset"))
+    forged = model(
+        pk=row.pk,
+        **{subject_field: getattr(row, subject_field)},
+        from_status="",
+        to_status="forged",
+        effective_on=row.effective_on,
+    )
+    with pytest.raises((TypeError, IntegrityError)), transaction.atomic():
+        forged.save()
+    assert model.objects.get(pk=row.pk).to_status == row.to_status
+
+
+@pytest.mark.django_db
+def test_bulk_create_cannot_upsert_over_existing_rows(timeline_row):
+    model, row = timeline_row
+    subject_field = next(f.name for f in model._meta.fields if f.name in ("case", "request", "asset"))
+    forged = model(
+        pk=row.pk,
+        **{subject_field: getattr(row, subject_field)},
+        from_status="",
+        to_status="forged",
+        effective_on=row.effective_on,
+    )
+    with pytest.raises((TypeError, IntegrityError)), transaction.atomic():
+        model.objects.bulk_create([forged], update_conflicts=True, unique_fields=["id"], update_fields=["to_status"])
+    assert model.objects.get(pk=row.pk).to_status == row.to_status

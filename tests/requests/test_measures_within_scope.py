@@ -135,3 +135,25 @@ def test_once_sent_the_measures_stay_as_sent(case, narrow_treaty, measures, inve
     with pytest.raises(InvalidInput, match="stay as sent"):
         request_update(request=request, actor=investigator_a, measures=[measures["documents"]])
     assert list(request.measures.values_list("code", flat=True)) == ["freezing"]
+
+
+@pytest.mark.django_db
+def test_a_bilateral_treaty_binds_its_counterpart_through_sending(case, measures, investigator_a):
+    bilateral = LegalInstrumentFactory(
+        code="treaty-ch",
+        kind="bilateral_treaty",
+        open_to_all_states=False,
+        measures=[measures["freezing"]],
+        countries=["CH"],
+    )
+    request = create(case, bilateral, [measures["freezing"]], country="ch")
+    assert request.country.code == "CH"
+    sent = request_send(request=request, actor=investigator_a, sent_on=datetime.date(2025, 1, 1))
+    assert sent.status == Request.Status.SENT
+
+    # A party that later leaves the treaty: a draft to it can no longer be sent.
+    draft = create(case, bilateral, [measures["freezing"]], country="CH")
+    bilateral.counterpart_countries.clear()
+    with pytest.raises(InvalidInput, match="does not bind CH"):
+        request_send(request=draft, actor=investigator_a, sent_on=datetime.date(2025, 1, 1))
+    assert Request.objects.get(pk=draft.pk).status == Request.Status.DRAFT
