@@ -164,8 +164,11 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
     measures = list(changes["measures"]) if "measures" in changes else list(request.measures.all())
     if not measures:
         raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
-    check_instrument_applies(legal_basis, country)
-    check_scope(legal_basis, measures)
+    if request.status == Request.Status.DRAFT:
+        # After sending these are fixed as sent; a later change to the instrument must not block
+        # editing the foreign reference or the summary.
+        check_instrument_applies(legal_basis, country)
+        check_scope(legal_basis, measures)
     with audit_actor(actor):
         for name, value in changes.items():
             if name in ("measures", "subjects", "assets"):
