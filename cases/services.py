@@ -95,6 +95,11 @@ def case_update(*, case: Case, actor, expected_version: int | None = None, **cha
         changes["estimated_damage"] = clean_money(changes["estimated_damage"], field="estimated_damage")
     if "opened_on" in changes:
         check_not_future(changes["opened_on"], field="opened_on")
+        if case.closed_on and changes["opened_on"] and changes["opened_on"] > case.closed_on:
+            raise InvalidInput(
+                _("A case cannot open after it was closed (%(closed)s).") % {"closed": case.closed_on},
+                field_errors={"opened_on": [_("After the closing date.")]},
+            )
     with audit_actor(actor):
         for name, value in changes.items():
             if name in ("team", "other_crime_categories"):
@@ -198,9 +203,20 @@ def subject_update(*, subject: Subject, actor, expected_version: int | None = No
     fields = _clean_subject_fields(fields)
     subject = Subject.objects.select_for_update().get(pk=subject.pk)
     check_version(subject, expected_version)
+    for name, value in fields.items():
+        setattr(subject, name, value)
+    # The same rules as subject_create, so the database constraints never surface as a 500.
+    if not (subject.name_latin or subject.name_cyrillic):
+        raise InvalidInput(
+            _("Give the name in Latin or Cyrillic script."),
+            field_errors={"name_latin": [_("Required.")], "name_cyrillic": [_("Required.")]},
+        )
+    if subject.iin_bin and Subject.objects.filter(iin_bin=subject.iin_bin).exclude(pk=subject.pk).exists():
+        raise InvalidInput(
+            _("A subject with IIN/BIN %(iin)s is already recorded.") % {"iin": subject.iin_bin},
+            field_errors={"iin_bin": [_("Already recorded.")]},
+        )
     with audit_actor(actor):
-        for name, value in fields.items():
-            setattr(subject, name, value)
         subject.save()
     return subject
 

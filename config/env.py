@@ -61,7 +61,15 @@ def env_list(name: str, default: list[str] | None = None, *, environ: Mapping[st
     raw = environ.get(name)
     if raw is None:
         return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    items = [item.strip() for item in raw.split(",")]
+    if items and not items[-1]:
+        items.pop()  # one trailing comma is harmless
+    for item in items:
+        # An empty item, a space or a semicolon inside one means a mistyped separator: refuse it
+        # rather than silently read "a.example.org b.example.org" as one host.
+        if not item or any(ch.isspace() or ch == ";" for ch in item):
+            raise ImproperlyConfigured(f"{name}={raw!r} is not a comma-separated list (item {item!r}).")
+    return items
 
 
 def env_choice(

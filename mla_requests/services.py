@@ -164,8 +164,11 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
     measures = list(changes["measures"]) if "measures" in changes else list(request.measures.all())
     if not measures:
         raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
-    check_instrument_applies(legal_basis, country)
-    check_scope(legal_basis, measures)
+    if request.status == Request.Status.DRAFT:
+        # After sending these are fixed as sent; a later change to the instrument must not block
+        # editing the foreign reference or the summary.
+        check_instrument_applies(legal_basis, country)
+        check_scope(legal_basis, measures)
     with audit_actor(actor):
         for name, value in changes.items():
             if name in ("measures", "subjects", "assets"):
@@ -186,6 +189,8 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
 @transaction.atomic
 def request_answer_checklist(*, request: Request, actor, answers: dict) -> Request:
     """Mark required contents as provided or not: {requirement code or id: (provided, note)}."""
+    # Judge the status on the locked row, not on the caller's copy, which may predate sending.
+    request = Request.objects.select_for_update().get(pk=request.pk)
     if request.status != Request.Status.DRAFT:
         raise InvalidInput(_("The checklist is fixed once the request is sent."))
     _sync_checklist(request)

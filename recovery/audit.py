@@ -6,7 +6,7 @@ commands are not web requests, so they set the actor themselves with `audit_acto
 
 import contextlib
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value, set_actor
 
 
 @contextlib.contextmanager
@@ -15,8 +15,15 @@ def audit_actor(actor):
     if actor is None or not getattr(actor, "pk", None):
         yield
         return
-    with set_actor(actor):
-        yield
+    # auditlog's set_actor does not put back an enclosing context when it ends (the middleware's,
+    # or a calling service's), so later changes in that context would lose their actor.
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(actor):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def register_models(*models_with_options):

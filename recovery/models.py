@@ -250,6 +250,12 @@ class TimelineQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("Timeline rows are append-only: they cannot be deleted.")
 
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        # An upsert would overwrite the rows it conflicts with.
+        if update_conflicts:
+            raise TypeError("Timeline rows are append-only: bulk_create cannot update existing rows.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class TimelineEntry(models.Model):
     """Abstract append-only row of a status timeline; each model with a status has its own table.
@@ -295,6 +301,8 @@ class TimelineEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise TypeError("Timeline rows are append-only: they cannot be changed.")
+        # Always an INSERT: given an explicit pk, Django would first try an UPDATE of that row.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

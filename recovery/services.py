@@ -31,7 +31,8 @@ def next_reference(prefix: str, *, year: int | None = None) -> str:
 
 def clean_country(code, *, field: str = "country", allow_home: bool = True) -> str:
     """An ISO 3166-1 alpha-2 code, upper-cased; refuses unknown codes (and the home state if asked)."""
-    value = (code or "").strip().upper()
+    # A CountryField value is a django_countries Country object, not a str: take its code.
+    value = (str(getattr(code, "code", code) or "")).strip().upper()
     if value not in dict(countries):
         raise InvalidInput(
             _("“%(code)s” is not an ISO 3166 country code.") % {"code": code},

@@ -68,8 +68,9 @@ class StatusModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        current = self.status  # first, so that a deferred status is loaded (and recorded as loaded)
         expected = getattr(self, "_loaded_status", None) if not self._state.adding else self.workflow.initial
-        if self.status != expected and not getattr(self, "_transition_in_progress", False):
+        if current != expected and not getattr(self, "_transition_in_progress", False):
             raise TransitionNotAllowed(
                 _("The status changes only through a recorded transition (from %(src)s to %(dst)s refused).")
                 % {"src": expected, "dst": self.status}
@@ -85,8 +86,15 @@ class StatusModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_status = getattr(instance, "status", None)
+        # Read __dict__, not the attribute: a deferred status must not cost one query per row.
+        instance._loaded_status = instance.__dict__.get("status")
         return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # The status just read from the database is the one a later save() compares against.
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if "status" in self.__dict__ and (fields is None or "status" in fields):
+            self._loaded_status = self.status
 
     def get_timeline_model(self):
         from django.apps import apps
