@@ -7,6 +7,12 @@ from django.db import connection
 from tests.factories import UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The cast is created in nearly every test; PBKDF2's million rounds would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(code="unit-a", name_en="Asset Recovery Department A")
