@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mla_requests.models import ReminderDelivery
-from mla_requests.services import request_send
+from mla_requests.models import ReminderDelivery, Request
+from mla_requests.services import request_send, request_transition
 from tests.factories import make_case, make_request
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -17,10 +17,19 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ALMATY)
 
 
-def send_request(*, investigator, sent_on, response_due, country="CH", case=None, **kwargs):
+def send_request(*, investigator, sent_on, response_due, acknowledged_on="auto", country="CH", case=None, **kwargs):
+    """A request sent on `sent_on`, due `response_due`, acknowledged ten days after sending unless
+    `acknowledged_on` says otherwise (None: never acknowledged, so the acknowledgement is chased)."""
     case = case or make_case(unit=investigator.unit, lead=investigator)
     request = make_request(case=case, actor=investigator, country=country, **kwargs)
-    return request_send(request=request, actor=investigator, sent_on=sent_on, response_due=response_due)
+    request = request_send(request=request, actor=investigator, sent_on=sent_on, response_due=response_due)
+    if acknowledged_on == "auto":
+        acknowledged_on = sent_on + datetime.timedelta(days=10)
+    if acknowledged_on is not None:
+        request = request_transition(
+            request=request, to_status=Request.Status.ACKNOWLEDGED, actor=investigator, effective_on=acknowledged_on
+        )
+    return request
 
 
 def deliveries(**filters):
@@ -29,7 +38,7 @@ def deliveries(**filters):
 
 @pytest.fixture
 def pending_request(investigator_a):
-    """Sent 10 January 2025, answer due 10 April 2025, not yet acknowledged."""
+    """Sent 10 January 2025, acknowledged 20 January, answer due 10 April 2025."""
     return send_request(
         investigator=investigator_a, sent_on=datetime.date(2025, 1, 10), response_due=datetime.date(2025, 4, 10)
     )
@@ -46,3 +55,26 @@ def _reminder_settings(settings):
     settings.REMINDER_DIGEST_HOUR = 9
     settings.REMINDER_SITE_URL = "https://recovery.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def unacknowledged_request(investigator_a):
+    """Sent 10 January 2025, answer due 10 April 2025, no acknowledgement."""
+    return send_request(
+        investigator=investigator_a,
+        sent_on=datetime.date(2025, 1, 10),
+        response_due=datetime.date(2025, 4, 10),
+        acknowledged_on=None,
+    )
+
+
+@pytest.fixture
+def roles_exist():
+    """The role groups, again: a transaction=True test starts from a flushed database, which has
+    lost the groups the migration created."""
+    from django.contrib.auth.models import Group
+
+    from recovery.roles import ALL_ROLES
+
+    for name in ALL_ROLES:
+        Group.objects.get_or_create(name=name)
