@@ -513,3 +513,12 @@ def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
         pk=digest.pk, status=ReminderDigest.Status.SENDING, claimed_at=digest.claimed_at
     ).update(status=ReminderDigest.Status.SENT, sent_at=now, next_attempt_at=None, last_error="")
     return "sent"
+
+
+def retry_deliveries(*, ids, now: datetime.datetime | None = None) -> int:
+    """Put failed or abandoned deliveries back in line for the next scan (an administrator's
+    "retry now" after the mail server is fixed). Sent, cancelled and in-flight rows are untouched."""
+    now = now or timezone.now()
+    return ReminderDelivery.objects.filter(
+        pk__in=list(ids), status__in=[ReminderDelivery.Status.FAILED, ReminderDelivery.Status.GAVE_UP]
+    ).update(status=ReminderDelivery.Status.FAILED, next_attempt_at=now, attempts=0)

@@ -65,3 +65,18 @@ def test_after_the_last_attempt_the_failure_stays_visible(pending_request, flaky
     assert "SMTPServerDisconnected" in row.last_error
     assert scan_reminders(now=later + datetime.timedelta(days=1)).to_deliver == []
     assert not mail.outbox
+
+
+def test_an_administrator_can_put_a_given_up_email_back_in_line(pending_request, flaky_smtp, settings):
+    from mla_requests.reminder_services import retry_deliveries
+
+    settings.REMINDER_EMAIL_MAX_ATTEMPTS = 1
+    flaky_smtp.failures_left = 1
+    now = at(D(2025, 4, 10))
+    [delivery_id] = scan_reminders(now=now).to_deliver
+    assert deliver_reminder(delivery_id, now=now) == "gave_up"
+    later = now + datetime.timedelta(hours=1)
+    assert retry_deliveries(ids=[delivery_id], now=later) == 1
+    assert scan_reminders(now=later).to_deliver == [delivery_id]
+    assert deliver_reminder(delivery_id, now=later) == "sent"
+    assert len(mail.outbox) == 1
