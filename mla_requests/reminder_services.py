@@ -149,6 +149,8 @@ class PlannedReminder:
     fires_on: datetime.date
     recipient_id: int
     recipient: str
+    # Its key exists but was cancelled (the deadline moved away and came back): reopen that row.
+    reopens_cancelled: bool = False
 
 
 @dataclass
@@ -190,13 +192,16 @@ def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> l
     )
     # Deliveries already made for these requests: by key, and by (request, stage, recipient) with
     # the day each was planned, for the re-plan rule when a deadline moved.
-    existing_keys = set()
+    existing_keys, cancelled_keys = set(), set()
     earlier: dict[tuple, list[datetime.date]] = {}
     for request_id, stage, deadline, recipient_id, created_at, status in ReminderDelivery.objects.filter(
         request_id__in=ids
     ).values_list("request_id", "stage", "deadline", "recipient_id", "created_at", "status"):
-        existing_keys.add((request_id, stage, deadline, recipient_id))
-        if status != ReminderDelivery.Status.CANCELLED:
+        # A cancelled row does not count: its deadline may have come back (moved away and back).
+        if status == ReminderDelivery.Status.CANCELLED:
+            cancelled_keys.add((request_id, stage, deadline, recipient_id))
+        else:
+            existing_keys.add((request_id, stage, deadline, recipient_id))
             day = reminders.local_date(created_at, settings.TIME_ZONE)
             earlier.setdefault((request_id, stage, recipient_id), []).append(day)
     supervisors_cache: dict = {}
@@ -237,6 +242,7 @@ def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> l
                         fires_on=stage.fires_on,
                         recipient_id=person.pk,
                         recipient=str(person),
+                        reopens_cancelled=key in cancelled_keys,
                     )
                 )
     return planned
@@ -278,6 +284,15 @@ def scan_reminders(*, now: datetime.datetime | None = None, dry_run: bool = Fals
     if rows:
         # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
         ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        # A key cancelled earlier (the deadline moved away and back) is due again: reopen it.
+        for item in (p for p in result.planned if p.reopens_cancelled):
+            ReminderDelivery.objects.filter(
+                request_id=item.request_id,
+                stage=item.stage,
+                deadline=item.deadline,
+                recipient_id=item.recipient_id,
+                status=ReminderDelivery.Status.CANCELLED,
+            ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=now, fires_on=item.fires_on)
     result.to_deliver = list(
         ReminderDelivery.objects.filter(status__in=TODO_STATUSES, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")

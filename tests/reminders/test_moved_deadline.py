@@ -69,3 +69,19 @@ def test_a_reminder_planned_for_the_old_deadline_is_cancelled_not_sent(pending_r
     )
     assert deliver_reminder(delivery_id, now=now) == "cancelled"
     assert not mail.outbox
+
+
+def test_a_deadline_moved_away_and_back_still_gets_its_reminder(pending_request, investigator_a):
+    now = at(D(2025, 4, 10))
+    [delivery_id] = scan_reminders(now=now).to_deliver
+    request_set_response_due(
+        request=pending_request, actor=investigator_a, response_due=D(2025, 5, 10), reason="Extension agreed"
+    )
+    assert deliver_reminder(delivery_id, now=now) == "cancelled"
+    request_set_response_due(
+        request=pending_request, actor=investigator_a, response_due=D(2025, 4, 10), reason="Extension withdrawn"
+    )
+    later = now + datetime.timedelta(hours=1)
+    assert scan_reminders(now=later).to_deliver == [delivery_id]
+    assert deliver_reminder(delivery_id, now=later) == "sent"
+    assert len(mail.outbox) == 1
