@@ -175,10 +175,43 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=10)
+# At least a minute, so the soft limit 30 s earlier stays positive.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+
+# --- Reminders (issue 5: deadline reminders; docs/reminders.md) -------------------------------
+# Defaults of the reminder policy; administrators override them per legal instrument or country
+# (mla_requests.ReminderPolicy). The beat schedule is in config/beat.py, overridable from the
+# environment (REMINDER_SCAN_CRON, REMINDER_DIGEST_CRON: a cron expression or "disable").
+from config.beat import beat_schedule  # noqa: E402
+from mla_requests.reminders import parse_days_list as _parse_days_list  # noqa: E402
+
+try:
+    REMINDER_DAYS_BEFORE = _parse_days_list(env_str("REMINDER_DAYS_BEFORE", "14,3"))
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"REMINDER_DAYS_BEFORE: {_exc}.") from None
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 14, minimum=1, maximum=365)
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 30, minimum=1, maximum=3650)
+REMINDER_ACK_CHASE_AFTER_DAYS = env_int("REMINDER_ACK_CHASE_AFTER_DAYS", 30, minimum=1, maximum=3650)
+REMINDER_WORKING_DAYS = env_bool("REMINDER_WORKING_DAYS", False)
+# Local hour (TIME_ZONE) from which the daily digests go out.
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 9, minimum=0, maximum=23)
+# A claim older than this is taken to be a crashed worker's and is retried; longer than any task.
+REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=60)
+REMINDER_EMAIL_MAX_ATTEMPTS = env_int("REMINDER_EMAIL_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# Links in reminder emails point here.
+REMINDER_SITE_URL = env_str("REMINDER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CELERY_BEAT_SCHEDULE = beat_schedule()
+if REMINDER_CLAIM_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("REMINDER_CLAIM_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS and (
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT
+):
+    # With acks_late, a message still running when the timeout ends would be delivered again.
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+# --- end of reminders ----------------------------------------------------------------------------
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -169,3 +170,216 @@ class ChecklistAnswer(models.Model):
 
     def __str__(self):
         return f"{self.requirement}: {'✓' if self.satisfied else '✗'}"
+
+
+# --- Reminders -------------------------------------------------------------------------------
+# The policy administrators edit, the holiday calendar, and the delivery rows that prove each
+# reminder went exactly once (see mla_requests/reminders.py and reminder_services.py).
+
+
+class ReminderPolicy(models.Model):
+    """Overrides of the reminder defaults (settings.REMINDER_*) for a legal instrument, a country,
+    or for everything (neither set). An empty field inherits: instrument, then country, then the
+    general row, then settings."""
+
+    legal_instrument = models.OneToOneField(
+        LegalInstrument,
+        verbose_name=_("legal instrument"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_policy",
+    )
+    country = CountryField(_("requested state"), blank=True)
+    days_before = models.CharField(
+        _("remind days before the deadline"),
+        max_length=64,
+        blank=True,
+        help_text=_("Comma-separated, e.g. “14, 3”. Empty: inherit."),
+    )
+    overdue_every_days = models.PositiveSmallIntegerField(_("remind every N days when overdue"), null=True, blank=True)
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate to supervisors after N days overdue"), null=True, blank=True
+    )
+    ack_chase_after_days = models.PositiveSmallIntegerField(
+        _("chase an acknowledgement after N days"), null=True, blank=True
+    )
+    working_days = models.BooleanField(
+        _("count working days"), null=True, blank=True, help_text=_("Empty: inherit. Holidays are not counted.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legal_instrument__isnull=True) | Q(country=""), name="reminderpolicy_one_scope"
+            ),
+            # One row per country, and one general row (neither instrument nor country).
+            models.UniqueConstraint(
+                fields=["country"], condition=Q(legal_instrument__isnull=True), name="reminderpolicy_unique_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(overdue_every_days__isnull=True) | Q(overdue_every_days__gt=0),
+                name="reminderpolicy_overdue_every_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalate_after_days__isnull=True) | Q(escalate_after_days__gt=0),
+                name="reminderpolicy_escalate_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(ack_chase_after_days__isnull=True) | Q(ack_chase_after_days__gt=0),
+                name="reminderpolicy_ack_chase_positive",
+            ),
+        ]
+
+    def __str__(self):
+        if self.legal_instrument_id:
+            return str(_("Reminders for %(scope)s") % {"scope": self.legal_instrument})
+        if self.country:
+            return str(_("Reminders for %(scope)s") % {"scope": self.country.name})
+        return str(_("Reminders: general policy"))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from mla_requests.reminders import parse_days_list
+
+        if self.legal_instrument_id and self.country:
+            raise ValidationError(_("A policy applies to a legal instrument or to a country, not both."))
+        try:
+            parse_days_list(self.days_before)
+        except ValueError as exc:
+            raise ValidationError({"days_before": str(exc)}) from None
+
+
+class Holiday(models.Model):
+    """A public holiday (not a working day), or a weekend day that is worked instead (a transferred
+    working day), for policies that count working days."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    is_working_day = models.BooleanField(
+        _("worked weekend day"), default=False, help_text=_("A Saturday or Sunday that is worked instead.")
+    )
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.name}"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one person: the proof it was sent, and the lock that makes it go once.
+
+    Created by the scan under a unique key (request, stage, deadline, recipient), so duplicate
+    beats, retries or two workers cannot create it twice; claimed by a compare-and-swap update
+    before sending, so only one worker sends it; a claim left behind by a crash is taken over
+    after REMINDER_CLAIM_TIMEOUT seconds, so it is retried, not dropped."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Failed, gave up")
+        CANCELLED = "cancelled", _("Cancelled (request no longer pending or deadline moved)")
+
+    class EmailMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Email now")
+        DIGEST = "digest", _("In the daily digest")
+        NONE = "none", _("No email")
+
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    stage = models.CharField(_("stage"), max_length=32)
+    deadline = models.DateField(_("deadline"), help_text=_("The response deadline (or acknowledgement date) chased."))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+    )
+    fires_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    email_mode = models.CharField(_("email"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    digest = models.ForeignKey(
+        "requests.ReminderDigest",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    # When the scan planned it (its clock, which tests set): the day the re-plan rule compares.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "stage", "deadline", "recipient"], name="reminderdelivery_once_per_key"
+            )
+        ]
+        indexes = [
+            # The sweep for work left to do (new, failed and due for a retry, or a stale claim).
+            models.Index(
+                fields=["next_attempt_at"],
+                name="reminderdelivery_todo_idx",
+                condition=Q(status__in=["pending", "sending", "failed"]),
+            ),
+            # The digest: what is waiting for each person's daily mail.
+            models.Index(
+                fields=["recipient"],
+                name="reminderdelivery_digest_idx",
+                condition=Q(status="sent", email_mode="digest", digest__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request} {self.stage} {self.deadline} → {self.recipient}"
+
+
+class ReminderDigest(models.Model):
+    """One person's daily reminder email: at most one per (recipient, day), claimed like a delivery."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Failed, gave up")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
+        ordering = ["-day", "recipient"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="reminderdigest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.recipient} {self.day}"

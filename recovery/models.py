@@ -307,3 +307,79 @@ class TimelineEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Timeline rows are append-only: they cannot be deleted.")
+
+
+# --- Notifications ---------------------------------------------------------------------------
+# In-app notifications (reminders today; any app may post them through recovery.notifications)
+# and each person's choice of how reminder emails reach them.
+
+
+class Notification(models.Model):
+    """A message to one person, shown in the application and at /api/v1/notifications/. Written in
+    the recipient's language when it is created. `source_key` makes posting idempotent: the same
+    event (e.g. one reminder delivery) never yields two notifications."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, default="reminder")
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    source_key = models.CharField(_("source"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="notification_once_per_source",
+            )
+        ]
+        indexes = [
+            # The header badge and the unread list: a person's unread notifications, newest first.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="notification_unread_idx",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How reminder emails reach a person: each at once (the default), one daily digest, or none
+    (in-app notifications only)."""
+
+    class EmailMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each reminder by email")
+        DIGEST = "digest", _("One daily digest email")
+        NONE = "none", _("No email, in-app only")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_mode = models.CharField(
+        _("reminder emails"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.get_email_mode_display()}"

@@ -1,0 +1,100 @@
+"""Admin for reminders: the policy and holidays (administrators edit them), the delivery and digest
+log (read-only, with a "retry now" action), and in-app notifications.
+
+Registered on import. The admin helper's mla_requests/admin.py should import this module
+(`from mla_requests import reminder_admin  # noqa: F401`) so admin autodiscovery loads it.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy
+from mla_requests.reminder_services import retry_deliveries
+from recovery.models import Notification, NotificationPreference
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "days_before",
+        "overdue_every_days",
+        "escalate_after_days",
+        "ack_chase_after_days",
+        "working_days",
+        "is_active",
+    )
+    list_filter = ("is_active", "working_days")
+    raw_id_fields = ("legal_instrument",)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ("day", "name", "is_working_day")
+    list_filter = ("is_working_day",)
+    search_fields = ("name",)
+    date_hierarchy = "day"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "request",
+        "stage",
+        "deadline",
+        "recipient",
+        "fires_on",
+        "status",
+        "email_mode",
+        "attempts",
+        "last_error",
+    )
+    list_filter = ("status", "stage", "email_mode")
+    search_fields = ("request__reference", "recipient__username", "recipient__last_name")
+    list_select_related = ("request", "recipient")
+    date_hierarchy = "fires_on"
+    actions = ["retry_now"]
+
+    @admin.action(description=_("Retry the failed emails now"), permissions=["view"])
+    def retry_now(self, request, queryset):
+        count = retry_deliveries(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request, _("%(n)s deliveries will be retried by the next scan.") % {"n": count}, messages.INFO
+        )
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "day", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status",)
+    date_hierarchy = "day"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "title", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "recipient__username")
+
+    def get_queryset(self, request):
+        # Everyone sees their own notifications; superusers see all.
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(recipient=request.user)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "email_mode")
+    list_filter = ("email_mode",)
+    raw_id_fields = ("user",)

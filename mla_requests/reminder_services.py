@@ -1,0 +1,539 @@
+"""Reminder services: the scan that plans deliveries, the delivery itself, and the daily digest.
+
+How a reminder goes exactly once (the healthchecks `sendalerts` pattern):
+
+1. `scan_reminders` reads the pending requests that can be due (the partial index
+   request_pending_due_idx on response_due), asks reminders.py which stage is due for each, and
+   inserts one ReminderDelivery per (request, stage, deadline, recipient). The unique constraint on
+   that key makes a duplicate beat, a retried task or a second worker insert nothing.
+2. `deliver_reminder` claims the row with a compare-and-swap UPDATE (status pending/failed, or a
+   stale claim -> sending); only the worker whose UPDATE changed the row sends. The claim commits
+   before anything is sent. A worker that dies after claiming leaves the row "sending" with
+   next_attempt_at = claim time + REMINDER_CLAIM_TIMEOUT; the next scan after that hands it out
+   again, so a crash delays a reminder but never drops it.
+3. Sending posts the in-app notification (idempotent by its source key) and the email; an SMTP
+   failure leaves the row "failed" with the error and the time of the next attempt (exponential
+   backoff), retried by later scans until REMINDER_EMAIL_MAX_ATTEMPTS.
+
+Due dates live in the database; no ETA or countdown task is ever scheduled.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mla_requests import reminders
+from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy, Request
+from recovery.notifications import email_mode_for, notify
+from recovery.roles import SUPERVISOR
+
+logger = logging.getLogger(__name__)
+
+TODO_STATUSES = (ReminderDelivery.Status.PENDING, ReminderDelivery.Status.SENDING, ReminderDelivery.Status.FAILED)
+
+
+# --- Policy -------------------------------------------------------------------------------------
+
+POLICY_FIELDS = ("days_before", "overdue_every_days", "escalate_after_days", "ack_chase_after_days", "working_days")
+
+
+def default_policy_values() -> dict:
+    return {
+        "days_before": tuple(settings.REMINDER_DAYS_BEFORE),
+        "overdue_every_days": settings.REMINDER_OVERDUE_EVERY_DAYS,
+        "escalate_after_days": settings.REMINDER_ESCALATE_AFTER_DAYS,
+        "ack_chase_after_days": settings.REMINDER_ACK_CHASE_AFTER_DAYS,
+        "working_days": settings.REMINDER_WORKING_DAYS,
+    }
+
+
+def load_calendar(*, around: datetime.date) -> reminders.Calendar:
+    """The holiday list, two years either side of `around` (all a reminder plan can reach)."""
+    rows = Holiday.objects.filter(
+        day__gte=around - datetime.timedelta(days=730), day__lte=around + datetime.timedelta(days=730)
+    ).values_list("day", "is_working_day")
+    return reminders.Calendar(
+        holidays=frozenset(day for day, worked in rows if not worked),
+        extra_working_days=frozenset(day for day, worked in rows if worked),
+    )
+
+
+@dataclass
+class PolicyBook:
+    """The policies in force, read once per scan: settings, the general row, per country, per
+    legal instrument. `for_request` resolves one request's policy field by field."""
+
+    calendar: reminders.Calendar
+    general: ReminderPolicy | None = None
+    by_country: dict[str, ReminderPolicy] = field(default_factory=dict)
+    by_instrument: dict[int, ReminderPolicy] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, today: datetime.date) -> PolicyBook:
+        book = cls(calendar=load_calendar(around=today))
+        for row in ReminderPolicy.objects.filter(is_active=True):
+            if row.legal_instrument_id:
+                book.by_instrument[row.legal_instrument_id] = row
+            elif row.country:
+                book.by_country[str(row.country)] = row
+            else:
+                book.general = row
+        return book
+
+    def resolve(self, *, legal_instrument_id=None, country: str = "") -> reminders.Policy:
+        values = default_policy_values()
+        layers = [self.general, self.by_country.get(str(country or "")), self.by_instrument.get(legal_instrument_id)]
+        for row in layers:  # the most specific layer last, so it wins
+            if row is None:
+                continue
+            for name in POLICY_FIELDS:
+                value = getattr(row, name)
+                if name == "days_before":
+                    value = reminders.parse_days_list(value) if value.strip() else None
+                if value is not None:
+                    values[name] = value
+        return reminders.Policy(calendar=self.calendar, **values)
+
+    def for_request(self, request: Request) -> reminders.Policy:
+        return self.resolve(legal_instrument_id=request.legal_basis_id, country=str(request.country))
+
+    def all_policies(self) -> list[reminders.Policy]:
+        found = [self.resolve()]
+        found += [self.resolve(country=c) for c in self.by_country]
+        found += [self.resolve(legal_instrument_id=i) for i in self.by_instrument]
+        return found
+
+
+# --- Recipients ---------------------------------------------------------------------------------
+
+
+def supervisors_of_unit(unit_id) -> list:
+    """Active users in the Supervisor group whose unit is the given unit or one above it."""
+    from recovery.models import Unit, User
+
+    unit_ids = []
+    node = Unit.objects.filter(pk=unit_id).values_list("pk", "parent_id").first()
+    while node is not None and node[0] not in unit_ids:
+        unit_ids.append(node[0])
+        node = Unit.objects.filter(pk=node[1]).values_list("pk", "parent_id").first() if node[1] else None
+    return list(User.objects.filter(is_active=True, groups__name=SUPERVISOR, unit_id__in=unit_ids).distinct())
+
+
+def investigator_for(request: Request):
+    """The responsible investigator; the case's lead if that account is no longer active."""
+    person = request.responsible_investigator
+    if person.is_active:
+        return person
+    lead = request.case.lead_investigator
+    return lead if lead is not None and lead.is_active else None
+
+
+# --- The scan ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    request_id: int
+    reference: str
+    stage: str
+    deadline: datetime.date
+    fires_on: datetime.date
+    recipient_id: int
+    recipient: str
+    # Its key exists but was cancelled (the deadline moved away and came back): reopen that row.
+    reopens_cancelled: bool = False
+
+
+@dataclass
+class ScanResult:
+    today: datetime.date
+    planned: list[PlannedReminder] = field(default_factory=list)  # new delivery rows (or would-be, dry run)
+    to_deliver: list[int] = field(default_factory=list)  # delivery ids to hand to workers
+
+
+def due_requests(*, today: datetime.date, horizon_days: int):
+    """Pending requests whose response deadline is within `horizon_days` (or past): the scan's
+    read, served by the partial index request_pending_due_idx, so its cost follows what is due."""
+    return Request.objects.filter(
+        status__in=Request.PENDING_STATUSES, response_due__lte=today + datetime.timedelta(days=horizon_days)
+    )
+
+
+def unacknowledged_requests(*, today: datetime.date, min_ack_days: int):
+    """Sent requests with no acknowledgement for at least `min_ack_days` (the acknowledgement chase)."""
+    return Request.objects.filter(
+        status=Request.Status.SENT,
+        acknowledged_on__isnull=True,
+        sent_on__lte=today - datetime.timedelta(days=min_ack_days),
+    )
+
+
+def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> list[PlannedReminder]:
+    """Every reminder due today that has no delivery row yet (nothing is written)."""
+    book = book or PolicyBook.load(today=today)
+    policies = book.all_policies()
+    horizon = max(p.horizon_days() for p in policies)
+    min_ack = min(p.ack_chase_after_days for p in policies)
+    ids = set(due_requests(today=today, horizon_days=horizon).values_list("pk", flat=True))
+    ids |= set(unacknowledged_requests(today=today, min_ack_days=min_ack).values_list("pk", flat=True))
+    if not ids:
+        return []
+    requests = Request.objects.filter(pk__in=ids).select_related(
+        "responsible_investigator", "case__lead_investigator", "case"
+    )
+    # Deliveries already made for these requests: by key, and by (request, stage, recipient) with
+    # the day each was planned, for the re-plan rule when a deadline moved.
+    existing_keys, cancelled_keys = set(), set()
+    earlier: dict[tuple, list[datetime.date]] = {}
+    for request_id, stage, deadline, recipient_id, created_at, status in ReminderDelivery.objects.filter(
+        request_id__in=ids
+    ).values_list("request_id", "stage", "deadline", "recipient_id", "created_at", "status"):
+        # A cancelled row does not count: its deadline may have come back (moved away and back).
+        if status == ReminderDelivery.Status.CANCELLED:
+            cancelled_keys.add((request_id, stage, deadline, recipient_id))
+        else:
+            existing_keys.add((request_id, stage, deadline, recipient_id))
+            day = reminders.local_date(created_at, settings.TIME_ZONE)
+            earlier.setdefault((request_id, stage, recipient_id), []).append(day)
+    supervisors_cache: dict = {}
+    planned = []
+    for request in requests:
+        policy = book.for_request(request)
+        for stage in reminders.due_stages(
+            sent_on=request.sent_on,
+            response_due=request.response_due,
+            acknowledged=request.acknowledged_on is not None or request.status != Request.Status.SENT,
+            policy=policy,
+            today=today,
+        ):
+            if stage.name == reminders.ACK_CHASE:
+                deadline = reminders.ack_chase_deadline(request.sent_on, policy)
+            else:
+                deadline = request.response_due
+            if stage.audience == reminders.TO_SUPERVISORS:
+                unit_id = request.case.unit_id
+                if unit_id not in supervisors_cache:
+                    supervisors_cache[unit_id] = supervisors_of_unit(unit_id)
+                recipients = supervisors_cache[unit_id]
+            else:
+                person = investigator_for(request)
+                recipients = [person] if person is not None else []
+            for person in recipients:
+                key = (request.pk, stage.name, deadline, person.pk)
+                if key in existing_keys:
+                    continue
+                if reminders.is_repeat_after_move(stage, earlier.get((request.pk, stage.name, person.pk), ())):
+                    continue
+                planned.append(
+                    PlannedReminder(
+                        request_id=request.pk,
+                        reference=request.reference,
+                        stage=stage.name,
+                        deadline=deadline,
+                        fires_on=stage.fires_on,
+                        recipient_id=person.pk,
+                        recipient=str(person),
+                        reopens_cancelled=key in cancelled_keys,
+                    )
+                )
+    return planned
+
+
+def scan_reminders(*, now: datetime.datetime | None = None, dry_run: bool = False) -> ScanResult:
+    """Plan today's reminders and list the deliveries to hand to workers.
+
+    Inserts a delivery row per new (request, stage, deadline, recipient), ignoring rows another
+    scan inserted first (the unique constraint), then lists every delivery waiting to be sent: new
+    ones, failed ones whose retry time has come, and claims older than REMINDER_CLAIM_TIMEOUT
+    (their worker died). With dry_run nothing is written."""
+    now = now or timezone.now()
+    today = reminders.local_date(now, settings.TIME_ZONE)
+    result = ScanResult(today=today)
+    result.planned = plan_reminders(today=today)
+    if dry_run:
+        return result
+    modes: dict[int, str] = {}
+    rows = []
+    from recovery.models import User
+
+    people = {u.pk: u for u in User.objects.filter(pk__in={p.recipient_id for p in result.planned})}
+    for item in result.planned:
+        if item.recipient_id not in modes:
+            modes[item.recipient_id] = email_mode_for(people[item.recipient_id])
+        rows.append(
+            ReminderDelivery(
+                request_id=item.request_id,
+                stage=item.stage,
+                deadline=item.deadline,
+                recipient_id=item.recipient_id,
+                fires_on=item.fires_on,
+                email_mode=modes[item.recipient_id],
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    if rows:
+        # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
+        ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        # A key cancelled earlier (the deadline moved away and back) is due again: reopen it.
+        for item in (p for p in result.planned if p.reopens_cancelled):
+            ReminderDelivery.objects.filter(
+                request_id=item.request_id,
+                stage=item.stage,
+                deadline=item.deadline,
+                recipient_id=item.recipient_id,
+                status=ReminderDelivery.Status.CANCELLED,
+            ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=now, fires_on=item.fires_on)
+    result.to_deliver = list(
+        ReminderDelivery.objects.filter(status__in=TODO_STATUSES, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return result
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+
+
+def claim_delivery(delivery_id: int, *, now: datetime.datetime) -> bool:
+    """Compare-and-swap: take a delivery that is waiting (new, failed and due for retry, or claimed
+    by a worker that has been silent past the claim timeout). True only for the one caller whose
+    UPDATE changed the row; it is committed at once, before anything is sent."""
+    claimed = ReminderDelivery.objects.filter(
+        pk=delivery_id, status__in=TODO_STATUSES, next_attempt_at__lte=now
+    ).update(
+        status=ReminderDelivery.Status.SENDING,
+        claimed_at=now,
+        next_attempt_at=now + datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT),
+        attempts=F("attempts") + 1,
+    )
+    return claimed == 1
+
+
+def _finish(delivery: ReminderDelivery, **fields) -> bool:
+    """Write the outcome, only if our claim still holds (nobody took the row over meanwhile)."""
+    return bool(
+        ReminderDelivery.objects.filter(
+            pk=delivery.pk, status=ReminderDelivery.Status.SENDING, claimed_at=delivery.claimed_at
+        ).update(**fields)
+    )
+
+
+def still_relevant(delivery: ReminderDelivery) -> bool:
+    """A reminder is sent only while its request is pending and its deadline is the one chased."""
+    request = delivery.request
+    if request.status not in Request.PENDING_STATUSES or not delivery.recipient.is_active:
+        return False
+    if delivery.stage == reminders.ACK_CHASE:
+        return request.status == Request.Status.SENT and request.acknowledged_on is None
+    return request.response_due == delivery.deadline
+
+
+def request_link(request: Request) -> str:
+    return f"{settings.REMINDER_SITE_URL}/admin/requests/request/{request.pk}/change/"
+
+
+def reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[str, str]:
+    """(subject, body) in the active language."""
+    request = delivery.request
+    stage = delivery.stage
+    ref = request.reference
+    values = {
+        "ref": ref,
+        "country": request.country.name,
+        "due": request.response_due.isoformat() if request.response_due else "-",
+        "sent": request.sent_on.isoformat() if request.sent_on else "-",
+    }
+    if stage.startswith(reminders.BEFORE_PREFIX):
+        values["days"] = max((request.response_due - today).days, 0) if request.response_due else 0
+        subject = _("Reminder: the answer to %(ref)s (%(country)s) is due on %(due)s, days left: %(days)s") % values
+    elif stage == reminders.DUE:
+        subject = _("Reminder: the answer to %(ref)s (%(country)s) is due today, %(due)s") % values
+    elif stage.startswith(reminders.OVERDUE_PREFIX):
+        values["days"] = (today - request.response_due).days
+        subject = _("Overdue: no answer to %(ref)s (%(country)s), days overdue: %(days)s") % values
+    elif stage == reminders.ESCALATED:
+        values["days"] = (today - request.response_due).days
+        subject = _("Escalation: no answer to %(ref)s (%(country)s), days overdue: %(days)s") % values
+    else:
+        values["days"] = (today - request.sent_on).days
+        subject = _("No acknowledgement: %(ref)s (%(country)s) was sent %(sent)s, days ago: %(days)s") % values
+    lines = [
+        subject,
+        "",
+        _("Request: %(ref)s") % values,
+        _("Requested state: %(country)s") % values,
+        _("Legal basis: %(basis)s") % {"basis": request.legal_basis},
+        _("Case: %(case)s") % {"case": request.case.register_number},
+        _("Responsible investigator: %(person)s") % {"person": request.responsible_investigator},
+        _("Sent on: %(sent)s") % values,
+        _("Response due: %(due)s") % values,
+        "",
+        _("Open the request: %(link)s") % {"link": request_link(request)},
+    ]
+    if stage == reminders.ESCALATED:
+        lines.insert(2, _("You receive this as a supervisor of the unit in charge of the case."))
+    return subject, "\n".join(lines)
+
+
+def send_email(*, to: str, subject: str, body: str) -> None:
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+
+
+def deliver_reminder(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one delivery if this caller wins its claim. Returns what happened: "sent", "queued"
+    (notification posted, email waits for the digest), "failed" (email refused, retried later),
+    "gave_up", "cancelled" (request no longer pending, deadline moved), or "not-claimed"."""
+    now = now or timezone.now()
+    if not claim_delivery(delivery_id, now=now):
+        return "not-claimed"
+    delivery = ReminderDelivery.objects.select_related(
+        "request__legal_basis", "request__case", "request__responsible_investigator", "recipient"
+    ).get(pk=delivery_id)
+    if not still_relevant(delivery):
+        _finish(delivery, status=ReminderDelivery.Status.CANCELLED, next_attempt_at=None)
+        return "cancelled"
+    recipient = delivery.recipient
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        subject, body = reminder_text(delivery, today=reminders.local_date(now, settings.TIME_ZONE))
+    notify(
+        recipient=recipient,
+        title=subject,
+        body=body,
+        link=f"/admin/requests/request/{delivery.request_id}/change/",
+        kind="reminder",
+        source_key=f"reminder:{delivery.pk}",
+    )
+    if delivery.email_mode == ReminderDelivery.EmailMode.IMMEDIATE:
+        try:
+            send_email(to=recipient.email, subject=subject, body=body)
+        except Exception as exc:  # SMTP and connection errors of any backend
+            return _record_failure(delivery, exc, now=now)
+    _finish(delivery, status=ReminderDelivery.Status.SENT, sent_at=now, next_attempt_at=None, last_error="")
+    return "queued" if delivery.email_mode == ReminderDelivery.EmailMode.DIGEST else "sent"
+
+
+def _record_failure(row, exc: Exception, *, now: datetime.datetime) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.warning("Reminder email %s #%s failed (attempt %s): %s", type(row).__name__, row.pk, row.attempts, error)
+    status_cls = type(row).Status
+    if row.attempts >= settings.REMINDER_EMAIL_MAX_ATTEMPTS:
+        fields = {"status": status_cls.GAVE_UP, "next_attempt_at": None, "last_error": error}
+        outcome = "gave_up"
+    else:
+        retry_at = now + reminders.email_backoff(row.attempts)
+        fields = {"status": status_cls.FAILED, "next_attempt_at": retry_at, "last_error": error}
+        outcome = "failed"
+    type(row).objects.filter(pk=row.pk, status=status_cls.SENDING, claimed_at=row.claimed_at).update(**fields)
+    return outcome
+
+
+# --- Daily digest ------------------------------------------------------------------------------
+
+
+def _digest_waiting(recipient_id):
+    return ReminderDelivery.objects.filter(
+        recipient_id=recipient_id,
+        status=ReminderDelivery.Status.SENT,
+        email_mode=ReminderDelivery.EmailMode.DIGEST,
+        digest__isnull=True,
+    )
+
+
+def send_digests(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """From REMINDER_DIGEST_HOUR (local time) on, send each person who chose the digest one email
+    a day listing the reminders posted to them since the last digest; retry failed digests with
+    backoff. At most one digest per person and day (unique row, claimed like a delivery)."""
+    now = now or timezone.now()
+    local_now = timezone.localtime(now)
+    today = local_now.date()
+    outcome = {"sent": 0, "failed": 0, "gave_up": 0}
+    if local_now.hour >= settings.REMINDER_DIGEST_HOUR:
+        waiting = (
+            ReminderDelivery.objects.filter(
+                status=ReminderDelivery.Status.SENT,
+                email_mode=ReminderDelivery.EmailMode.DIGEST,
+                digest__isnull=True,
+            )
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+        for recipient_id in set(waiting):
+            ReminderDigest.objects.get_or_create(
+                recipient_id=recipient_id, day=today, defaults={"next_attempt_at": now}
+            )
+    todo = ReminderDigest.objects.filter(
+        Q(status__in=[ReminderDigest.Status.PENDING, ReminderDigest.Status.FAILED, ReminderDigest.Status.SENDING]),
+        next_attempt_at__lte=now,
+    ).values_list("pk", flat=True)
+    for digest_id in list(todo):
+        result = deliver_digest(digest_id, now=now)
+        if result in outcome:
+            outcome[result] += 1
+    return outcome
+
+
+def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
+    claimed = ReminderDigest.objects.filter(
+        pk=digest_id,
+        status__in=[ReminderDigest.Status.PENDING, ReminderDigest.Status.FAILED, ReminderDigest.Status.SENDING],
+        next_attempt_at__lte=now,
+    ).update(
+        status=ReminderDigest.Status.SENDING,
+        claimed_at=now,
+        next_attempt_at=now + datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT),
+        attempts=F("attempts") + 1,
+    )
+    if claimed != 1:
+        return "not-claimed"
+    digest = ReminderDigest.objects.select_related("recipient").get(pk=digest_id)
+    with transaction.atomic():
+        _digest_waiting(digest.recipient_id).update(digest=digest)
+    items = list(
+        digest.items.select_related(
+            "request__legal_basis", "request__case", "request__responsible_investigator", "recipient"
+        ).order_by("request__response_due", "pk")
+    )
+    if not items:
+        ReminderDigest.objects.filter(pk=digest.pk, claimed_at=digest.claimed_at).update(
+            status=ReminderDigest.Status.SENT, sent_at=now, next_attempt_at=None
+        )
+        return "sent"
+    recipient = digest.recipient
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Reminders for %(day)s: %(count)s requests need attention") % {
+            "day": digest.day.isoformat(),
+            "count": len(items),
+        }
+        parts = [subject, ""]
+        for item in items:
+            item_subject, _body = reminder_text(item, today=digest.day)
+            parts.append(f"- {item_subject}")
+            parts.append(f"  {request_link(item.request)}")
+        body = "\n".join(parts)
+    try:
+        send_email(to=recipient.email, subject=subject, body=body)
+    except Exception as exc:
+        return _record_failure(digest, exc, now=now)
+    ReminderDigest.objects.filter(
+        pk=digest.pk, status=ReminderDigest.Status.SENDING, claimed_at=digest.claimed_at
+    ).update(status=ReminderDigest.Status.SENT, sent_at=now, next_attempt_at=None, last_error="")
+    return "sent"
+
+
+def retry_deliveries(*, ids, now: datetime.datetime | None = None) -> int:
+    """Put failed or abandoned deliveries back in line for the next scan (an administrator's
+    "retry now" after the mail server is fixed). Sent, cancelled and in-flight rows are untouched."""
+    now = now or timezone.now()
+    return ReminderDelivery.objects.filter(
+        pk__in=list(ids), status__in=[ReminderDelivery.Status.FAILED, ReminderDelivery.Status.GAVE_UP]
+    ).update(status=ReminderDelivery.Status.FAILED, next_attempt_at=now, attempts=0)

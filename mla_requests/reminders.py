@@ -1,0 +1,223 @@
+"""Reminder policy arithmetic: which reminder stage is due for a request on a given day.
+
+Pure functions over dates, free of the database, so every rule is tested on its own
+(tests/reminders/test_stage_arithmetic.py, test_working_days.py). The services in
+reminder_services.py feed them the request's dates and the effective policy, and turn what they
+return into delivery rows.
+
+The plan for one response deadline D (offsets in calendar days, or in working days when the
+policy says so):
+
+    before-14   D - 14        to the responsible investigator
+    before-3    D - 3
+    due         D             (in working-day mode: the last working day on or before D)
+    overdue-14  D + 14, overdue-28 D + 28, ... every 14 days while the request is pending
+    escalated   D + 30        to the supervisors of the case's unit and of the units above it
+
+and, separately, `ack-chase` at sent_on + 30 when the foreign state has not acknowledged receipt.
+
+Only the latest stage that has come is delivered: a request found 100 days overdue (after an
+outage, or imported old) gets one "overdue-98" reminder, not the whole backlog.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+# Stage names; the number in before-N / overdue-N is the offset in (working) days.
+DUE = "due"
+ESCALATED = "escalated"
+ACK_CHASE = "ack-chase"
+BEFORE_PREFIX = "before-"
+OVERDUE_PREFIX = "overdue-"
+
+# Who a stage goes to.
+TO_INVESTIGATOR = "investigator"
+TO_SUPERVISORS = "supervisors"
+
+SATURDAY, SUNDAY = 5, 6
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Which days count as working days: Monday to Friday, minus holidays, plus weekend days that
+    are worked (Kazakhstan moves working days onto Saturdays around some holidays)."""
+
+    holidays: frozenset[datetime.date] = frozenset()
+    extra_working_days: frozenset[datetime.date] = frozenset()
+    weekend: frozenset[int] = frozenset({SATURDAY, SUNDAY})
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        if day in self.extra_working_days:
+            return True
+        return day.weekday() not in self.weekend and day not in self.holidays
+
+    def add_working_days(self, day: datetime.date, count: int) -> datetime.date:
+        """`count` working days after `day` (before it when negative); `day` itself is not counted."""
+        step = datetime.timedelta(days=1 if count >= 0 else -1)
+        remaining = abs(count)
+        if remaining and not any(self.is_working_day(day + step * i) for i in range(1, 15)):
+            raise ValueError("the calendar has no working day within two weeks")
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_day_on_or_before(self, day: datetime.date) -> datetime.date:
+        for _i in range(31):
+            if self.is_working_day(day):
+                return day
+            day -= datetime.timedelta(days=1)
+        raise ValueError("the calendar has no working day within a month")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The reminder policy in force for one request (settings defaults, overridden per country or
+    legal instrument by administrators)."""
+
+    days_before: tuple[int, ...] = (14, 3)
+    overdue_every_days: int = 14
+    escalate_after_days: int = 30
+    ack_chase_after_days: int = 30
+    working_days: bool = False
+    calendar: Calendar = field(default_factory=Calendar)
+
+    def __post_init__(self):
+        if any(d <= 0 for d in self.days_before):
+            raise ValueError("days before the deadline must be positive")
+        if self.overdue_every_days <= 0 or self.escalate_after_days <= 0 or self.ack_chase_after_days <= 0:
+            raise ValueError("reminder intervals must be positive")
+
+    def shift(self, day: datetime.date, days: int) -> datetime.date:
+        if self.working_days:
+            return self.calendar.add_working_days(day, days)
+        return day + datetime.timedelta(days=days)
+
+    def horizon_days(self) -> int:
+        """How many calendar days before a deadline its first reminder can come (for the scan's
+        range): generous in working-day mode, where holidays stretch the count."""
+        first = max(self.days_before, default=0)
+        return first * 2 + 21 if self.working_days else first
+
+
+@dataclass(frozen=True, order=True)
+class Stage:
+    """One reminder of the plan: its name, the day it comes, and who it goes to."""
+
+    fires_on: datetime.date
+    name: str
+    audience: str = TO_INVESTIGATOR
+    # Days relative to the deadline (negative before it), for the message.
+    offset: int = 0
+
+
+def response_plan(response_due: datetime.date, policy: Policy, *, until: datetime.date) -> list[Stage]:
+    """Every stage of the response-deadline plan that comes on or before `until`, in order."""
+    stages = []
+    for days in sorted(set(policy.days_before), reverse=True):
+        stages.append(Stage(policy.shift(response_due, -days), f"{BEFORE_PREFIX}{days}", TO_INVESTIGATOR, -days))
+    due_day = policy.calendar.working_day_on_or_before(response_due) if policy.working_days else response_due
+    stages.append(Stage(due_day, DUE, TO_INVESTIGATOR, 0))
+    days = policy.overdue_every_days
+    while True:
+        day = policy.shift(response_due, days)
+        if day > until:
+            break
+        stages.append(Stage(day, f"{OVERDUE_PREFIX}{days}", TO_INVESTIGATOR, days))
+        days += policy.overdue_every_days
+    return [s for s in stages if s.fires_on <= until]
+
+
+def latest_investigator_stage(response_due: datetime.date, policy: Policy, *, today: datetime.date) -> Stage | None:
+    """The latest before/due/overdue stage that has come by `today`, or None before the first."""
+    plan = response_plan(response_due, policy, until=today)
+    return max(plan) if plan else None
+
+
+def escalation_stage(response_due: datetime.date, policy: Policy, *, today: datetime.date) -> Stage | None:
+    day = policy.shift(response_due, policy.escalate_after_days)
+    if day > today:
+        return None
+    return Stage(day, ESCALATED, TO_SUPERVISORS, policy.escalate_after_days)
+
+
+def ack_chase_stage(
+    sent_on: datetime.date | None, acknowledged: bool, policy: Policy, *, today: datetime.date
+) -> Stage | None:
+    if sent_on is None or acknowledged:
+        return None
+    day = policy.shift(sent_on, policy.ack_chase_after_days)
+    if day > today:
+        return None
+    return Stage(day, ACK_CHASE, TO_INVESTIGATOR, policy.ack_chase_after_days)
+
+
+def ack_chase_deadline(sent_on: datetime.date, policy: Policy) -> datetime.date:
+    """The day by which an acknowledgement was expected: the key of the ack-chase delivery."""
+    return policy.shift(sent_on, policy.ack_chase_after_days)
+
+
+def due_stages(
+    *,
+    sent_on: datetime.date | None,
+    response_due: datetime.date | None,
+    acknowledged: bool,
+    policy: Policy,
+    today: datetime.date,
+) -> list[Stage]:
+    """The stages to deliver today for a pending request: at most one per track (investigator's
+    countdown, escalation, acknowledgement chase). Callers drop those already delivered."""
+    found = []
+    if response_due is not None:
+        for stage in (
+            latest_investigator_stage(response_due, policy, today=today),
+            escalation_stage(response_due, policy, today=today),
+        ):
+            if stage is not None:
+                found.append(stage)
+    chase = ack_chase_stage(sent_on, acknowledged, policy, today=today)
+    if chase is not None:
+        found.append(chase)
+    return found
+
+
+def is_repeat_after_move(stage: Stage, earlier_deliveries: Iterable[datetime.date]) -> bool:
+    """True when the same stage was already delivered, for an earlier deadline of this request, on
+    or after the day the stage comes in the new plan.
+
+    Moving response_due re-plans the stages: a stage that in the new plan still lies ahead of the
+    reminder already sent is a new reminder (an extension of three months restarts the countdown),
+    while one the person already had at or after its new date would only repeat it."""
+    return any(sent_day >= stage.fires_on for sent_day in earlier_deliveries)
+
+
+def local_date(moment: datetime.datetime, tz_name: str) -> datetime.date:
+    """The calendar day of an aware moment in the office's time zone (Asia/Almaty by default):
+    reminders follow the office's day, not UTC's."""
+    if moment.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    return moment.astimezone(ZoneInfo(tz_name)).date()
+
+
+def email_backoff(attempts: int, *, base_seconds: int = 60, cap_seconds: int = 6 * 3600) -> datetime.timedelta:
+    """Wait before retrying a failed email: 1, 2, 4, 8... minutes, at most six hours."""
+    attempts = max(attempts, 1)
+    return datetime.timedelta(seconds=min(base_seconds * 2 ** (attempts - 1), cap_seconds))
+
+
+def parse_days_list(raw: str) -> tuple[int, ...]:
+    """'14, 3' -> (14, 3). Refuses anything but positive integers (a typo must not silence reminders)."""
+    values = []
+    for part in (raw or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) <= 0:
+            raise ValueError(f"{part!r} is not a positive number of days")
+        values.append(int(part))
+    return tuple(sorted(set(values), reverse=True))
