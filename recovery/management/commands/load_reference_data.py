@@ -51,8 +51,8 @@ def _upsert(model, lookup: dict, values: dict, counts: dict):
 def load_reference_data() -> dict:
     """Create or update every reference row; returns {"created": n, "updated": n, "kept": [...]}.
 
-    A requirement no longer in the data is deleted, unless a request's checklist already answers it
-    (the answer must keep pointing at what the request was checked against); those are reported.
+    A requirement no longer in the data is deleted (with the answers drafts gave it), unless a request
+    already sent was checked against it: its answer must keep pointing at it; those are reported.
     """
     counts = {"created": 0, "updated": 0, "deleted": 0, "kept": []}
 
@@ -103,9 +103,11 @@ def load_reference_data() -> dict:
             wanted_codes.append(item["code"])
         stale = instrument.requirements.exclude(code__in=wanted_codes)
         for requirement in stale:
-            if requirement.answers.exists():
+            if requirement.answers.exclude(request__status="draft").exists():
                 counts["kept"].append(f"{instrument.code}/{requirement.code}")
             else:
+                # A draft's checklist follows its instrument; it loses the item with it.
+                requirement.answers.all().delete()
                 requirement.delete()
                 counts["deleted"] += 1
     return counts

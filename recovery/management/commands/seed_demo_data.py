@@ -31,6 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
+        # call_command(scale=...) passes the value without the parser's type check.
+        scale = _scale(str(scale))
         result = seed_demo_data(scale=scale, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
