@@ -471,6 +471,8 @@ _EVIDENCE_LINK = {
     "mandatory": True,
 }
 
+_UK_CITATION = "UK treaty, contents of a request about proceeds of crime (seed article, fn. 6)"
+
 # What the seed says about four treaties (its pages on the US, Korea, UK and India treaties).
 TREATY_DETAILS = {
     "US": {
@@ -536,6 +538,7 @@ TREATY_DETAILS = {
         "requirements": [
             {
                 "code": "property_details",
+                "citation": _UK_CITATION,
                 "name_en": "Detailed information about the property in respect of which cooperation is requested",
                 "name_ru": "Подробные сведения об имуществе, в отношении которого запрашивается сотрудничество",
                 "name_kk": "Ынтымақтастық сұралып отырған мүлік туралы толық мәліметтер",
@@ -543,6 +546,7 @@ TREATY_DETAILS = {
             },
             {
                 "code": "property_location",
+                "citation": _UK_CITATION,
                 "name_en": "Location of the property and its relation to the subject of the request",
                 "name_ru": "Сведения о местонахождении имущества и его связи с предметом запроса",
                 "name_kk": "Мүліктің орналасқан жері және оның сұрау салу нысанасымен байланысы туралы мәліметтер",
@@ -550,6 +554,7 @@ TREATY_DETAILS = {
             },
             {
                 "code": "property_crime_link",
+                "citation": _UK_CITATION,
                 "name_en": "The connection, if any, between the property and the offences",
                 "name_ru": "Связь, если таковая имеется, между имуществом и преступлениями",
                 "name_kk": "Мүлік пен қылмыстар арасындағы байланыс (егер бар болса)",
@@ -557,6 +562,7 @@ TREATY_DETAILS = {
             },
             {
                 "code": "third_party_interests",
+                "citation": _UK_CITATION,
                 "name_en": "Information about any interests of third parties in the property",
                 "name_ru": "Сведения о любых интересах третьих лиц в отношении этого имущества",
                 "name_kk": "Осы мүлікке қатысты үшінші тұлғалардың кез келген мүдделері туралы мәліметтер",
@@ -564,6 +570,7 @@ TREATY_DETAILS = {
             },
             {
                 "code": "court_decision_copy",
+                "citation": _UK_CITATION,
                 "name_en": (
                     "Where available, a certified copy of the court's restraint or confiscation decision, and a "
                     "statement of its grounds if the decision does not give them"

@@ -162,6 +162,7 @@ def test_the_uk_treaty_requires_the_five_property_items_the_last_only_where_avai
         "court_decision_copy",
     ]
     assert [i.mandatory for i in items] == [True, True, True, True, False]
+    assert all("UK treaty" in i.citation for i in items)
     assert "certified copy" in items[-1].name_en
     assert uk.court_decision_required
     assert not uk.bona_fide_third_parties_protected
