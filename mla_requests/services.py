@@ -13,7 +13,7 @@ from mla_requests.models import ChecklistAnswer, Request
 from recovery.audit import audit_actor
 from recovery.errors import InvalidInput, MeasureOutsideScope, RequirementsMissing
 from recovery.models import CountryProfile, InstrumentRequirement, LegalInstrument
-from recovery.services import check_version, clean_country, next_reference
+from recovery.services import check_not_future, check_version, clean_country, next_reference
 from recovery.timeline import apply_transition, record_creation
 
 REFERENCE_PREFIX = "MLA"
@@ -78,9 +78,14 @@ def request_create(
     summary: str = "",
     urgency: str = Request.Urgency.NORMAL,
     foreign_reference: str = "",
+    drafted_on: datetime.date | None = None,
 ) -> Request:
     """Draft a request. Refuses the home state or an unknown country, a legal basis that does not
-    bind the country, no measures, and measures outside the legal basis's scope."""
+    bind the country, no measures, and measures outside the legal basis's scope.
+
+    `drafted_on` (default today, never in the future) dates the first timeline row and gives the
+    reference its year, so a request recorded after the fact keeps its real history."""
+    check_not_future(drafted_on, field="drafted_on")
     country = clean_country(country, allow_home=False)
     measures = list(measures)
     if not measures:
@@ -106,7 +111,7 @@ def request_create(
     with audit_actor(actor):
         request = Request.objects.create(
             case=case,
-            reference=next_reference(prefix),
+            reference=next_reference(prefix, year=drafted_on.year if drafted_on else None),
             foreign_reference=foreign_reference,
             country=country,
             legal_basis=legal_basis,
@@ -122,7 +127,7 @@ def request_create(
         if assets:
             request.assets.set(assets)
         _sync_checklist(request)
-        record_creation(request, actor=actor, note=str(_("Request drafted")))
+        record_creation(request, actor=actor, effective_on=drafted_on, note=str(_("Request drafted")))
     return request
 
 

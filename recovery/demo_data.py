@@ -1,0 +1,1412 @@
+"""Demo data: units, users of every role, cases, requests, assets and the seed article's Swiss case.
+
+Deterministic: everything comes from fixed seeds and from dates counted from a fixed anchor date in
+the past (never "today"), so two runs in fresh databases give the same rows. Idempotent: a case whose
+register number exists is skipped, so a second run changes nothing. Every write goes through the
+services (cases, requests, assets), so statuses move along their workflows and every record has its
+timeline, exactly as if an investigator had typed it in.
+
+The plan (what to create) is computed first, without the database; `seed_demo_data` then executes
+it, one transaction per case.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+
+from recovery import reference_data as ref
+from recovery.audit import audit_actor
+from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR
+
+ANCHOR = datetime.date(2026, 6, 30)  # the demo's "now": every effective date is on or before it
+SEED = 20250205
+DEFAULT_SCALE = 0.1
+DEMO_PASSWORD = "demo-password-2026"
+BATCH_SIZE = 25  # cases per transaction
+EARLIEST_OPENING = datetime.date(2017, 1, 9)
+LATEST_OPENING = datetime.date(2025, 12, 15)
+
+# Seed article, figure 2: the states Kazakhstan most often sent MLA requests to.
+FIGURE_2 = [
+    ("RU", 961),
+    ("UZ", 156),
+    ("TR", 135),
+    ("CN", 99),
+    ("AE", 97),
+    ("DE", 77),
+    ("UA", 74),
+    ("GB", 65),
+    ("US", 57),
+]
+# Other destinations, each below the last of figure 2 (the figure lists the most frequent ones).
+OTHER_DESTINATIONS = [
+    ("KG", 48),
+    ("BY", 36),
+    ("GE", 22),
+    ("KR", 18),
+    ("LT", 15),
+    ("CY", 14),
+    ("CH", 12),
+    ("LV", 11),
+    ("IN", 9),
+    ("FR", 8),
+    ("CZ", 7),
+    ("ES", 6),
+    ("IT", 6),
+    ("BG", 5),
+    ("MN", 5),
+    ("PK", 4),
+    ("VN", 4),
+]
+
+UNITS = [
+    # code, parent, English, Russian, Kazakh
+    (
+        "arc-hq",
+        None,
+        "Asset Recovery Committee (headquarters)",
+        "Комитет по возврату активов (центральный аппарат)",
+        "Активтерді қайтару комитеті (орталық аппарат)",
+    ),
+    (
+        "arc-intl",
+        "arc-hq",
+        "International Cooperation Department",
+        "Управление международного сотрудничества",
+        "Халықаралық ынтымақтастық басқармасы",
+    ),
+    (
+        "arc-fin",
+        "arc-hq",
+        "Financial Investigations Department",
+        "Управление финансовых расследований",
+        "Қаржылық тергеулер басқармасы",
+    ),
+    (
+        "arc-almaty",
+        "arc-hq",
+        "Almaty Regional Office",
+        "Региональное управление по городу Алматы",
+        "Алматы қаласы бойынша өңірлік басқарма",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    unit: str | None
+    roles: tuple[str, ...]
+    position: str
+    superuser: bool = False
+
+
+USERS = [
+    DemoUser("investigator1", "Aigerim", "Nurlanova", "arc-intl", (INVESTIGATOR,), "Senior investigator"),
+    DemoUser("investigator2", "Daniyar", "Seitkali", "arc-intl", (INVESTIGATOR,), "Investigator"),
+    DemoUser("investigator3", "Madina", "Abenova", "arc-almaty", (INVESTIGATOR,), "Investigator"),
+    DemoUser("supervisor", "Yerlan", "Bekov", "arc-hq", (SUPERVISOR,), "Head of department"),
+    DemoUser("analyst", "Saule", "Omarova", None, (ANALYST,), "Analyst"),
+    DemoUser("administrator", "Timur", "Iskakov", None, (ADMINISTRATOR,), "System administrator"),
+    DemoUser("admin", "Demo", "Superuser", None, (ADMINISTRATOR,), "Superuser", superuser=True),
+]
+
+# --- The plan -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SubjectPlan:
+    key: str
+    role: str
+    kind: str = "person"
+    name_latin: str = ""
+    name_cyrillic: str = ""
+    iin_bin: str = ""
+    passport_number: str = ""
+    foreign_registration_number: str = ""
+    nationality: str = ""
+    birth_date: datetime.date | None = None
+    is_pep: bool = False
+    notes: str = ""
+
+
+@dataclass
+class AssetPlan:
+    key: str
+    kind: str
+    description: str
+    identifier: str
+    location_country: str
+    institution: str
+    currency: str
+    estimated_value: Decimal
+    identified_on: datetime.date
+    holder: str | None = None  # SubjectPlan.key
+    holder_name: str = ""
+    # (to_status, effective_on, amount or None, note)
+    events: list[tuple] = field(default_factory=list)
+    court_decisions: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RequestPlan:
+    country: str
+    legal_basis: str
+    measures: list[str]
+    crime_category: str
+    drafted_on: datetime.date
+    summary: str
+    channel: str | None = None
+    urgency: str = "normal"
+    subjects: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    # {requirement code: (provided, note)}, answered before sending
+    checklist: dict = field(default_factory=dict)
+    override_reason: str = ""
+    # ("sent", date) or (to_status, date, {extra service kwargs})
+    events: list[tuple] = field(default_factory=list)
+
+
+@dataclass
+class CasePlan:
+    register_number: str
+    title: str
+    description: str
+    unit: str
+    lead: str
+    team: list[str]
+    primary_category: str
+    other_categories: list[str]
+    opened_on: datetime.date
+    estimated_damage: Decimal | None
+    criminal_code_articles: str = ""
+    subjects: list[SubjectPlan] = field(default_factory=list)
+    assets: list[AssetPlan] = field(default_factory=list)
+    requests: list[RequestPlan] = field(default_factory=list)
+    # (to_status, effective_on, note)
+    events: list[tuple] = field(default_factory=list)
+
+
+def scaled_counts(scale: float) -> dict[str, int]:
+    """Requests per country: figure 2 (at least one each) and the other destinations, times `scale`.
+
+    Rounding half up is monotone, so the figure's order survives any scale."""
+    factor = Decimal(str(scale))
+    counts = {}
+    for country, base in FIGURE_2:
+        counts[country] = max(1, int((base * factor).to_integral_value(rounding=ROUND_HALF_UP)))
+    for country, base in OTHER_DESTINATIONS:
+        n = int((base * factor).to_integral_value(rounding=ROUND_HALF_UP))
+        if n:
+            counts[country] = n
+    return counts
+
+
+# --- Names, identifiers and money ---------------------------------------------------------------------
+
+MALE_FIRST = [
+    ("Nurlan", "Нурлан"),
+    ("Yerlan", "Ерлан"),
+    ("Asset", "Асет"),
+    ("Marat", "Марат"),
+    ("Serik", "Серик"),
+    ("Timur", "Тимур"),
+    ("Bauyrzhan", "Бауыржан"),
+    ("Arman", "Арман"),
+    ("Kairat", "Кайрат"),
+    ("Ruslan", "Руслан"),
+]
+FEMALE_FIRST = [
+    ("Aigerim", "Айгерим"),
+    ("Gulnara", "Гульнара"),
+    ("Saule", "Сауле"),
+    ("Dinara", "Динара"),
+    ("Zhanna", "Жанна"),
+    ("Aliya", "Алия"),
+]
+SURNAMES = [
+    ("Akhmetov", "Ахметов"),
+    ("Seitkaliyev", "Сейткалиев"),
+    ("Zhaksylykov", "Жаксылыков"),
+    ("Bekturov", "Бектуров"),
+    ("Karimov", "Каримов"),
+    ("Tulegenov", "Тулегенов"),
+    ("Sarsenbayev", "Сарсенбаев"),
+    ("Utepov", "Утепов"),
+    ("Mukhamedzhanov", "Мухамеджанов"),
+    ("Dzhaksybekov", "Джаксыбеков"),
+    ("Kuanyshev", "Куанышев"),
+    ("Nurpeisov", "Нурпеисов"),
+]
+FOREIGN_PERSONS = {
+    "RU": [("Igor Sokolov", "Игорь Соколов"), ("Andrei Volkov", "Андрей Волков")],
+    "UZ": [("Rustam Yusupov", "Рустам Юсупов"), ("Jamshid Karimov", "Джамшид Каримов")],
+    "TR": [("Mehmet Yılmaz", ""), ("Emre Demir", "")],
+    "CN": [("Wang Lei", "Ван Лэй"), ("Zhang Wei", "Чжан Вэй")],
+    "AE": [("Rashid Al Mansouri", "")],
+    "DE": [("Markus Weber", "")],
+    "UA": [("Oleksandr Bondarenko", "Александр Бондаренко")],
+    "GB": [("James Whitfield", "")],
+    "US": [("Michael Carter", "")],
+}
+COMPANIES = {
+    "KZ": ["Dala Trade Invest LLP", "Steppe Construction Group LLP", "Altyn Logistics LLP", "Zhetysu Agro Holding LLP"],
+    "RU": ["Volga Invest LLC", "Northern Lights Trading LLC"],
+    "UZ": ["Samarkand Textile Export LLC"],
+    "TR": ["Bosphorus Tekstil Ltd. Şti."],
+    "CN": ["Urumqi Eastern Star Trading Co., Ltd."],
+    "AE": ["Golden Crescent General Trading FZE"],
+    "DE": ["Rhein Handelsgesellschaft mbH"],
+    "UA": ["Dnipro Metal Trade LLC"],
+    "GB": ["Harbour Bridge Holdings Ltd"],
+    "US": ["Lakeshore Capital Partners LLC"],
+    "CY": ["Limassol Nominee Services Ltd"],
+    "CH": ["Alpine Commodities AG"],
+    "LV": ["Baltic Transit Holding SIA"],
+}
+CURRENCY = {
+    "RU": "RUB",
+    "UZ": "UZS",
+    "TR": "TRY",
+    "CN": "CNY",
+    "AE": "AED",
+    "DE": "EUR",
+    "UA": "UAH",
+    "GB": "GBP",
+    "US": "USD",
+    "KG": "KGS",
+    "BY": "BYN",
+    "GE": "GEL",
+    "KR": "KRW",
+    "LT": "EUR",
+    "CY": "EUR",
+    "CH": "CHF",
+    "LV": "EUR",
+    "IN": "INR",
+    "FR": "EUR",
+    "CZ": "CZK",
+    "ES": "EUR",
+    "IT": "EUR",
+    "BG": "BGN",
+    "MN": "MNT",
+    "PK": "PKR",
+    "VN": "VND",
+}
+# Rough units per US dollar, only to make demo amounts plausible in each currency.
+PER_USD = {
+    "USD": 1,
+    "EUR": Decimal("0.92"),
+    "GBP": Decimal("0.79"),
+    "CHF": Decimal("0.88"),
+    "RUB": 90,
+    "UZS": 12600,
+    "TRY": 32,
+    "CNY": Decimal("7.2"),
+    "AED": Decimal("3.67"),
+    "UAH": 41,
+    "KGS": 87,
+    "BYN": Decimal("3.27"),
+    "GEL": Decimal("2.7"),
+    "KRW": 1350,
+    "INR": 83,
+    "CZK": 23,
+    "BGN": Decimal("1.8"),
+    "MNT": 3400,
+    "PKR": 280,
+    "VND": 25000,
+    "KZT": 480,
+}
+IBAN_LENGTH = {
+    "DE": 22,
+    "GB": 22,
+    "CH": 21,
+    "AE": 23,
+    "TR": 26,
+    "UA": 29,
+    "CY": 28,
+    "LT": 20,
+    "LV": 21,
+    "FR": 27,
+    "CZ": 24,
+    "ES": 24,
+    "IT": 27,
+    "BG": 22,
+    "GE": 22,
+    "BY": 28,
+    "PK": 24,
+}
+BANKS = {
+    "RU": "a commercial bank in Moscow",
+    "UZ": "a commercial bank in Tashkent",
+    "TR": "a private bank in Istanbul",
+    "CN": "a commercial bank in Urumqi",
+    "AE": "a bank in Dubai",
+    "DE": "a private bank in Frankfurt am Main",
+    "UA": "a commercial bank in Kyiv",
+    "GB": "a private bank in London",
+    "US": "a bank in New York",
+    "CH": "a private bank in Geneva",
+    "LV": "a bank in Riga",
+    "CY": "a bank in Limassol",
+}
+CITIES = {
+    "RU": "Moscow",
+    "UZ": "Tashkent",
+    "TR": "Istanbul",
+    "CN": "Urumqi",
+    "AE": "Dubai",
+    "DE": "Berlin",
+    "UA": "Kyiv",
+    "GB": "London",
+    "US": "Miami",
+    "KG": "Bishkek",
+    "BY": "Minsk",
+    "GE": "Tbilisi",
+    "KR": "Seoul",
+    "LT": "Vilnius",
+    "CY": "Limassol",
+    "CH": "Geneva",
+    "LV": "Riga",
+    "IN": "Mumbai",
+    "FR": "Nice",
+    "CZ": "Prague",
+    "ES": "Marbella",
+    "IT": "Milan",
+    "BG": "Varna",
+    "MN": "Ulaanbaatar",
+    "PK": "Karachi",
+    "VN": "Ho Chi Minh City",
+}
+
+CASE_TITLES = {
+    "corruption": [
+        "Bribes taken by officials of a regional akimat for land allocation",
+        "Kickbacks in public procurement of medical equipment",
+        "Bribery of customs officers at a border post",
+    ],
+    "embezzlement": [
+        "Embezzlement of budget funds allocated to road construction",
+        "Misappropriation of a state company's funds through inflated contracts",
+        "Embezzlement of funds of a national holding's subsidiary",
+    ],
+    "laundering": [
+        "Laundering of criminal proceeds through foreign shell companies",
+        "Legalisation of proceeds through purchases of real estate abroad",
+    ],
+    "fraud": [
+        "Investment fraud against depositors of a financial pyramid",
+        "Fraud in the construction of shared-equity housing",
+    ],
+    "tax": ["Tax evasion through fictitious export transactions", "VAT refund fraud through sham invoices"],
+    "smuggling_customs": [
+        "Smuggling of consumer goods across the customs border",
+        "Evasion of customs duties on imported electronics",
+    ],
+    "drugs": ["Trafficking of synthetic drugs by an organised group"],
+    "organised_crime": ["Criminal community controlling fuel trade", "Organised criminal group engaged in extortion"],
+    "terrorist_financing": ["Financing of a foreign terrorist organisation through money transfer agents"],
+    "cybercrime": ["Theft of bank customers' funds through phishing", "Illegal crypto-exchange laundering ransom"],
+    "other": ["Illegal entrepreneurship causing major damage"],
+}
+CODE_ARTICLES = {
+    "corruption": "Art. 366, 367 Criminal Code",
+    "embezzlement": "Art. 189 Criminal Code",
+    "laundering": "Art. 218 Criminal Code",
+    "fraud": "Art. 190 Criminal Code",
+    "tax": "Art. 245 Criminal Code",
+    "smuggling_customs": "Art. 234, 236 Criminal Code",
+    "drugs": "Art. 297 Criminal Code",
+    "organised_crime": "Art. 262, 263 Criminal Code",
+    "terrorist_financing": "Art. 258 Criminal Code",
+    "cybercrime": "Art. 190, 213 Criminal Code",
+    "other": "Art. 214 Criminal Code",
+}
+# Weights of crime categories for generated cases (the office's workload: corruption and embezzlement lead).
+CATEGORY_WEIGHTS = {
+    "corruption": 24,
+    "embezzlement": 22,
+    "laundering": 14,
+    "fraud": 14,
+    "tax": 6,
+    "smuggling_customs": 5,
+    "drugs": 5,
+    "organised_crime": 4,
+    "terrorist_financing": 2,
+    "cybercrime": 3,
+    "other": 1,
+}
+REFUSAL_GROUNDS = [
+    "Dual criminality not established: the act is not an offence in the requested state.",
+    "Insufficient information linking the property to the offence.",
+    "Prosecution is time-barred under the law of the requested state.",
+    "Execution would prejudice a domestic investigation in the requested state.",
+]
+WITHDRAWAL_NOTES = [
+    "Withdrawn: the evidence was obtained through another channel.",
+    "Withdrawn: the suspect returned to Kazakhstan and was questioned.",
+    "Withdrawn after the case was requalified.",
+]
+INFORMAL_NETWORK = {
+    "CN": "arin-ap",
+    "KR": "arin-ap",
+    "VN": "arin-ap",
+    "MN": "arin-ap",
+    "IN": "arin-ap",
+    "PK": "arin-ap",
+    "UZ": "arin-wca",
+    "KG": "arin-wca",
+    "TR": "arin-wca",
+    "GE": "arin-wca",
+    "RU": "egmont",
+    "BY": "egmont",
+    "UA": "egmont",
+    "AE": "egmont",
+}  # everyone else: CARIN
+
+
+def _money(rng: random.Random, currency: str, low_usd: int, high_usd: int) -> Decimal:
+    """A plausible amount in `currency`, log-uniform between two dollar amounts."""
+    usd = Decimal(str(round(low_usd * (high_usd / low_usd) ** rng.random(), 2)))
+    return (usd * Decimal(str(PER_USD[currency]))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def _iin(birth: datetime.date, male: bool, serial: int) -> str:
+    """A well-formed Kazakhstan IIN: birth date, century/sex digit, serial, check digit."""
+    century_digit = (3 if male else 4) if birth.year < 2000 else (5 if male else 6)
+    while True:
+        body = f"{birth:%y%m%d}{century_digit}{serial % 10000:04d}"
+        digits = [int(c) for c in body]
+        check = sum(d * w for d, w in zip(digits, range(1, 12), strict=True)) % 11
+        if check == 10:
+            check = sum(d * w for d, w in zip(digits, [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2], strict=True)) % 11
+        if check != 10:
+            return body + str(check)
+        serial += 1
+
+
+def _bin(registered: datetime.date, serial: int) -> str:
+    """A BIN-shaped number (registration year and month, entity type digits, serial)."""
+    return f"{registered:%y%m}40{serial % 1000000:06d}"
+
+
+def _iban(rng: random.Random, country: str) -> str:
+    length = IBAN_LENGTH[country]
+    bban = "".join(rng.choice("0123456789") for _ in range(length - 4))
+    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
+    check = 98 - int(numeric) % 97
+    return f"{country}{check:02d}{bban}"
+
+
+def _identifier(rng: random.Random, kind: str, country: str) -> str:
+    digits = lambda n: "".join(rng.choice("0123456789") for _ in range(n))  # noqa: E731
+    if kind == "bank_account":
+        return _iban(rng, country) if country in IBAN_LENGTH else digits(20)
+    if kind == "real_estate":
+        return f"{country}-CAD-{digits(4)}-{digits(6)}"
+    if kind == "vehicle":
+        return "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17))
+    if kind in ("securities", "company_shares"):
+        return f"{country}{''.join(rng.choice('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789') for _ in range(9))}{digits(1)}"
+    if kind == "crypto":
+        return "bc1q" + "".join(rng.choice("023456789acdefghjklmnpqrstuvwxyz") for _ in range(38))
+    if kind == "vessel":
+        return f"IMO {rng.randint(9100000, 9899999)}"
+    if kind == "aircraft":
+        return f"VP-B{''.join(rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ') for _ in range(2))}"
+    return ""
+
+
+ASSET_KINDS = {
+    "bank_account": 40,
+    "real_estate": 18,
+    "vehicle": 8,
+    "company_shares": 8,
+    "securities": 6,
+    "crypto": 6,
+    "cash": 3,
+    "valuables": 3,
+    "vessel": 2,
+    "aircraft": 1,
+    "other": 3,
+}
+ASSET_DESCRIPTIONS = {
+    "bank_account": "Current account at {bank}",
+    "real_estate": "Apartment in {city}",
+    "vehicle": "Passenger car registered in {city}",
+    "company_shares": "Shares in a company registered in {city}",
+    "securities": "Bonds held in a custody account in {city}",
+    "crypto": "Crypto-assets in a wallet traced through an exchange",
+    "cash": "Cash found in a safe-deposit box in {city}",
+    "valuables": "Jewellery and watches kept in {city}",
+    "vessel": "Motor yacht moored near {city}",
+    "aircraft": "Business jet based in {city}",
+    "other": "Receivables under a loan agreement",
+}
+ASSET_STATUSES = ["identified", "frozen", "confiscated", "returned", "released", "retained_abroad"]
+ASSET_STATUS_WEIGHTS = [22, 24, 14, 16, 16, 8]
+REQUEST_STATUSES = [
+    "draft",
+    "sent",
+    "acknowledged",
+    "info_requested",
+    "partially_executed",
+    "executed",
+    "refused",
+    "withdrawn",
+]
+REQUEST_STATUS_WEIGHTS = [4, 10, 12, 5, 8, 42, 10, 5]
+PENDING = {"sent", "acknowledged", "partially_executed", "info_requested"}
+
+
+def _pick(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _day(start: datetime.date, end: datetime.date, rng: random.Random) -> datetime.date:
+    return start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
+def _chain(start: datetime.date, gaps: list[int]) -> list[datetime.date]:
+    """Dates following `start` by the given gaps, squeezed (in proportion) so the last is <= ANCHOR."""
+    available = (ANCHOR - start).days
+    total = sum(gaps)
+    if total > available:
+        gaps = [int(g * available / total) for g in gaps]
+    dates, day = [], start
+    for gap in gaps:
+        day = day + datetime.timedelta(days=gap)
+        dates.append(day)
+    return dates
+
+
+def _instrument_scope() -> dict[str, tuple[set[str], bool, list[dict]]]:
+    return {
+        i["code"]: (set(i["measures"]), bool(i["any_other_assistance"]), i["requirements"])
+        for i in ref.legal_instruments()
+    }
+
+
+SCOPE = _instrument_scope()
+
+
+def _covers(instrument: str, measures) -> bool:
+    allowed, any_other, _reqs = SCOPE[instrument]
+    return any_other or set(measures) <= allowed
+
+
+class Planner:
+    """Builds the deterministic plan for a scale."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+        self.rng = random.Random(SEED)
+        self.generic_requests = 0  # the first eight generic requests take every status once
+        self.assets_planned = 0  # the first six assets take every status once
+        # IIN/BIN serials come from the case index, so a case's subjects do not depend on the scale.
+        self.case_index = 0
+        self.subject_position = 0
+
+    def _serial(self) -> int:
+        self.subject_position += 1
+        return self.case_index * 4 + self.subject_position
+
+    # Subjects -----------------------------------------------------------------------------------------
+    def _person(self, rng, key, role, *, pep=False) -> SubjectPlan:
+        male = rng.random() < 0.75
+        first = rng.choice(MALE_FIRST if male else FEMALE_FIRST)
+        last = rng.choice(SURNAMES)
+        last_lat, last_cyr = last if male else (last[0] + "a", last[1] + "а")
+        birth = _day(datetime.date(1958, 1, 1), datetime.date(1992, 12, 31), rng)
+        return SubjectPlan(
+            key=key,
+            role=role,
+            name_latin=f"{last_lat} {first[0]}",
+            name_cyrillic=f"{last_cyr} {first[1]}",
+            iin_bin=_iin(birth, male, self._serial()),
+            passport_number=f"N{rng.randint(10000000, 19999999)}",
+            nationality="KZ",
+            birth_date=birth,
+            is_pep=pep,
+        )
+
+    def _company(self, rng, key, role, country, opened) -> SubjectPlan:
+        name = rng.choice(COMPANIES.get(country, COMPANIES["KZ"]))
+        registered = _day(datetime.date(2005, 1, 1), opened, rng)
+        if country == "KZ":
+            return SubjectPlan(
+                key=key,
+                role=role,
+                kind="company",
+                name_latin=name,
+                name_cyrillic=f"ТОО «{name.removesuffix(' LLP')}»",
+                iin_bin=_bin(registered, self._serial()),
+                nationality="KZ",
+                birth_date=registered,
+            )
+        return SubjectPlan(
+            key=key,
+            role=role,
+            kind="company",
+            name_latin=name,
+            foreign_registration_number=f"{country}-{rng.randint(100000, 999999)}",
+            nationality=country,
+            birth_date=registered,
+        )
+
+    def _foreign_person(self, rng, key, role, country) -> SubjectPlan:
+        latin, cyrillic = rng.choice(FOREIGN_PERSONS[country])
+        return SubjectPlan(
+            key=key,
+            role=role,
+            name_latin=latin,
+            name_cyrillic=cyrillic,
+            passport_number=f"{country}{rng.randint(1000000, 9999999)}",
+            nationality=country,
+            birth_date=_day(datetime.date(1960, 1, 1), datetime.date(1990, 12, 31), rng),
+        )
+
+    # Cases --------------------------------------------------------------------------------------------
+    def plan(self) -> list[CasePlan]:
+        counts = scaled_counts(self.scale)
+        slots = [country for country, n in counts.items() for _ in range(n)]
+        self.rng.shuffle(slots)
+        groups, i = [], 0
+        while i < len(slots):
+            size = self.rng.choices([1, 2, 3, 4], weights=[30, 30, 25, 15])[0]
+            groups.append(slots[i : i + size])
+            i += size
+        return [swiss_case_plan()] + [self.case(index, countries) for index, countries in enumerate(groups, start=1)]
+
+    def case(self, index: int, countries: list[str]) -> CasePlan:
+        # The case's own generator depends on its index only, so its register number does not move.
+        rng = random.Random(f"{SEED}-case-{index}")
+        self.case_index, self.subject_position = index, 0
+        opened = _day(EARLIEST_OPENING, LATEST_OPENING, rng)
+        category = _pick(rng, CATEGORY_WEIGHTS)
+        others = [c for c in ("laundering", "organised_crime", "tax") if c != category and rng.random() < 0.25]
+        in_almaty = rng.random() < 0.3
+        lead = "investigator3" if in_almaty else rng.choice(["investigator1", "investigator2"])
+        team = [] if in_almaty else [u for u in ("investigator1", "investigator2") if u != lead]
+        case = CasePlan(
+            register_number=f"{opened:%y}7511{index:09d}",
+            title=rng.choice(CASE_TITLES[category]),
+            description="Demo case generated for illustration.",
+            unit="arc-almaty" if in_almaty else rng.choice(["arc-intl", "arc-fin"]),
+            lead=lead,
+            team=team,
+            primary_category=category,
+            other_categories=others,
+            opened_on=opened,
+            estimated_damage=_money(rng, "KZT", 50_000, 20_000_000),
+            criminal_code_articles=CODE_ARTICLES[category],
+        )
+        suspect = self._person(rng, "suspect", rng.choice(["suspect", "accused"]), pep=category == "corruption")
+        case.subjects.append(suspect)
+        if rng.random() < 0.6:
+            case.subjects.append(self._company(rng, "company", "beneficial_owner", "KZ", opened))
+        for n, country in enumerate(countries):
+            self.request_for(rng, case, country, n)
+        self.case_events(rng, case)
+        return case
+
+    def request_for(self, rng, case: CasePlan, country: str, n: int) -> None:
+        """One request to `country`; with an asset abroad when the dice say so."""
+        wants_asset = rng.random() < 0.35
+        foreign_key = None
+        if country in FOREIGN_PERSONS and rng.random() < 0.4:
+            foreign_key = f"foreign-{n}"
+            case.subjects.append(self._foreign_person(rng, foreign_key, "nominee", country))
+        elif country in COMPANIES and rng.random() < 0.3:
+            foreign_key = f"foreign-{n}"
+            case.subjects.append(self._company(rng, foreign_key, "nominee", country, case.opened_on))
+        subjects = ["suspect"] + ([foreign_key] if foreign_key else [])
+        if wants_asset:
+            self.asset_request(rng, case, country, n, subjects, holder=foreign_key or "suspect")
+        else:
+            self.generic_request(rng, case, country, subjects)
+
+    def _legal_basis(self, rng, country: str, measures: list[str]) -> str:
+        """The bilateral treaty when there is one and it covers the measures; else a convention or reciprocity."""
+        treaty = ref.treaty_code(country) if country in ref.TREATY_STATE_CODES else None
+        roll = rng.random()
+        if treaty and roll < 0.85 and _covers(treaty, measures):
+            return treaty
+        if roll < 0.93 or not _covers("reciprocity", measures):
+            return "uncac" if rng.random() < 0.8 else "untoc"
+        return "reciprocity"
+
+    def _checklist(self, rng, instrument: str) -> tuple[dict, str]:
+        """Answers for the instrument's checklist: every mandatory item provided, optional ones sometimes.
+        About one request in twenty is sent urgently with an item missing and a recorded reason."""
+        requirements = SCOPE[instrument][2]
+        answers = {}
+        for item in requirements:
+            if item["mandatory"] or rng.random() < 0.5:
+                answers[item["code"]] = (True, "Provided in the request and its annexes.")
+        mandatory = [item["code"] for item in requirements if item["mandatory"]]
+        if mandatory and rng.random() < 0.05:
+            answers.pop(mandatory[-1])
+            return (
+                answers,
+                "Urgent: risk that the funds are moved; the missing item follows in a supplementary request.",
+            )
+        return answers, ""
+
+    def generic_request(self, rng, case: CasePlan, country: str, subjects: list[str]) -> None:
+        if self.generic_requests < len(REQUEST_STATUSES):
+            target = REQUEST_STATUSES[self.generic_requests]
+        else:
+            target = rng.choices(REQUEST_STATUSES, weights=REQUEST_STATUS_WEIGHTS)[0]
+        self.generic_requests += 1
+        informal = rng.random() < 0.15
+        if informal:
+            instrument = INFORMAL_NETWORK.get(country, "carin")
+            measures = sorted(rng.sample(ref.INFORMAL_SCOPE, rng.randint(1, 3)))
+        else:
+            pool = ["testimony", "documents", "documents", "locate_identify", "service_of_documents", "search_seizure"]
+            measures = sorted(set(rng.sample(pool, rng.randint(1, 3))))
+            if rng.random() < 0.05:
+                measures.append("transfer_of_persons")
+            if rng.random() < 0.3:
+                measures.append("identify_trace_assets")
+            instrument = self._legal_basis(rng, country, measures)
+        # Pending requests are recent; answered ones may be years old.
+        if target in PENDING:
+            drafted = max(
+                case.opened_on + datetime.timedelta(days=7), ANCHOR - datetime.timedelta(days=rng.randint(15, 400))
+            )
+        else:
+            drafted = case.opened_on + datetime.timedelta(days=rng.randint(7, 540))
+        drafted = min(drafted, ANCHOR)
+        path = self._path(rng, target)
+        dates = _chain(drafted, [gap for _status, gap in path])
+        checklist, override = self._checklist(rng, instrument)
+        request = RequestPlan(
+            country=country,
+            legal_basis=instrument,
+            measures=sorted(set(measures)),
+            crime_category=case.primary_category,
+            drafted_on=drafted,
+            summary=f"{case.title}: assistance requested from {country} ({', '.join(sorted(set(measures)))}).",
+            channel="fiu" if instrument == "egmont" else None,
+            urgency="urgent" if rng.random() < 0.1 else "normal",
+            subjects=subjects,
+            checklist=checklist,
+            override_reason=override,
+        )
+        request.events = self._events(rng, country, path, dates)
+        case.requests.append(request)
+
+    def _path(self, rng, target: str) -> list[tuple[str, int]]:
+        """Statuses from draft to `target`, each with the days since the previous step."""
+        sent = ("sent", rng.randint(1, 20))
+        ack = ("acknowledged", rng.randint(7, 45))
+        info = ("info_requested", rng.randint(20, 90))
+        back = ("acknowledged", rng.randint(15, 60))
+        partial = ("partially_executed", rng.randint(30, 150))
+        roll = rng.random()
+        if target == "draft":
+            return []
+        if target == "sent":
+            return [sent]
+        if target == "acknowledged":
+            return [sent, ack, info, back] if roll < 0.2 else [sent, ack]
+        if target == "info_requested":
+            return [sent, ack, info]
+        if target == "partially_executed":
+            return [sent, ack, info, back, partial] if roll < 0.2 else [sent, ack, partial]
+        if target == "executed":
+            done = ("executed", rng.randint(30, 200))
+            if roll < 0.1:
+                return [sent, done]
+            if roll < 0.35:
+                return [sent, ack, partial, done]
+            if roll < 0.5:
+                return [sent, ack, info, ("executed", rng.randint(30, 120))]
+            return [sent, ack, done]
+        if target == "refused":
+            refused = ("refused", rng.randint(30, 180))
+            return [sent, refused] if roll < 0.3 else [sent, ack, refused]
+        if target == "withdrawn":
+            withdrawn = ("withdrawn", rng.randint(10, 120))
+            if roll < 0.4:
+                return [withdrawn]
+            return [sent, withdrawn] if roll < 0.7 else [sent, ack, withdrawn]
+        raise ValueError(target)
+
+    def _events(self, rng, country: str, path, dates) -> list[tuple]:
+        events = []
+        foreign_ref = f"{country}/{rng.randint(1000, 9999)}"
+        for (status, _gap), day in zip(path, dates, strict=True):
+            extra = {}
+            if status == "acknowledged" and not any(e[0] == "acknowledged" for e in events):
+                extra["foreign_reference"] = foreign_ref
+                extra["note"] = "Receipt confirmed by the requested state's central authority."
+            elif status == "info_requested":
+                extra["note"] = "The requested state asked for a translation of the court's decision and more facts."
+            elif status == "partially_executed":
+                extra["note"] = "Part of the requested evidence received."
+            elif status == "executed":
+                extra["note"] = "Execution materials received."
+            elif status == "refused":
+                extra["refusal_grounds"] = rng.choice(REFUSAL_GROUNDS)
+            elif status == "withdrawn":
+                extra["note"] = rng.choice(WITHDRAWAL_NOTES)
+            events.append((status, day, extra))
+        return events
+
+    def asset_request(self, rng, case: CasePlan, country: str, n: int, subjects, holder: str) -> None:
+        if self.assets_planned < len(ASSET_STATUSES):
+            target = ASSET_STATUSES[self.assets_planned]
+        else:
+            target = rng.choices(ASSET_STATUSES, weights=ASSET_STATUS_WEIGHTS)[0]
+        self.assets_planned += 1
+        kind = _pick(rng, ASSET_KINDS)
+        currency = CURRENCY.get(country, "USD") if rng.random() < 0.5 else rng.choice(["USD", "USD", "EUR"])
+        estimated = _money(rng, currency, 20_000, 3_000_000)
+        measures = ["identify_trace_assets", "freeze_seize_assets"]
+        if target in ("confiscated", "returned", "retained_abroad"):
+            measures.append("confiscate_assets")
+        if target in ("returned", "retained_abroad"):
+            measures.append("return_assets")
+        instrument = self._legal_basis(rng, country, measures)
+
+        drafted = min(case.opened_on + datetime.timedelta(days=rng.randint(20, 300)), ANCHOR)
+        identified = max(case.opened_on, drafted - datetime.timedelta(days=rng.randint(5, 60)))
+        value_based = target == "confiscated" and rng.random() < 0.25
+        # One chain of dates: the request's steps and the asset's steps interleave.
+        steps = [("sent", rng.randint(3, 15)), ("acknowledged", rng.randint(10, 40))]
+        if target == "identified":
+            pass
+        elif value_based:
+            steps += [("asset:confiscated", rng.randint(200, 500)), ("executed", rng.randint(5, 40))]
+        else:
+            steps += [("asset:frozen", rng.randint(15, 90)), ("partially_executed", rng.randint(1, 10))]
+            if target == "released":
+                steps += [("executed", rng.randint(20, 60)), ("asset:released", rng.randint(60, 300))]
+            elif target in ("confiscated", "returned", "retained_abroad"):
+                steps += [("asset:confiscated", rng.randint(150, 600))]
+                if target == "confiscated":
+                    steps += [("executed", rng.randint(5, 40))]
+                elif target == "returned":
+                    returns = rng.choices([1, 2, 3], weights=[50, 30, 20])[0]
+                    steps += [("asset:returned", rng.randint(60, 300)) for _ in range(returns)]
+                    steps += [("executed", rng.randint(1, 20))]
+                else:
+                    if rng.random() < 0.4:
+                        steps += [("asset:returned", rng.randint(60, 300))]
+                    steps += [("asset:retained_abroad", rng.randint(60, 300)), ("executed", rng.randint(1, 20))]
+        dates = _chain(drafted, [gap for _label, gap in steps])
+
+        frozen = (estimated * Decimal(str(round(rng.uniform(0.5, 1.0), 3)))).quantize(Decimal("0.01"), ROUND_DOWN)
+        if value_based:
+            confiscated = (estimated * Decimal(str(round(rng.uniform(0.5, 1.0), 3)))).quantize(
+                Decimal("0.01"), ROUND_DOWN
+            )
+        else:
+            confiscated = (frozen * Decimal(str(round(rng.uniform(0.7, 1.0), 3)))).quantize(Decimal("0.01"), ROUND_DOWN)
+        return_steps = [label for label, _gap in steps if label == "asset:returned"]
+        to_return = (
+            confiscated
+            if target == "returned" and rng.random() < 0.6
+            else (confiscated * Decimal(str(round(rng.uniform(0.3, 0.9), 3)))).quantize(Decimal("0.01"), ROUND_DOWN)
+        )
+        shares = _split(rng, to_return, len(return_steps)) if return_steps else []
+
+        key = f"asset-{n}"
+        city = CITIES.get(country, "the capital")
+        asset = AssetPlan(
+            key=key,
+            kind=kind,
+            description=ASSET_DESCRIPTIONS[kind].format(bank=BANKS.get(country, f"a bank in {city}"), city=city),
+            identifier=_identifier(rng, kind, country),
+            location_country=country,
+            institution=BANKS.get(country, "") if kind == "bank_account" else "",
+            currency=currency,
+            estimated_value=estimated,
+            identified_on=identified,
+            holder=holder,
+        )
+        request = RequestPlan(
+            country=country,
+            legal_basis=instrument,
+            measures=measures,
+            crime_category=case.primary_category,
+            drafted_on=drafted,
+            summary=(
+                f"{case.title}: request to trace and freeze {asset.description.lower()} held by the suspect's circle."
+            ),
+            urgency="urgent" if rng.random() < 0.3 else "normal",
+            subjects=subjects,
+            assets=[key],
+        )
+        request.checklist, request.override_reason = self._checklist(rng, instrument)
+        foreign_ref = f"{country}/{rng.randint(1000, 9999)}"
+        for (label, _gap), day in zip(steps, dates, strict=True):
+            if label == "asset:frozen":
+                asset.events.append(("frozen", day, frozen, "Freezing order executed by the requested state."))
+            elif label == "asset:confiscated":
+                note = "Value-based confiscation." if value_based else "Confiscation order in force."
+                asset.events.append(("confiscated", day, confiscated, note))
+                asset.court_decisions.append(
+                    {
+                        "kind": "confiscation",
+                        "court": "Specialised inter-district criminal court of Astana",
+                        "country": "KZ",
+                        "decided_on": max(identified, day - datetime.timedelta(days=rng.randint(20, 90))),
+                        "reference": f"1-{rng.randint(100, 999)}/{day:%Y}",
+                        "conviction_based": True,
+                        "amount": (confiscated, currency),
+                        "certified_copy_available": True,
+                        "grounds": "Verdict with confiscation of the proceeds of the offence.",
+                    }
+                )
+            elif label == "asset:returned":
+                asset.events.append(("returned", day, shares.pop(0), "Funds received in the state budget."))
+            elif label == "asset:retained_abroad":
+                asset.events.append(
+                    ("retained_abroad", day, None, "The requested state keeps the proceeds under its law.")
+                )
+            elif label == "asset:released":
+                asset.events.append(("released", day, None, "The foreign court lifted the freeze."))
+            else:
+                extra = {}
+                if label == "acknowledged":
+                    extra = {"foreign_reference": foreign_ref}
+                request.events.append((label, day, extra))
+        if target in ("frozen", "confiscated") and rng.random() < 0.3:
+            frozen_on = asset.events[0][1]
+            filed = min(ANCHOR, frozen_on + datetime.timedelta(days=rng.randint(10, 90)))
+            decided = filed + datetime.timedelta(days=rng.randint(60, 240))
+            asset.claims.append(
+                {
+                    "claimant": "Spouse of the holder",
+                    "basis": "Claims half of the property as joint marital property acquired in good faith.",
+                    "filed_on": filed,
+                    "amount": ((frozen / 2).quantize(Decimal("0.01"), ROUND_DOWN), currency),
+                    "decision": ("dismissed", decided, False) if decided <= ANCHOR and rng.random() < 0.6 else None,
+                }
+            )
+        case.assets.append(asset)
+        case.requests.append(request)
+
+    def case_events(self, rng, case: CasePlan) -> None:
+        last = case.opened_on
+        for request in case.requests:
+            last = max([last, request.drafted_on, *(e[1] for e in request.events)])
+        for asset in case.assets:
+            last = max([last, asset.identified_on, *(e[1] for e in asset.events)])
+        all_final = all(r.events and r.events[-1][0] in ("executed", "refused", "withdrawn") for r in case.requests)
+        roll = rng.random()
+        if all_final and roll < 0.45:
+            dates = _chain(last, [rng.randint(10, 90), rng.randint(30, 240)])
+            case.events = [("in_court", dates[0], "Indictment sent to court.")]
+            if roll < 0.3:
+                case.events.append(("closed", dates[1], "Verdict in force."))
+        elif roll > 0.9:
+            (day,) = _chain(last, [rng.randint(10, 60)])
+            case.events = [("suspended", day, "Suspended: the accused is wanted abroad.")]
+
+
+def _split(rng: random.Random, total: Decimal, parts: int) -> list[Decimal]:
+    """Split `total` into `parts` positive amounts that add up to it exactly."""
+    if parts == 1:
+        return [total]
+    weights = [rng.uniform(0.5, 1.5) for _ in range(parts)]
+    amounts = [
+        (total * Decimal(str(round(w / sum(weights), 4)))).quantize(Decimal("0.01"), ROUND_DOWN) for w in weights
+    ]
+    amounts[-1] = total - sum(amounts[:-1])
+    return amounts
+
+
+# --- The seed article's Swiss case ---------------------------------------------------------------------
+
+SWISS_CASE_REGISTER_NUMBER = "097511000000000"  # the generated cases are numbered from 1
+# USD 1.3 million returned by the Swiss federal authorities in 2017-2020 (seed article). The split into
+# four returns and the days are illustrative; the years and the total are the seed's.
+SWISS_RETURNS = [
+    (datetime.date(2017, 6, 14), Decimal("420000.00")),
+    (datetime.date(2018, 9, 27), Decimal("310000.00")),
+    (datetime.date(2019, 11, 19), Decimal("285000.00")),
+    (datetime.date(2020, 12, 8), Decimal("285000.00")),
+]
+SWISS_TOTAL = Decimal("1300000.00")
+assert sum(amount for _day, amount in SWISS_RETURNS) == SWISS_TOTAL
+
+
+def swiss_case_plan() -> CasePlan:
+    """Seed article: in 2007-2009 K. and others formed a criminal community smuggling goods from China
+    across Kazakhstan's customs border; the proceeds went to citizen A., who moved them to Switzerland
+    under sham contracts. The Prosecutor General's Office asked Switzerland to seize the accounts and
+    return the funds; in 2017-2020 the Swiss federal authorities returned USD 1.3 million. By the
+    verdict of the Almaty court the members were sentenced with confiscation of property.
+    Days within the years are illustrative."""
+    case = CasePlan(
+        register_number=SWISS_CASE_REGISTER_NUMBER,
+        title="Criminal community of K. and others: smuggling of goods from China, 2007-2009",
+        description=(
+            "In 2007-2009 K. and others created a criminal community to move goods from China across the "
+            "customs border of Kazakhstan illegally. The proceeds were handed to citizen A., who laundered "
+            "them and transferred them to Switzerland under sham (imaginary) contracts. The Prosecutor "
+            "General's Office asked Switzerland to seize the accounts and return the funds; the Swiss federal "
+            "authorities returned USD 1.3 million in 2017-2020. Source: the seed article (EAG mutual evaluation "
+            "report of Kazakhstan, 2023)."
+        ),
+        unit="arc-intl",
+        lead="investigator1",
+        team=["investigator2"],
+        primary_category="smuggling_customs",
+        other_categories=["organised_crime", "laundering"],
+        opened_on=datetime.date(2009, 10, 12),
+        estimated_damage=Decimal("2450000000.00"),
+        criminal_code_articles="Smuggling; creation and leadership of a criminal community; legalisation of proceeds",
+    )
+    case.subjects = [
+        SubjectPlan(
+            key="K",
+            role="convicted",
+            name_latin="K.",
+            name_cyrillic="К.",
+            nationality="KZ",
+            notes="Organiser of the criminal community (name abbreviated as in the source).",
+        ),
+        SubjectPlan(
+            key="A",
+            role="convicted",
+            name_latin="A.",
+            name_cyrillic="А.",
+            nationality="KZ",
+            notes="Received the proceeds and moved them to Switzerland under sham contracts.",
+        ),
+        SubjectPlan(
+            key="member",
+            role="convicted",
+            name_latin="Other members of the criminal community",
+            name_cyrillic="Другие участники преступного сообщества",
+            nationality="KZ",
+        ),
+        SubjectPlan(
+            key="counterparty",
+            role="third_party",
+            kind="company",
+            name_latin="Alpine Commodities AG",
+            foreign_registration_number="CHE-000.000.001",
+            nationality="CH",
+            notes="Counterparty to the sham contracts (illustrative).",
+        ),
+    ]
+    account = AssetPlan(
+        key="ch-account",
+        kind="bank_account",
+        description="Accounts of A. at a private bank in Geneva",
+        identifier="CH5604835012345678009",
+        location_country="CH",
+        institution="a private bank in Geneva",
+        currency="USD",
+        estimated_value=SWISS_TOTAL,
+        identified_on=datetime.date(2012, 6, 20),
+        holder="A",
+        events=[
+            ("frozen", datetime.date(2012, 11, 5), SWISS_TOTAL, "Accounts seized by the Swiss federal authorities."),
+            (
+                "confiscated",
+                datetime.date(2016, 9, 15),
+                SWISS_TOTAL,
+                "Confiscation by the verdict of the Almaty court.",
+            ),
+        ]
+        + [
+            (
+                "returned",
+                day,
+                amount,
+                f"Return {n} of {len(SWISS_RETURNS)} by the Swiss federal authorities.",
+            )
+            for n, (day, amount) in enumerate(SWISS_RETURNS, start=1)
+        ],
+        court_decisions=[
+            {
+                "kind": "confiscation",
+                "court": "Almaty City Court (criminal verdict)",
+                "country": "KZ",
+                "decided_on": datetime.date(2016, 8, 30),
+                "reference": "Verdict in the case of K. and others",
+                "conviction_based": True,
+                "amount": (SWISS_TOTAL, "USD"),
+                "certified_copy_available": True,
+                "grounds": "Members of the criminal community of K. and others sentenced with "
+                "confiscation of property.",
+            }
+        ],
+    )
+    second = AssetPlan(
+        key="ch-account-2",
+        kind="bank_account",
+        description="Account of a company under the sham contracts, Zurich",
+        identifier="CH1809000000123456789",
+        location_country="CH",
+        institution="a bank in Zurich",
+        currency="USD",
+        estimated_value=Decimal("85000.00"),
+        identified_on=datetime.date(2012, 6, 20),
+        holder="counterparty",
+        events=[
+            ("frozen", datetime.date(2012, 11, 5), Decimal("85000.00"), "Seized with A.'s accounts."),
+            ("released", datetime.date(2014, 3, 18), None, "Released: no link to the offence was shown."),
+        ],
+    )
+    case.assets = [account, second]
+    case.requests = [
+        RequestPlan(
+            country="CH",
+            legal_basis="carin",
+            measures=["identify_trace_assets", "information_exchange"],
+            crime_category="laundering",
+            drafted_on=datetime.date(2012, 3, 28),
+            summary="Informal inquiry through CARIN to locate accounts of A. in Switzerland.",
+            subjects=["A"],
+            events=[
+                ("sent", datetime.date(2012, 4, 2), {}),
+                ("executed", datetime.date(2012, 6, 18), {"note": "Accounts of A. located in Geneva and Zurich."}),
+            ],
+        ),
+        RequestPlan(
+            country="CH",
+            legal_basis="uncac",
+            measures=["documents", "freeze_seize_assets", "confiscate_assets", "return_assets"],
+            crime_category="smuggling_customs",
+            drafted_on=datetime.date(2012, 7, 2),
+            summary=(
+                "Request to seize the accounts of A. and return the funds to Kazakhstan (customs smuggling from "
+                "China by the criminal community of K. and others, proceeds laundered through sham contracts)."
+            ),
+            urgency="urgent",
+            subjects=["K", "A", "counterparty"],
+            assets=["ch-account", "ch-account-2"],
+            checklist=dict.fromkeys(
+                (
+                    "requesting_authority",
+                    "subject_of_investigation",
+                    "summary_of_facts",
+                    "assistance_sought",
+                    "person_concerned",
+                    "purpose",
+                ),
+                (True, "Given in the request."),
+            ),
+            events=[
+                ("sent", datetime.date(2012, 7, 10), {"document_reference": "Outgoing letter of the PGO"}),
+                ("acknowledged", datetime.date(2012, 8, 1), {"foreign_reference": "CH/FOJ/2012/0815"}),
+                ("partially_executed", datetime.date(2012, 11, 9), {"note": "Accounts seized."}),
+                ("executed", datetime.date(2020, 12, 8), {"note": "Last return received; execution complete."}),
+            ],
+        ),
+    ]
+    case.events = [
+        ("in_court", datetime.date(2015, 11, 2), "Criminal case sent to the Almaty court."),
+        ("closed", datetime.date(2016, 8, 30), "Verdict of the Almaty court: sentences with confiscation."),
+    ]
+    return case
+
+
+def build_plan(scale: float = DEFAULT_SCALE) -> list[CasePlan]:
+    if scale <= 0:
+        raise ValueError("The scale must be positive.")
+    return Planner(scale).plan()
+
+
+# --- Execution ----------------------------------------------------------------------------------------
+
+
+def ensure_reference_data(stdout=None) -> bool:
+    """Load the reference data unless it is already there; True when it was loaded."""
+    from recovery.models import LegalInstrument
+
+    expected = {i["code"] for i in ref.legal_instruments()}
+    present = set(LegalInstrument.objects.filter(code__in=expected).values_list("code", flat=True))
+    if present == expected:
+        return False
+    call_command("load_reference_data", stdout=stdout)
+    return True
+
+
+@transaction.atomic
+def ensure_units_and_users() -> dict:
+    from recovery.models import Unit, User
+
+    units = {}
+    for code, parent, en, ru, kk in UNITS:
+        unit, _created = Unit.objects.get_or_create(
+            code=code, defaults={"parent": units.get(parent), "name_en": en, "name_ru": ru, "name_kk": kk}
+        )
+        units[code] = unit
+    users = {}
+    password_hash = None  # hashed once: the demo password is public, and hashing it 7 times takes seconds
+    for spec in USERS:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User(
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=f"{spec.username}@demo.example.org",
+                unit=units.get(spec.unit),
+                position=spec.position,
+                is_staff=True,
+                is_superuser=spec.superuser,
+            )
+            user.password = password_hash
+            user.save()
+            user.groups.set(Group.objects.filter(name__in=spec.roles))
+        users[spec.username] = user
+    return {"units": units, "users": users}
+
+
+def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
+    """Create one planned case with everything in it, in one transaction; False if it already exists."""
+    from assets.services import asset_create, asset_transition, claim_create, claim_decide, court_decision_create
+    from cases.models import Case
+    from cases.services import case_add_subject, case_create, case_transition, subject_create
+    from mla_requests.services import request_answer_checklist, request_create, request_send, request_transition
+    from recovery.models import AssistanceMeasure, CrimeCategory, LegalInstrument
+
+    if Case.objects.filter(register_number=plan.register_number).exists():
+        return False
+    lead = users[plan.lead]
+    categories = {c.code: c for c in CrimeCategory.objects.all()}
+    measures = {m.code: m for m in AssistanceMeasure.objects.all()}
+    instruments = {i.code: i for i in LegalInstrument.objects.filter(code__in={r.legal_basis for r in plan.requests})}
+    with transaction.atomic(), audit_actor(lead):
+        case = case_create(
+            actor=lead,
+            register_number=plan.register_number,
+            title=plan.title,
+            description=plan.description,
+            unit=units[plan.unit],
+            lead_investigator=lead,
+            team=[users[u] for u in plan.team],
+            primary_crime_category=categories[plan.primary_category],
+            other_crime_categories=[categories[c] for c in plan.other_categories],
+            opened_on=plan.opened_on,
+            estimated_damage=(plan.estimated_damage, "KZT") if plan.estimated_damage is not None else None,
+            criminal_code_articles=plan.criminal_code_articles,
+        )
+        subjects = {}
+        for sp in plan.subjects:
+            subject = subject_create(
+                actor=lead,
+                kind=sp.kind,
+                name_latin=sp.name_latin,
+                name_cyrillic=sp.name_cyrillic,
+                iin_bin=sp.iin_bin,
+                passport_number=sp.passport_number,
+                foreign_registration_number=sp.foreign_registration_number,
+                nationality=sp.nationality,
+                birth_date=sp.birth_date,
+                is_pep=sp.is_pep,
+                notes=sp.notes,
+            )
+            case_add_subject(case=case, subject=subject, role=sp.role, actor=lead)
+            subjects[sp.key] = subject
+        assets = {}
+        for ap in plan.assets:
+            assets[ap.key] = asset_create(
+                actor=lead,
+                case=case,
+                kind=ap.kind,
+                description=ap.description,
+                identifier=ap.identifier,
+                location_country=ap.location_country,
+                institution=ap.institution,
+                holder=subjects.get(ap.holder) if ap.holder else None,
+                holder_name=ap.holder_name or (str(subjects[ap.holder]) if ap.holder else ""),
+                currency=ap.currency,
+                estimated_value=ap.estimated_value,
+                identified_on=ap.identified_on,
+            )
+        for rp in plan.requests:
+            kwargs = {"channel": rp.channel} if rp.channel else {}
+            request = request_create(
+                actor=lead,
+                case=case,
+                country=rp.country,
+                legal_basis=instruments[rp.legal_basis],
+                crime_category=categories[rp.crime_category],
+                measures=[measures[m] for m in rp.measures],
+                subjects=[subjects[s] for s in rp.subjects],
+                assets=[assets[a] for a in rp.assets],
+                summary=rp.summary,
+                urgency=rp.urgency,
+                drafted_on=rp.drafted_on,
+                **kwargs,
+            )
+            if rp.checklist:
+                request_answer_checklist(request=request, actor=lead, answers=rp.checklist)
+            for status, day, extra in rp.events:
+                if status == "sent":
+                    request = request_send(
+                        request=request,
+                        actor=lead,
+                        sent_on=day,
+                        override_reason=rp.override_reason,
+                        document_reference=extra.get("document_reference", ""),
+                    )
+                else:
+                    request = request_transition(
+                        request=request, to_status=status, actor=lead, effective_on=day, **extra
+                    )
+        for ap in plan.assets:
+            asset = assets[ap.key]
+            for decision in ap.court_decisions:
+                court_decision_create(actor=lead, asset=asset, **decision)
+            for status, day, amount, note in ap.events:
+                asset = asset_transition(
+                    asset=asset, to_status=status, actor=lead, effective_on=day, amount=amount, note=note
+                )
+            for claim_spec in ap.claims:
+                spec = dict(claim_spec)
+                decision = spec.pop("decision")
+                claim = claim_create(actor=lead, asset=asset, **spec)
+                if decision:
+                    status, decided_on, bona_fide = decision
+                    claim_decide(actor=lead, claim=claim, status=status, decided_on=decided_on, bona_fide=bona_fide)
+        for status, day, note in plan.events:
+            case = case_transition(case=case, to_status=status, actor=lead, effective_on=day, note=note)
+    return True
+
+
+def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
+    """Create the demo data (reference data first if missing). Returns counts of what was created."""
+    plan = build_plan(scale)
+    loaded = ensure_reference_data(stdout=stdout)
+    people = ensure_units_and_users()
+    created = skipped = 0
+    # One transaction per batch of cases: a failure leaves whole cases out (a rerun adds them), and
+    # SQLite does not wait for the disk after every case.
+    for start in range(0, len(plan), BATCH_SIZE):
+        with transaction.atomic():
+            for case_plan in plan[start : start + BATCH_SIZE]:
+                if execute_case(case_plan, people["units"], people["users"]):
+                    created += 1
+                else:
+                    skipped += 1
+    return {
+        "reference_loaded": loaded,
+        "cases_created": created,
+        "cases_skipped": skipped,
+        "requests_planned": sum(len(c.requests) for c in plan),
+        "assets_planned": sum(len(c.assets) for c in plan),
+    }

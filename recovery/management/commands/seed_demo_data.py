@@ -1,0 +1,47 @@
+"""manage.py seed_demo_data [--scale N]: demo units, users, cases, requests and assets (see recovery/demo_data.py).
+
+Deterministic and idempotent: a second run creates nothing. The scale multiplies the number of
+requests (the seed article's figure 2 spread); the default gives about a tenth of the figure.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recovery.demo_data import DEFAULT_SCALE, DEMO_PASSWORD, USERS, seed_demo_data
+
+
+def _scale(value: str) -> float:
+    try:
+        scale = float(value)
+    except ValueError:
+        raise CommandError(f"--scale must be a number, not {value!r}.") from None
+    if not 0 < scale <= 100:
+        raise CommandError("--scale must be greater than 0 and at most 100.")
+    return scale
+
+
+class Command(BaseCommand):
+    help = "Create the demo data (units, users of every role, cases, requests, assets, the Swiss case)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=_scale,
+            default=DEFAULT_SCALE,
+            help=f"Multiplier for the number of requests (default {DEFAULT_SCALE}: about 1/10 of the seed's figure 2).",
+        )
+
+    def handle(self, *args, scale, **options):
+        # call_command(scale=...) passes the value without the parser's type check.
+        scale = _scale(str(scale))
+        result = seed_demo_data(scale=scale, stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data: {cases_created} cases created, {cases_skipped} already there "
+                "({requests_planned} requests and {assets_planned} assets planned).".format(**result)
+            )
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for user in USERS:
+            roles = "superuser" if user.superuser else ", ".join(user.roles)
+            unit = f", unit {user.unit}" if user.unit else ""
+            self.stdout.write(f"  {user.username:<15} {roles}{unit}")

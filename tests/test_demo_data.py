@@ -1,0 +1,242 @@
+"""The demo data: deterministic, idempotent, shaped like the seed article (figure 2, the Swiss case), and
+written through the services so every record has a consistent timeline.
+
+The default scale is seeded once per module (it takes a while): first inside a savepoint that is rolled
+back, as a fresh database would be, then for good; the tests read the second run."""
+
+import io
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from djmoney.money import Money
+
+from assets.models import Asset, AssetStatusChange, CourtDecision, ThirdPartyClaim
+from cases.models import Case, CaseStatusChange, CaseSubject, Subject
+from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from recovery.demo_data import ANCHOR, DEMO_PASSWORD, FIGURE_2, SWISS_CASE_REGISTER_NUMBER, seed_demo_data
+from recovery.models import LegalInstrument, Unit, User
+from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR
+
+TABLES = (
+    Unit,
+    User,
+    Case,
+    CaseStatusChange,
+    Subject,
+    CaseSubject,
+    Request,
+    RequestStatusChange,
+    ChecklistAnswer,
+    Asset,
+    AssetStatusChange,
+    CourtDecision,
+    ThirdPartyClaim,
+    LegalInstrument,
+)
+
+
+def fingerprint() -> list[str]:
+    """Every demo row by its natural keys and values; no primary keys or recording times (those differ
+    between databases and runs, the data must not)."""
+    rows = []
+
+    def add(label, queryset, *fields):
+        rows.extend(f"{label}:{values!r}" for values in queryset.values_list(*fields))
+
+    add("unit", Unit.objects, "code", "parent__code", "name_en", "name_ru", "name_kk")
+    add("user", User.objects, "username", "unit__code", "is_staff", "is_superuser", "groups__name")
+    case_fields = ("register_number", "title", "unit__code", "lead_investigator__username", "status")
+    add("case", Case.objects, *case_fields, "opened_on", "closed_on", "estimated_damage", "version")
+    add("case-team", Case.team.through.objects, "case__register_number", "user__username")
+    add("case-category", Case.other_crime_categories.through.objects, "case__register_number", "crimecategory__code")
+    add(
+        "case-tl", CaseStatusChange.objects, "case__register_number", "from_status", "to_status", "effective_on", "note"
+    )
+    add("subject", Subject.objects, "name_latin", "name_cyrillic", "iin_bin", "passport_number", "nationality")
+    add("case-subject", CaseSubject.objects, "case__register_number", "subject__name_latin", "role")
+    request_fields = ("reference", "case__register_number", "country", "legal_basis__code", "channel", "status")
+    dates = ("sent_on", "acknowledged_on", "answered_on", "closed_on", "response_due")
+    add("request", Request.objects, *request_fields, *dates, "refusal_grounds", "foreign_reference", "summary")
+    add("request-measure", Request.measures.through.objects, "request__reference", "assistancemeasure__code")
+    add("request-asset", Request.assets.through.objects, "request__reference", "asset__identifier")
+    add("request-subject", Request.subjects.through.objects, "request__reference", "subject__name_latin")
+    tl = ("from_status", "to_status", "effective_on", "note", "override_reason", "document_reference")
+    add("request-tl", RequestStatusChange.objects, "request__reference", *tl, "actor__username")
+    add("checklist", ChecklistAnswer.objects, "request__reference", "requirement__code", "satisfied", "note")
+    asset_fields = ("case__register_number", "identifier", "kind", "description", "location_country", "currency")
+    amounts = ("estimated_value", "frozen_amount", "confiscated_amount", "returned_amount")
+    add("asset", Asset.objects, *asset_fields, *amounts, "status", "identified_on", "holder__name_latin")
+    add("asset-tl", AssetStatusChange.objects, "asset__identifier", *tl, "amount", "amount_currency")
+    add("decision", CourtDecision.objects, "asset__identifier", "kind", "court", "decided_on", "amount", "reference")
+    add("claim", ThirdPartyClaim.objects, "asset__identifier", "claimant", "status", "filed_on", "decided_on", "amount")
+    return sorted(rows)
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model._default_manager.count() for model in TABLES}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        with transaction.atomic():
+            seed_demo_data()
+            in_a_fresh_database = fingerprint()
+            transaction.set_rollback(True)
+        assert not Case.objects.exists()
+        result = seed_demo_data()
+        yield {"result": result, "first_fingerprint": in_a_fresh_database, "fingerprint": fingerprint()}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
+
+
+def test_two_runs_in_fresh_databases_give_the_same_rows(demo):
+    assert demo["result"]["cases_created"] > 50
+    assert demo["first_fingerprint"] == demo["fingerprint"]
+
+
+def test_a_second_run_changes_nothing(demo):
+    before = row_counts()
+    out = io.StringIO()
+    call_command("seed_demo_data", stdout=out)
+    assert row_counts() == before
+    assert fingerprint() == demo["fingerprint"]
+    assert " 0 cases created" in out.getvalue()
+
+
+def test_the_command_prints_the_demo_logins(demo):
+    out = io.StringIO()
+    call_command("seed_demo_data", stdout=out)
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text
+    for username in ("admin", "investigator1", "investigator3", "supervisor", "analyst", "administrator"):
+        assert f"  {username} " in text
+
+
+def test_the_scale_must_be_a_positive_number(db):
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(CommandError):
+            call_command("seed_demo_data", "--scale", bad)
+        with pytest.raises(CommandError):
+            call_command("seed_demo_data", scale=bad)
+
+
+def test_users_of_every_role_log_in_with_the_demo_password(demo):
+    roles = Counter()
+    for user in User.objects.filter(username__in=["investigator1", "investigator2", "investigator3", "supervisor"]):
+        assert user.check_password(DEMO_PASSWORD) and user.is_staff
+        roles.update(user.groups.values_list("name", flat=True))
+    for username in ("analyst", "administrator", "admin"):
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD) and user.is_staff
+        roles.update(user.groups.values_list("name", flat=True))
+    assert roles[INVESTIGATOR] == 3 and roles[SUPERVISOR] == 1 and roles[ANALYST] == 1 and roles[ADMINISTRATOR] == 2
+    assert User.objects.get(username="admin").is_superuser
+    investigator_units = set(User.objects.filter(groups__name=INVESTIGATOR).values_list("unit__code", flat=True))
+    assert len(investigator_units) == 2
+    hq = Unit.objects.get(code="arc-hq")
+    assert hq.parent is None and hq.children.count() == 3
+
+
+def test_the_spread_over_countries_follows_figure_2(demo):
+    per_country = Counter(str(c) for c in Request.objects.values_list("country", flat=True))
+    figure = [per_country[code] for code, _base in FIGURE_2]
+    assert figure == sorted(figure, reverse=True)  # in the seed's order
+    assert per_country.most_common(1)[0][0] == "RU"
+    others = [n for code, n in per_country.items() if code not in dict(FIGURE_2)]
+    assert max(others) < min(figure)
+    # About a tenth of the seed's numbers at the default scale.
+    for code, base in FIGURE_2:
+        assert abs(per_country[code] - base / 10) <= 1, code
+    assert 0.9 < (per_country["RU"] / per_country["UZ"]) / (961 / 156) < 1.1
+
+
+def test_every_request_asset_and_case_status_occurs(demo):
+    assert set(Request.objects.values_list("status", flat=True)) == set(Request.Status.values)
+    assert set(Asset.objects.values_list("status", flat=True)) == set(Asset.Status.values)
+    assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
+    assert set(Asset.objects.values_list("kind", flat=True)) >= {"bank_account", "real_estate"}
+
+
+def test_legal_bases_apply_to_the_requested_state(demo):
+    bases = Counter()
+    for request in Request.objects.select_related("legal_basis"):
+        assert request.legal_basis.applies_to(str(request.country)), request.reference
+        bases[request.legal_basis.kind] += 1
+        treaty = LegalInstrument.objects.filter(
+            kind=LegalInstrument.Kind.BILATERAL_TREATY, counterpart_countries__country=request.country
+        ).first()
+        if request.legal_basis.kind == LegalInstrument.Kind.BILATERAL_TREATY:
+            assert request.legal_basis == treaty
+    assert set(bases) == set(LegalInstrument.Kind.values) - {LegalInstrument.Kind.AGREEMENT}
+    informal = set(Request.objects.filter(channel=Request.Channel.INFORMAL_NETWORK).values_list("legal_basis__code"))
+    assert ("carin",) in informal
+    assert Request.objects.filter(legal_basis__code="egmont", channel=Request.Channel.FIU).exists()
+
+
+def test_requests_sent_met_their_checklist_or_recorded_why_not(demo):
+    sent = Request.objects.exclude(sent_on=None).prefetch_related("timeline", "checklist", "legal_basis__requirements")
+    overridden = 0
+    for request in sent:
+        mandatory = {r.pk for r in request.legal_basis.requirements.all() if r.mandatory}
+        provided = {a.requirement_id for a in request.checklist.all() if a.satisfied}
+        send_row = next(row for row in request.timeline.all() if row.to_status == Request.Status.SENT)
+        if mandatory - provided:
+            assert send_row.override_reason
+            overridden += 1
+        else:
+            assert not send_row.override_reason
+        assert request.response_due and request.response_due > request.sent_on
+    assert overridden >= 1
+
+
+def _assert_timeline(obj, initial, rows):
+    assert rows, obj
+    assert (rows[0].from_status, rows[0].to_status) == ("", initial), obj
+    for previous, row in zip(rows, rows[1:], strict=False):
+        assert row.from_status == previous.to_status, obj
+        assert row.effective_on >= previous.effective_on, obj
+    assert rows[-1].to_status == obj.status, obj
+    assert rows[-1].effective_on <= ANCHOR
+
+
+def test_every_request_asset_and_case_has_a_timeline_from_its_creation(demo):
+    for request in Request.objects.prefetch_related("timeline"):
+        _assert_timeline(request, Request.Status.DRAFT, list(request.timeline.all()))
+    for asset in Asset.objects.prefetch_related("timeline"):
+        rows = list(asset.timeline.all())
+        _assert_timeline(asset, Asset.Status.IDENTIFIED, rows)
+        assert rows[0].effective_on == asset.identified_on
+        returned = sum((r.amount.amount for r in rows if r.to_status == Asset.Status.RETURNED), Decimal("0"))
+        assert returned == asset.returned_amount <= asset.confiscated_amount
+    for case in Case.objects.prefetch_related("timeline"):
+        rows = list(case.timeline.all())
+        _assert_timeline(case, Case.Status.OPEN, rows)
+        assert rows[0].effective_on == case.opened_on
+
+
+def test_the_swiss_case_of_the_seed_article(demo):
+    case = Case.objects.get(register_number=SWISS_CASE_REGISTER_NUMBER)
+    assert case.primary_crime_category.code == "smuggling_customs"
+    assert "China" in case.description and "Switzerland" in case.description
+    assert {"K.", "A."} <= set(case.subject_roles.values_list("subject__name_latin", flat=True))
+    request = case.requests.get(country="CH", legal_basis__code="uncac")
+    assert {"freeze_seize_assets", "return_assets"} <= set(request.measures.values_list("code", flat=True))
+    assert request.status == Request.Status.EXECUTED
+
+    returns = AssetStatusChange.objects.filter(asset__case=case, to_status=Asset.Status.RETURNED)
+    assert returns.count() >= 3
+    assert sum((row.amount for row in returns), Money(0, "USD")) == Money(Decimal("1300000.00"), "USD")
+    assert {row.effective_on.year for row in returns} <= {2017, 2018, 2019, 2020}
+    assert {row.effective_on.year for row in returns} >= {2017, 2020}
+
+    verdict = CourtDecision.objects.get(asset__case=case, kind=CourtDecision.Kind.CONFISCATION)
+    assert "Almaty" in verdict.court and verdict.conviction_based
+    assert case.status == Case.Status.CLOSED
