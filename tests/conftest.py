@@ -10,7 +10,11 @@ from tests.factories import UnitFactory, UserFactory
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The cast is created in nearly every test; PBKDF2's million rounds would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # PBKDF2 stays second so hashes made outside a test (module-scoped fixtures) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture
