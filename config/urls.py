@@ -8,5 +8,9 @@ urlpatterns = [
     path("readyz", recovery_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Supervisors' dashboards and the statistics report (issue 6).
+    path("dashboard/", include("recovery.dashboards.urls")),
+    # The same figures as JSON (issue 6).
+    path("api/v1/stats/", include("recovery.api.stats_urls")),
     path("", recovery_views.home, name="home"),
 ]
