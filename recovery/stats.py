@@ -164,10 +164,20 @@ class RateBook:
         return rates[index], dates[index]
 
 
-def money_block(totals: dict[str, Decimal], book: RateBook, as_of: datetime.date) -> dict:
-    """Totals per currency, and their sum in the reporting currency where every rate is known
-    (otherwise the converted total covers the currencies with a rate and names the others)."""
-    items = [{"currency": cur, "amount": amt.quantize(CENT)} for cur, amt in sorted(totals.items()) if amt]
+def _plain_rate(rate: Decimal) -> Decimal:
+    """1.20000000 -> 1.2 (without the exponent form normalize() gives to whole numbers)."""
+    return rate.quantize(Decimal(1)) if rate == rate.to_integral_value() else rate.normalize()
+
+
+def money_block(totals: dict[str, Decimal], book: RateBook, as_of: datetime.date, link=None) -> dict:
+    """Totals per currency (each linked by `link(currency)` to its records), and their sum in the
+    reporting currency when another currency is involved. Where a rate is missing the converted
+    total covers the currencies with a rate and names the others."""
+    items = [
+        {"currency": cur, "amount": amt.quantize(CENT), "url": link(cur) if link else ""}
+        for cur, amt in sorted(totals.items())
+        if amt
+    ]
     converted = ZERO
     rates, missing = [], []
     for item in items:
@@ -178,8 +188,9 @@ def money_block(totals: dict[str, Decimal], book: RateBook, as_of: datetime.date
         rate, rate_date = found
         converted += item["amount"] * rate
         if rate_date is not None:
-            rates.append({"currency": item["currency"], "rate": rate, "date": rate_date})
-    has_conversion = bool(items) and len(missing) < len(items)
+            rates.append({"currency": item["currency"], "rate": _plain_rate(rate), "date": rate_date})
+    foreign = any(item["currency"] != settings.REPORTING_CURRENCY for item in items)
+    has_conversion = foreign and len(missing) < len(items)
     return {
         "totals": items,
         "converted": {
@@ -402,8 +413,8 @@ class Stats:
             ),
         }
 
-    def _money(self, totals: dict, as_of: datetime.date | None = None) -> dict:
-        return money_block(totals, self.rates, as_of or self.today)
+    def _money(self, totals: dict, as_of: datetime.date | None = None, link=None) -> dict:
+        return money_block(totals, self.rates, as_of or self.today, link)
 
     def _asset_value_rows(self, qs, group: tuple[str, ...] = ()):
         """Funnel counts and values per currency (and per `group`), in one GROUP BY query."""
@@ -446,7 +457,10 @@ class Stats:
                     "stage": key,
                     "label": str(label),
                     "count": sum(r[f"{key}_count"] for r in rows),
-                    "money": self._money(_sum_by_currency(rows, "currency", f"{key}_value")),
+                    "money": self._money(
+                        _sum_by_currency(rows, "currency", f"{key}_value"),
+                        link=lambda cur, lk=lookups: asset_url({**base_lookups, **lk, "currency__exact": cur}),
+                    ),
                     "url": asset_url({**base_lookups, **lookups}),
                 }
             )
@@ -676,8 +690,14 @@ class Stats:
 
         return {
             "funnel": self._funnel(all_rows, lookups),
-            "ordered": self._money(_sum_by_currency(all_rows, "currency", "confiscated_value")),
-            "realised": self._money(_sum_by_currency(all_rows, "currency", "returned_value")),
+            "ordered": self._money(
+                _sum_by_currency(all_rows, "currency", "confiscated_value"),
+                link=lambda cur: asset_url({**lookups, "confiscated_amount__gt": "0", "currency__exact": cur}),
+            ),
+            "realised": self._money(
+                _sum_by_currency(all_rows, "currency", "returned_value"),
+                link=lambda cur: asset_url({**lookups, "returned_amount__gt": "0", "currency__exact": cur}),
+            ),
             "by_country": grouped(by_country_rows, "location_country", "location_country__exact", country_name),
             "by_kind": grouped(by_kind_rows, "kind", "kind__exact", lambda k: _label(Asset.Kind.choices, k)),
         }
@@ -739,12 +759,16 @@ class Stats:
             as_of = min(datetime.date(year, 12, 31), self.today)
             for step in self.VALUE_STEPS:
                 here = [r for r in rows if r["year"] == year and r["to_status"] == step]
+                step_lookups = {**lookups, "timeline__to_status__exact": step, "timeline__effective_on__year": year}
                 entry[step] = {
                     "count": sum(r["n"] for r in here),
-                    "money": self._money(_sum_by_currency(here, "amount_currency", "total"), as_of),
-                    "url": asset_url(
-                        {**lookups, "timeline__to_status__exact": step, "timeline__effective_on__year": year}
+                    # An amount on an asset's timeline is always in the asset's currency.
+                    "money": self._money(
+                        _sum_by_currency(here, "amount_currency", "total"),
+                        as_of,
+                        link=lambda cur, lk=step_lookups: asset_url({**lk, "currency__exact": cur}),
                     ),
+                    "url": asset_url(step_lookups),
                 }
             years.append(entry)
         return years
@@ -882,7 +906,11 @@ class Stats:
                     "kind": kind,
                     "label": str(label),
                     "count": sum(r["n"] for r in of_kind),
-                    "money": yearly._money(_sum_by_currency(of_kind, "amount_currency", "total"), as_of),
+                    "money": yearly._money(
+                        _sum_by_currency(of_kind, "amount_currency", "total"),
+                        as_of,
+                        link=lambda cur, lk=here: decision_url({**lk, "amount_currency__exact": cur}),
+                    ),
                     "url": decision_url(here),
                     "by_basis": [
                         {
@@ -894,6 +922,9 @@ class Stats:
                                     [r for r in of_kind if r["conviction_based"] is value], "amount_currency", "total"
                                 ),
                                 as_of,
+                                link=lambda cur, lk={**here, **blookups}: decision_url(
+                                    {**lk, "amount_currency__exact": cur}
+                                ),
                             ),
                             "url": decision_url({**here, **blookups}),
                         }

@@ -117,6 +117,8 @@ def test_asset_funnel_values_per_currency(known):
     assert money(funnel["confiscated"]["money"]) == {"EUR": Decimal("300000.00"), "USD": Decimal("500000.00")}
     assert funnel["returned"]["count"] == 1
     assert money(funnel["returned"]["money"]) == {"USD": Decimal("300000.00")}
+    # Only the reporting currency: nothing to convert.
+    assert funnel["returned"]["money"]["converted"] is None
     assert (funnel["released"]["count"], money(funnel["released"]["money"])) == (1, {"USD": Decimal("50000.00")})
     assert (funnel["retained"]["count"], money(funnel["retained"]["money"])) == (1, {"EUR": Decimal("300000.00")})
 
@@ -127,10 +129,21 @@ def test_converted_total_uses_the_latest_rate_and_shows_its_date(known):
     # 850,000 USD + 1,500,000 GBP x 1.30 + 300,000 EUR x 1.20
     assert converted["amount"] == Decimal("3160000.00")
     assert converted["complete"] is True
-    assert {(r["currency"], r["date"]) for r in converted["rates"]} == {
-        ("EUR", datetime.date(2025, 12, 31)),
-        ("GBP", datetime.date(2025, 12, 31)),
+    assert {(r["currency"], r["rate"], r["date"]) for r in converted["rates"]} == {
+        ("EUR", Decimal("1.2"), datetime.date(2025, 12, 31)),
+        ("GBP", Decimal("1.3"), datetime.date(2025, 12, 31)),
     }
+
+
+def test_an_earlier_rate_is_used_for_an_earlier_year(known):
+    from recovery.models import ExchangeRate
+
+    # Mid-2025 EUR rate is 1.10; the year-end one is removed, so 2025 converts at 1.10 of 2025-06-30.
+    ExchangeRate.objects.filter(currency="EUR", date=datetime.date(2025, 12, 31)).delete()
+    years = {y["year"]: y for y in Stats(known.supervisor).trends()["years"]}
+    converted = years[2025]["confiscated"]["money"]["converted"]
+    assert converted["amount"] == Decimal("830000.00")  # 500,000 + 300,000 x 1.10
+    assert converted["rates"] == [{"currency": "EUR", "rate": Decimal("1.1"), "date": datetime.date(2025, 6, 30)}]
 
 
 def test_a_currency_without_a_rate_is_named_not_guessed(known):
