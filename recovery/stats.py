@@ -750,7 +750,8 @@ class Stats:
             changes.filter(to_status__in=self.VALUE_STEPS, amount__isnull=False)
             .annotate(year=ExtractYear("effective_on"))
             .values("year", "to_status", "amount_currency")
-            .annotate(n=Count("pk"), total=Sum("amount"))
+            # Assets, not timeline rows: two returns of one asset in a year are one asset.
+            .annotate(n=Count("asset_id", distinct=True), total=Sum("amount"))
             .order_by("year", "to_status", "amount_currency")
         )
         years = []
