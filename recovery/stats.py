@@ -782,7 +782,7 @@ class Stats:
         from recovery.models import LegalInstrument
 
         yearly = Stats(self.user, self.flt.for_year(year), today=self.today)
-        yearly.rates = self.rates
+        yearly.rates, yearly._scopes = self.rates, self._scopes
         as_of = min(datetime.date(year, 12, 31), self.today)
         requests, lookups = yearly.requests()
         requests = requests.filter(sent_on__isnull=False)

@@ -1,8 +1,8 @@
 """Charts as inline SVG, rendered on the server: no CDN, no JavaScript, readable in print.
 
 Labels are plain text (any script: Latin, Cyrillic, Kazakh), escaped; each bar segment is a link to
-the records behind it. Colours come from CSS classes (templates/dashboard/base.html) with a
-different fill pattern per series, so a black-and-white print still tells the series apart.
+the records behind it. Colours come from CSS classes (templates/dashboard/base.html), kept in print
+(print-color-adjust); every chart sits beside a table with the same numbers.
 """
 
 from __future__ import annotations

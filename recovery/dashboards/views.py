@@ -39,10 +39,25 @@ def _filtered(request, form_class=DashboardFilterForm):
     return form, Stats(request.user, form.stats_filter())
 
 
+def _active_filters(form) -> list[tuple[str, str]]:
+    """(label, shown value) of each filter in use, printed above the figures."""
+    if not form.is_valid():
+        return []
+    active = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", ()) or ()) if not hasattr(field, "queryset") else {}
+        active.append((str(field.label), str(choices.get(value, value))))
+    return active
+
+
 def _render(request, template, form, context, *, page):
     query = request.GET.copy()
     query.pop("year", None)
     base = {
+        "active_filters": _active_filters(form),
         "form": form,
         "page": page,
         "query": query.urlencode(),

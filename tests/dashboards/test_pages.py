@@ -103,3 +103,11 @@ def test_the_report_page_is_printable(client, known):
     html = client.get(reverse("dashboard:report"), {"year": 2025}).content.decode()
     assert "@media print" in html
     assert reverse("dashboard:report-csv") in html
+
+
+def test_the_filters_in_use_are_shown_for_print(client, known):
+    client.force_login(known.supervisor)
+    html = client.get(reverse("dashboard:countries"), {"country": "RU", "crime_category": known.corruption.pk}).content
+    html = html.decode()
+    assert "Country: <strong>Russia</strong>" in html
+    assert "Crime category: <strong>Corruption</strong>" in html
