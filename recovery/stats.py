@@ -244,11 +244,19 @@ class StatsFilter:
         return replace(self, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31))
 
 
-def _period(field_name: str, flt: StatsFilter) -> tuple[Q, dict]:
+# Lookups across a to-many relation (an asset's requests or timeline, a case's requests) are written
+# so that no admin list filter consumes them (`__in`, `__gt`, `__lte`, `__year` rather than `__exact`
+# or `__gte`): the admin applies each list filter in its own filter() call, which over a to-many
+# relation may match different related rows, while the remaining lookups go into one filter() and
+# so must hold for the same related row, as they do in the figures.
+def _period(field_name: str, flt: StatsFilter, *, to_many: bool = False) -> tuple[Q, dict]:
     q, lookups = Q(), {}
     if flt.date_from:
         q &= Q(**{f"{field_name}__gte": flt.date_from})
-        lookups[f"{field_name}__gte"] = flt.date_from.isoformat()
+        if to_many:
+            lookups[f"{field_name}__gt"] = (flt.date_from - datetime.timedelta(days=1)).isoformat()
+        else:
+            lookups[f"{field_name}__gte"] = flt.date_from.isoformat()
     if flt.date_to:
         q &= Q(**{f"{field_name}__lte": flt.date_to})
         lookups[f"{field_name}__lte"] = flt.date_to.isoformat()
@@ -331,10 +339,10 @@ class Stats:
             named = Request.assets.through.objects.all()
             if f.channel:
                 named = named.filter(request__channel=f.channel)
-                lookups[f"{prefix}requests__channel__exact"] = f.channel
+                lookups[f"{prefix}requests__channel__in"] = f.channel
             if f.legal_basis_kind:
                 named = named.filter(request__legal_basis__kind=f.legal_basis_kind)
-                lookups[f"{prefix}requests__legal_basis__kind__exact"] = f.legal_basis_kind
+                lookups[f"{prefix}requests__legal_basis__kind__in"] = f.legal_basis_kind
             q &= Q(**{f"{prefix}pk__in": named.values("asset_id")})
         return q, lookups
 
@@ -349,7 +357,7 @@ class Stats:
         from assets.models import AssetStatusChange
 
         q, lookups = self._asset_filter(prefix="asset__", period=False)
-        pq, plookups = _period("effective_on", self.flt)
+        pq, plookups = _period("effective_on", self.flt, to_many=True)
         rows = AssetStatusChange.objects.filter(self._scope("asset__case__")).filter(q & pq)
         # For the asset changelist the lookups go through the asset's timeline.
         asset_lookups = {k.removeprefix("asset__"): v for k, v in lookups.items()}
@@ -382,13 +390,13 @@ class Stats:
             matching = Request.objects.all()
             if f.country:
                 matching = matching.filter(country=f.country)
-                lookups["requests__country__exact"] = f.country
+                lookups["requests__country__in"] = f.country
             if f.channel:
                 matching = matching.filter(channel=f.channel)
-                lookups["requests__channel__exact"] = f.channel
+                lookups["requests__channel__in"] = f.channel
             if f.legal_basis_kind:
                 matching = matching.filter(legal_basis__kind=f.legal_basis_kind)
-                lookups["requests__legal_basis__kind__exact"] = f.legal_basis_kind
+                lookups["requests__legal_basis__kind__in"] = f.legal_basis_kind
             q &= Q(pk__in=matching.values("case_id"))
         return Case.objects.filter(self._scope("")).filter(q), lookups
 
@@ -760,7 +768,7 @@ class Stats:
             as_of = min(datetime.date(year, 12, 31), self.today)
             for step in self.VALUE_STEPS:
                 here = [r for r in rows if r["year"] == year and r["to_status"] == step]
-                step_lookups = {**lookups, "timeline__to_status__exact": step, "timeline__effective_on__year": year}
+                step_lookups = {**lookups, "timeline__to_status__in": step, "timeline__effective_on__year": year}
                 entry[step] = {
                     "count": sum(r["n"] for r in here),
                     # An amount on an asset's timeline is always in the asset's currency.
