@@ -213,6 +213,18 @@ def _sum_by_currency(rows, currency_key: str, amount_key: str) -> dict[str, Deci
     return totals
 
 
+def _month_range(months: set) -> list[datetime.date]:
+    """Every month from the first to the last given, so a chart shows quiet months as zero."""
+    if not months:
+        return []
+    firsts = sorted(months)
+    out, current = [], firsts[0]
+    while current <= firsts[-1]:
+        out.append(current)
+        current = datetime.date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return out
+
+
 # --- The filter -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StatsFilter:
@@ -714,7 +726,7 @@ class Stats:
         sent_qs, sent_lookups = self.requests(period_field="sent_on")
         answered_qs, answered_lookups = self.requests(period_field="answered_on")
         sent = {
-            r["month"]: r["n"]
+            datetime.date(r["month"].year, r["month"].month, 1): r["n"]
             for r in sent_qs.filter(sent_on__isnull=False)
             .annotate(month=TruncMonth("sent_on"))
             .values("month")
@@ -722,7 +734,7 @@ class Stats:
             .order_by("month")
         }
         answered = {
-            r["month"]: r["n"]
+            datetime.date(r["month"].year, r["month"].month, 1): r["n"]
             for r in answered_qs.filter(answered_on__isnull=False)
             .annotate(month=TruncMonth("answered_on"))
             .values("month")
@@ -730,7 +742,7 @@ class Stats:
             .order_by("month")
         }
         months = []
-        for month in sorted(set(sent) | set(answered)):
+        for month in _month_range(set(sent) | set(answered)):
             months.append(
                 {
                     "month": month.strftime("%Y-%m"),

@@ -171,6 +171,8 @@ def test_trends_per_month_and_values_per_year(known):
     assert months["2025-01"]["sent"]["count"] == 2
     assert months["2025-02"]["sent"]["count"] == 2
     assert months["2025-03"]["answered"]["count"] == 1  # r1
+    assert months["2025-04"]["sent"]["count"] == 0  # a quiet month is shown, as zero
+    assert list(months) == sorted(months)
     years = {y["year"]: y for y in figures["years"]}
     assert money(years[2025]["returned"]["money"]) == {"USD": Decimal("200000.00")}
     assert money(years[2026]["returned"]["money"]) == {"USD": Decimal("100000.00")}
