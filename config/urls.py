@@ -9,5 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/notifications/", include("recovery.api.notification_urls")),  # reminders (issue 5)
+    # Supervisors' dashboards and the statistics report (issue 6).
+    path("dashboard/", include("recovery.dashboards.urls")),
+    # The same figures as JSON (issue 6).
+    path("api/v1/stats/", include("recovery.api.stats_urls")),
     path("", recovery_views.home, name="home"),
 ]

@@ -383,3 +383,42 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_email_mode_display()}"
+
+
+# --- Exchange rates (dashboards and statistics) ------------------------------------------------
+class ExchangeRate(models.Model):
+    """How much one unit of `currency` was worth in the reporting currency (settings.REPORTING_CURRENCY)
+    on `date`. Administrators keep this table; the dashboards convert per-currency totals with the
+    latest rate on or before the reporting date and show that rate's date beside the converted total."""
+
+    date = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. EUR."))
+    rate = models.DecimalField(
+        _("rate to the reporting currency"),
+        max_digits=20,
+        decimal_places=8,
+        help_text=_("Units of the reporting currency for one unit of this currency."),
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchangerate_unique_currency_date"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchangerate_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.rate} ({self.date})"
+
+    def clean(self):
+        # The admin form goes through clean(): an unknown code is a form error, not a 500.
+        from recovery.errors import DomainError
+        from recovery.services import clean_currency
+
+        if self.currency:
+            try:
+                self.currency = clean_currency(self.currency)
+            except DomainError as exc:
+                raise ValidationError({"currency": str(exc)}) from None

@@ -1,0 +1,89 @@
+"""/api/v1/stats/: the dashboards' figures as JSON, read through the same filter form and the same
+selectors (recovery.stats), so the API and the pages never disagree. Money amounts are strings."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from recovery.dashboards.forms import DashboardFilterForm, ReportForm
+from recovery.stats import Stats, jsonable, may_view_dashboards
+
+
+class MayViewDashboards(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return may_view_dashboards(request.user)
+
+
+class StatsView(APIView):
+    """Query parameters: date_from, date_to (ISO dates), unit (id), country (ISO 3166 alpha-2),
+    crime_category (id), channel, legal_basis_kind; the report also takes year."""
+
+    permission_classes = [permissions.IsAuthenticated, MayViewDashboards]
+    form_class = DashboardFilterForm
+    figures = ""  # the Stats method to call
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter("unit", OpenApiTypes.INT),
+            OpenApiParameter("country", OpenApiTypes.STR),
+            OpenApiParameter("crime_category", OpenApiTypes.INT),
+            OpenApiParameter("channel", OpenApiTypes.STR),
+            OpenApiParameter("legal_basis_kind", OpenApiTypes.STR),
+            OpenApiParameter("year", OpenApiTypes.INT, description="Statistics report only."),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        form = self.form_class(request.query_params)
+        if not form.is_valid():
+            return Response(
+                {
+                    "type": "about:blank",
+                    "title": "Invalid filter",
+                    "status": 400,
+                    "detail": "; ".join(f"{f}: {' '.join(errs)}" for f, errs in form.errors.items()),
+                    "errors": form.errors,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+                content_type="application/problem+json",
+            )
+        stats = Stats(request.user, form.stats_filter())
+        return Response(jsonable(self.compute(stats, form)))
+
+    def compute(self, stats, form):
+        return getattr(stats, self.figures)()
+
+
+class OverviewStats(StatsView):
+    figures = "overview"
+
+
+class CountryStats(StatsView):
+    figures = "by_country"
+
+
+class CategoryStats(StatsView):
+    figures = "by_category"
+
+
+class OverdueStats(StatsView):
+    figures = "overdue"
+
+
+class AssetRecoveryStats(StatsView):
+    figures = "asset_recovery"
+
+
+class TrendStats(StatsView):
+    figures = "trends"
+
+
+class ReportStats(StatsView):
+    form_class = ReportForm
+
+    def compute(self, stats, form):
+        return stats.report(form.cleaned_data["year"])

@@ -1,0 +1,1 @@
+"""Supervisors' dashboards and the international-cooperation statistics (server-rendered pages)."""

@@ -1,0 +1,71 @@
+"""The filter form every dashboard page, export and /api/v1/stats/ endpoint reads from the query string."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from mla_requests.models import Request
+from recovery.models import CrimeCategory, LegalInstrument, Unit
+from recovery.stats import StatsFilter
+
+ANY = [("", _("All"))]
+
+
+class DashboardFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Period start")
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Period end")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.order_by("code"), required=False, empty_label=_("All")
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    crime_category = forms.ModelChoiceField(
+        label=_("Crime category"), queryset=CrimeCategory.objects.all(), required=False, empty_label=_("All")
+    )
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=ANY + list(Request.Channel.choices))
+    legal_basis_kind = forms.ChoiceField(
+        label=_("Legal basis kind"), required=False, choices=ANY + list(LegalInstrument.Kind.choices)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form so the names follow the active language.
+        self.fields["country"].choices = ANY + list(countries)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period cannot precede its start."))
+        return data
+
+    def stats_filter(self) -> StatsFilter:
+        return StatsFilter.from_form(self.cleaned_data)
+
+
+class ReportForm(DashboardFilterForm):
+    """The statistics report covers one calendar year; the period fields give way to it."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["date_from"]
+        del self.fields["date_to"]
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_year(self):
+        return self.cleaned_data.get("year") or timezone.localdate().year
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        year = data.get("year")
+        if year and datetime.date(year, 1, 1) > timezone.localdate():
+            self.add_error("year", _("The year has not begun yet."))
+        return data

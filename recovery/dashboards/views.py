@@ -1,0 +1,197 @@
+"""Dashboard pages. Each view reads the filter form, asks recovery.stats for one page's figures
+(scoped to the signed-in user) and renders them; the charts are server-side SVG."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from recovery.dashboards import charts, export
+from recovery.dashboards.forms import DashboardFilterForm, ReportForm
+from recovery.stats import Stats, may_view_dashboards
+
+
+def dashboard_access(view):
+    """Anonymous visitors go to the admin login; users without a role get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not may_view_dashboards(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return require_GET(wrapper)
+
+
+def _filtered(request, form_class=DashboardFilterForm):
+    form = form_class(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, Stats(request.user, form.stats_filter())
+
+
+def _active_filters(form) -> list[tuple[str, str]]:
+    """(label, shown value) of each filter in use, printed above the figures."""
+    if not form.is_valid():
+        return []
+    active = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", ()) or ()) if not hasattr(field, "queryset") else {}
+        active.append((str(field.label), str(choices.get(value, value))))
+    return active
+
+
+def _render(request, template, form, context, *, page):
+    query = request.GET.copy()
+    query.pop("year", None)
+    base = {
+        "active_filters": _active_filters(form),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "reporting_currency": settings.REPORTING_CURRENCY,
+    }
+    status = 200 if form.is_valid() else 400
+    return render(request, template, {**base, **context}, status=status)
+
+
+@dashboard_access
+def overview(request):
+    form, stats = _filtered(request)
+    context = {}
+    if stats:
+        figures = stats.overview()
+        rows = [
+            charts.Row(s["label"], [charts.Segment(s["count"], s["url"])])
+            for s in figures["requests_by_status"]
+            if s["count"]
+        ]
+        context = {
+            "stats": figures,
+            "status_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests by status")),
+        }
+    return _render(request, "dashboard/overview.html", form, context, page="overview")
+
+
+@dashboard_access
+def by_country(request):
+    form, stats = _filtered(request)
+    context = {}
+    if stats:
+        figures = stats.by_country()
+        rows = [
+            charts.Row(c["name"], [charts.Segment(seg["count"], seg["url"]) for seg in c["segments"]])
+            for c in figures["countries"]
+        ]
+        context = {
+            "stats": figures,
+            "country_chart": charts.hbar_chart(rows, figures["segment_labels"], title=_("Requests per country")),
+        }
+    return _render(request, "dashboard/countries.html", form, context, page="countries")
+
+
+@dashboard_access
+def by_category(request):
+    form, stats = _filtered(request)
+    context = {}
+    if stats:
+        figures = stats.by_category()
+        rows = [charts.Row(c["name"], [charts.Segment(c["count"], c["url"])]) for c in figures["categories"]]
+        context = {
+            "stats": figures,
+            "category_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests per crime category")),
+        }
+    return _render(request, "dashboard/categories.html", form, context, page="categories")
+
+
+@dashboard_access
+def overdue(request):
+    form, stats = _filtered(request)
+    context = {"stats": stats.overdue()} if stats else {}
+    return _render(request, "dashboard/overdue.html", form, context, page="overdue")
+
+
+@dashboard_access
+def asset_recovery(request):
+    form, stats = _filtered(request)
+    context = {}
+    if stats:
+        figures = stats.asset_recovery()
+        rows = [charts.Row(s["label"], [charts.Segment(s["count"], s["url"])]) for s in figures["funnel"]]
+        context = {
+            "stats": figures,
+            "funnel_chart": charts.hbar_chart(rows, [_("Assets")], title=_("Asset recovery funnel (number of assets)")),
+        }
+    return _render(request, "dashboard/assets.html", form, context, page="assets")
+
+
+@dashboard_access
+def trends(request):
+    form, stats = _filtered(request)
+    context = {}
+    if stats:
+        figures = stats.trends()
+        columns = [
+            charts.Row(
+                m["month"],
+                [
+                    charts.Segment(m["sent"]["count"], m["sent"]["url"]),
+                    charts.Segment(m["answered"]["count"], m["answered"]["url"]),
+                ],
+            )
+            for m in figures["months"]
+        ]
+        context = {
+            "stats": figures,
+            "month_chart": charts.column_chart(
+                columns, [_("Sent"), _("Answered")], title=_("Requests sent and answered per month")
+            ),
+        }
+    return _render(request, "dashboard/trends.html", form, context, page="trends")
+
+
+def _report(request):
+    form, stats = _filtered(request, ReportForm)
+    return form, (stats.report(form.cleaned_data["year"]) if stats else None)
+
+
+@dashboard_access
+def report(request):
+    form, figures = _report(request)
+    context = {}
+    if figures:
+        rows = [charts.Row(c["name"], [charts.Segment(c["count"], c["url"])]) for c in figures["by_country"]]
+        context = {
+            "stats": figures,
+            "country_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests sent per country")),
+            "year_query": request.GET.urlencode(),
+        }
+    return _render(request, "dashboard/report.html", form, context, page="report")
+
+
+@dashboard_access
+def report_csv(request):
+    form, figures = _report(request)
+    if figures is None:
+        return _render(request, "dashboard/report.html", form, {}, page="report")
+    return export.csv_response(figures)
+
+
+@dashboard_access
+def report_xlsx(request):
+    form, figures = _report(request)
+    if figures is None:
+        return _render(request, "dashboard/report.html", form, {}, page="report")
+    return export.xlsx_response(figures)

@@ -1,0 +1,1019 @@
+"""Statistics selectors behind the supervisors' dashboards, the statistics report and /api/v1/stats/.
+
+Every figure starts from a scoped queryset (`visible_to(user)`), narrowed by one StatsFilter, and is
+aggregated in the database (GROUP BY with conditional counts and sums): a page costs the same
+number of queries whatever the number of rows. The one exception is a percentile on SQLite, which has
+no percentile aggregate: there the per-request durations (one integer per answered request, computed
+by the database) are read and interpolated in Python exactly as PostgreSQL's percentile_cont does.
+
+Every figure carries `url`: the admin changelist of exactly the records behind it, built from
+field lookups (docs/dashboards.md lists the ones the admin's list_filter must allow).
+Money is totalled per currency; `money_block` adds a converted total in settings.REPORTING_CURRENCY
+where ExchangeRate rows exist, with the date of each rate used.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import NotSupportedError, connection
+from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from recovery.scoping import case_scope, unit_and_descendant_ids
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+# --- Database expressions -----------------------------------------------------------------------
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (two DateFields); NULL when either is NULL."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        params = (*end_params, *start_params)
+        if connection.vendor == "postgresql":
+            # date - date is an integer number of days in PostgreSQL.
+            return f"({end_sql} - {start_sql})", params
+        if connection.vendor == "sqlite":
+            return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", params
+        raise NotSupportedError("DaysBetween supports PostgreSQL and SQLite.")
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate percentile_cont(fraction) WITHIN GROUP (ORDER BY expr)."""
+
+    function = "percentile_cont"
+    name = "PercentileCont"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        # A literal, validated here, because it is interpolated into the SQL.
+        fraction = float(fraction)
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, fraction=repr(fraction), **extra)
+
+
+def percentile_cont(values, fraction: float) -> float | None:
+    """Linear interpolation between the closest ranks, as PostgreSQL's percentile_cont."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _rounded(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+# --- Links to the admin ---------------------------------------------------------------------------
+def admin_changelist_url(app_label: str, model_name: str, lookups: dict) -> str:
+    """The admin changelist of a model, narrowed by field lookups. Built from the admin's root URL
+    so it works even before the model is registered in the admin."""
+    base = f"{reverse('admin:index')}{app_label}/{model_name}/"
+    if not lookups:
+        return base
+    return f"{base}?{urlencode(sorted((k, str(v)) for k, v in lookups.items()))}"
+
+
+def _ids(values) -> str:
+    return ",".join(str(v) for v in sorted(values))
+
+
+def request_url(lookups: dict) -> str:
+    return admin_changelist_url("requests", "request", lookups)
+
+
+def asset_url(lookups: dict) -> str:
+    return admin_changelist_url("assets", "asset", lookups)
+
+
+def case_url(lookups: dict) -> str:
+    return admin_changelist_url("cases", "case", lookups)
+
+
+def decision_url(lookups: dict) -> str:
+    return admin_changelist_url("assets", "courtdecision", lookups)
+
+
+# --- Names ----------------------------------------------------------------------------------------
+def country_name(code: str) -> str:
+    return str(countries.name(code)) or code
+
+
+def _trilingual(row: dict, prefix: str) -> str:
+    lang = (get_language() or "en")[:2]
+    return row.get(f"{prefix}name_{lang}") or row.get(f"{prefix}name_en") or ""
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices).get(value, value))
+
+
+# --- Money ----------------------------------------------------------------------------------------
+class RateBook:
+    """The exchange-rate table, read once per page (it is a small, admin-edited table), answering
+    'the latest rate of a currency on or before a date'."""
+
+    def __init__(self):
+        self._by_currency: dict[str, tuple[list[datetime.date], list[Decimal]]] | None = None
+
+    def _load(self):
+        from recovery.models import ExchangeRate
+
+        table: dict[str, tuple[list, list]] = {}
+        for currency, date, rate in ExchangeRate.objects.order_by("currency", "date").values_list(
+            "currency", "date", "rate"
+        ):
+            dates, rates = table.setdefault(currency, ([], []))
+            dates.append(date)
+            rates.append(rate)
+        self._by_currency = table
+
+    def rate(self, currency: str, as_of: datetime.date) -> tuple[Decimal, datetime.date | None] | None:
+        if currency == settings.REPORTING_CURRENCY:
+            return Decimal(1), None
+        if self._by_currency is None:
+            self._load()
+        dates, rates = self._by_currency.get(currency, ([], []))
+        index = bisect.bisect_right(dates, as_of) - 1
+        if index < 0:
+            return None
+        return rates[index], dates[index]
+
+
+def _plain_rate(rate: Decimal) -> Decimal:
+    """1.20000000 -> 1.2 (without the exponent form normalize() gives to whole numbers)."""
+    return rate.quantize(Decimal(1)) if rate == rate.to_integral_value() else rate.normalize()
+
+
+def money_block(totals: dict[str, Decimal], book: RateBook, as_of: datetime.date, link=None) -> dict:
+    """Totals per currency (each linked by `link(currency)` to its records), and their sum in the
+    reporting currency when another currency is involved. Where a rate is missing the converted
+    total covers the currencies with a rate and names the others."""
+    items = [
+        {"currency": cur, "amount": amt.quantize(CENT), "url": link(cur) if link else ""}
+        for cur, amt in sorted(totals.items())
+        if amt
+    ]
+    converted = ZERO
+    rates, missing = [], []
+    for item in items:
+        found = book.rate(item["currency"], as_of)
+        if found is None:
+            missing.append(item["currency"])
+            continue
+        rate, rate_date = found
+        converted += item["amount"] * rate
+        if rate_date is not None:
+            rates.append({"currency": item["currency"], "rate": _plain_rate(rate), "date": rate_date})
+    foreign = any(item["currency"] != settings.REPORTING_CURRENCY for item in items)
+    has_conversion = foreign and len(missing) < len(items)
+    return {
+        "totals": items,
+        "converted": {
+            "currency": settings.REPORTING_CURRENCY,
+            "amount": converted.quantize(CENT),
+            "rates": rates,
+            "missing": missing,
+            "complete": not missing,
+        }
+        if has_conversion
+        else None,
+    }
+
+
+def _sum_by_currency(rows, currency_key: str, amount_key: str) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        if row[currency_key] and row[amount_key]:
+            totals[row[currency_key]] = totals.get(row[currency_key], ZERO) + row[amount_key]
+    return totals
+
+
+def _month_range(months: set) -> list[datetime.date]:
+    """Every month from the first to the last given, so a chart shows quiet months as zero."""
+    if not months:
+        return []
+    firsts = sorted(months)
+    out, current = [], firsts[0]
+    while current <= firsts[-1]:
+        out.append(current)
+        current = datetime.date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return out
+
+
+# --- The filter -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatsFilter:
+    """What the filter form chose. `unit_ids` holds the chosen unit and all its sub-units."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    country: str = ""
+    crime_category_id: int | None = None
+    channel: str = ""
+    legal_basis_kind: str = ""
+
+    @classmethod
+    def from_form(cls, data: dict) -> StatsFilter:
+        unit = data.get("unit")
+        category = data.get("crime_category")
+        return cls(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            unit_ids=frozenset(unit_and_descendant_ids(unit.pk)) if unit else frozenset(),
+            country=data.get("country") or "",
+            crime_category_id=category.pk if category else None,
+            channel=data.get("channel") or "",
+            legal_basis_kind=data.get("legal_basis_kind") or "",
+        )
+
+    def for_year(self, year: int) -> StatsFilter:
+        return replace(self, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31))
+
+
+# Lookups across a to-many relation (an asset's requests or timeline, a case's requests) are written
+# so that no admin list filter consumes them (`__in`, `__gt`, `__lte`, `__year` rather than `__exact`
+# or `__gte`): the admin applies each list filter in its own filter() call, which over a to-many
+# relation may match different related rows, while the remaining lookups go into one filter() and
+# so must hold for the same related row, as they do in the figures.
+def _period(field_name: str, flt: StatsFilter, *, to_many: bool = False) -> tuple[Q, dict]:
+    q, lookups = Q(), {}
+    if flt.date_from:
+        q &= Q(**{f"{field_name}__gte": flt.date_from})
+        if to_many:
+            lookups[f"{field_name}__gt"] = (flt.date_from - datetime.timedelta(days=1)).isoformat()
+        else:
+            lookups[f"{field_name}__gte"] = flt.date_from.isoformat()
+    if flt.date_to:
+        q &= Q(**{f"{field_name}__lte": flt.date_to})
+        lookups[f"{field_name}__lte"] = flt.date_to.isoformat()
+    return q, lookups
+
+
+PENDING = ("sent", "acknowledged", "partially_executed")
+ANSWERED_STATUSES = ("partially_executed", "executed", "refused")
+# Sent and not answered in any way yet (information requested from us included).
+WAITING = ("sent", "acknowledged", "info_requested")
+WAITING_LOOKUPS = {"status__in": ",".join(WAITING), "answered_on__isnull": "True"}
+
+
+class Stats:
+    """The figures one user may see, narrowed by one filter. Each method is one page's figures."""
+
+    def __init__(self, user, flt: StatsFilter | None = None, *, today: datetime.date | None = None):
+        self.user = user
+        self.flt = flt or StatsFilter()
+        self.today = today or timezone.localdate()
+        self.rates = RateBook()
+        self._scopes: dict[str, Q] = {}
+
+    def _scope(self, prefix: str) -> Q:
+        # case_scope reads the unit tree; do it once per page and relation path.
+        if prefix not in self._scopes:
+            self._scopes[prefix] = case_scope(self.user, prefix=prefix)
+        return self._scopes[prefix]
+
+    # Querysets, each with the admin lookups that select the same rows ---------------------------
+    def _request_filter(self, prefix: str = "", period_field: str | None = "sent_on") -> tuple[Q, dict]:
+        f = self.flt
+        q, lookups = Q(), {}
+        if period_field:
+            pq, lookups = _period(f"{prefix}{period_field}", f)
+            q &= pq
+        if f.unit_ids:
+            q &= Q(**{f"{prefix}case__unit_id__in": f.unit_ids})
+            lookups[f"{prefix}case__unit__id__in"] = _ids(f.unit_ids)
+        if f.country:
+            q &= Q(**{f"{prefix}country": f.country})
+            lookups[f"{prefix}country__exact"] = f.country
+        if f.crime_category_id:
+            q &= Q(**{f"{prefix}crime_category_id": f.crime_category_id})
+            lookups[f"{prefix}crime_category__id__exact"] = f.crime_category_id
+        if f.channel:
+            q &= Q(**{f"{prefix}channel": f.channel})
+            lookups[f"{prefix}channel__exact"] = f.channel
+        if f.legal_basis_kind:
+            q &= Q(**{f"{prefix}legal_basis__kind": f.legal_basis_kind})
+            lookups[f"{prefix}legal_basis__kind__exact"] = f.legal_basis_kind
+        return q, lookups
+
+    def requests(self, period_field: str | None = "sent_on"):
+        from mla_requests.models import Request
+
+        q, lookups = self._request_filter(period_field=period_field)
+        return Request.objects.filter(self._scope("case__")).filter(q), lookups
+
+    def _asset_filter(self, prefix: str = "", period: bool = True) -> tuple[Q, dict]:
+        """Assets: unit and crime category through their case; country is where the asset is;
+        channel and legal basis kind through the requests that name the asset."""
+        from mla_requests.models import Request
+
+        f = self.flt
+        q, lookups = Q(), {}
+        if period:
+            q, lookups = _period(f"{prefix}identified_on", f)
+        if f.unit_ids:
+            q &= Q(**{f"{prefix}case__unit_id__in": f.unit_ids})
+            lookups[f"{prefix}case__unit__id__in"] = _ids(f.unit_ids)
+        if f.country:
+            q &= Q(**{f"{prefix}location_country": f.country})
+            lookups[f"{prefix}location_country__exact"] = f.country
+        if f.crime_category_id:
+            q &= Q(**{f"{prefix}case__primary_crime_category_id": f.crime_category_id})
+            lookups[f"{prefix}case__primary_crime_category__id__exact"] = f.crime_category_id
+        if f.channel or f.legal_basis_kind:
+            # A subquery, not a join: an asset named in two requests is still counted once.
+            named = Request.assets.through.objects.all()
+            if f.channel:
+                named = named.filter(request__channel=f.channel)
+                lookups[f"{prefix}requests__channel__in"] = f.channel
+            if f.legal_basis_kind:
+                named = named.filter(request__legal_basis__kind=f.legal_basis_kind)
+                lookups[f"{prefix}requests__legal_basis__kind__in"] = f.legal_basis_kind
+            q &= Q(**{f"{prefix}pk__in": named.values("asset_id")})
+        return q, lookups
+
+    def assets(self, period: bool = True):
+        from assets.models import Asset
+
+        q, lookups = self._asset_filter(period=period)
+        return Asset.objects.filter(self._scope("case__")).filter(q), lookups
+
+    def asset_changes(self):
+        """Timeline rows of visible assets, the period applying to the date each step took effect."""
+        from assets.models import AssetStatusChange
+
+        q, lookups = self._asset_filter(prefix="asset__", period=False)
+        pq, plookups = _period("effective_on", self.flt, to_many=True)
+        rows = AssetStatusChange.objects.filter(self._scope("asset__case__")).filter(q & pq)
+        # For the asset changelist the lookups go through the asset's timeline.
+        asset_lookups = {k.removeprefix("asset__"): v for k, v in lookups.items()}
+        asset_lookups.update({f"timeline__{k}": v for k, v in plookups.items()})
+        return rows, asset_lookups
+
+    def decisions(self):
+        from assets.models import CourtDecision
+
+        q, lookups = self._asset_filter(prefix="asset__", period=False)
+        pq, plookups = _period("decided_on", self.flt)
+        rows = CourtDecision.objects.filter(self._scope("asset__case__")).filter(q & pq)
+        return rows, {**lookups, **plookups}
+
+    def cases(self):
+        """Cases: the unit and primary crime category are the case's own; country, channel and legal
+        basis kind select cases with at least one request matching them. No period: a state now."""
+        from cases.models import Case
+        from mla_requests.models import Request
+
+        f = self.flt
+        q, lookups = Q(), {}
+        if f.unit_ids:
+            q &= Q(unit_id__in=f.unit_ids)
+            lookups["unit__id__in"] = _ids(f.unit_ids)
+        if f.crime_category_id:
+            q &= Q(primary_crime_category_id=f.crime_category_id)
+            lookups["primary_crime_category__id__exact"] = f.crime_category_id
+        if f.country or f.channel or f.legal_basis_kind:
+            matching = Request.objects.all()
+            if f.country:
+                matching = matching.filter(country=f.country)
+                lookups["requests__country__in"] = f.country
+            if f.channel:
+                matching = matching.filter(channel=f.channel)
+                lookups["requests__channel__in"] = f.channel
+            if f.legal_basis_kind:
+                matching = matching.filter(legal_basis__kind=f.legal_basis_kind)
+                lookups["requests__legal_basis__kind__in"] = f.legal_basis_kind
+            q &= Q(pk__in=matching.values("case_id"))
+        return Case.objects.filter(self._scope("")).filter(q), lookups
+
+    # Shared pieces -----------------------------------------------------------------------------
+    def _pending_counts(self):
+        """Q objects for pending, overdue and due within a week, with their admin lookups."""
+        today, week = self.today, self.today + datetime.timedelta(days=7)
+        pending = Q(status__in=PENDING)
+        return {
+            "pending": (pending, {"status__in": ",".join(PENDING)}),
+            "overdue": (
+                pending & Q(response_due__lt=today),
+                {"status__in": ",".join(PENDING), "response_due__lt": today.isoformat()},
+            ),
+            "due_this_week": (
+                pending & Q(response_due__gte=today, response_due__lte=week),
+                {
+                    "status__in": ",".join(PENDING),
+                    "response_due__gte": today.isoformat(),
+                    "response_due__lte": week.isoformat(),
+                },
+            ),
+        }
+
+    def _money(self, totals: dict, as_of: datetime.date | None = None, link=None) -> dict:
+        return money_block(totals, self.rates, as_of or self.today, link)
+
+    def _asset_value_rows(self, qs, group: tuple[str, ...] = ()):
+        """Funnel counts and values per currency (and per `group`), in one GROUP BY query."""
+        from assets.models import Asset
+
+        S = Asset.Status
+        return list(
+            qs.values(*group, "currency")
+            .annotate(
+                identified_count=Count("pk"),
+                identified_value=Sum("estimated_value"),
+                frozen_count=Count("pk", filter=Q(frozen_amount__gt=0)),
+                frozen_value=Sum("frozen_amount"),
+                confiscated_count=Count("pk", filter=Q(confiscated_amount__gt=0)),
+                confiscated_value=Sum("confiscated_amount"),
+                returned_count=Count("pk", filter=Q(returned_amount__gt=0)),
+                returned_value=Sum("returned_amount"),
+                released_count=Count("pk", filter=Q(status=S.RELEASED)),
+                released_value=Sum("frozen_amount", filter=Q(status=S.RELEASED)),
+                retained_count=Count("pk", filter=Q(status=S.RETAINED_ABROAD)),
+                retained_value=Sum(F("confiscated_amount") - F("returned_amount"), filter=Q(status=S.RETAINED_ABROAD)),
+            )
+            .order_by(*group, "currency")
+        )
+
+    FUNNEL_STAGES = (
+        ("identified", _("Identified"), {}),
+        ("frozen", _("Frozen / seized"), {"frozen_amount__gt": "0"}),
+        ("confiscated", _("Confiscated"), {"confiscated_amount__gt": "0"}),
+        ("returned", _("Returned"), {"returned_amount__gt": "0"}),
+        ("released", _("Released"), {"status__exact": "released"}),
+        ("retained", _("Retained by the requested state"), {"status__exact": "retained_abroad"}),
+    )
+
+    def _funnel(self, rows, base_lookups: dict) -> list[dict]:
+        stages = []
+        for key, label, lookups in self.FUNNEL_STAGES:
+            stages.append(
+                {
+                    "stage": key,
+                    "label": str(label),
+                    "count": sum(r[f"{key}_count"] for r in rows),
+                    "money": self._money(
+                        _sum_by_currency(rows, "currency", f"{key}_value"),
+                        link=lambda cur, lk=lookups: asset_url({**base_lookups, **lk, "currency__exact": cur}),
+                    ),
+                    "url": asset_url({**base_lookups, **lookups}),
+                }
+            )
+        return stages
+
+    # Pages -------------------------------------------------------------------------------------
+    def overview(self) -> dict:
+        from cases.models import Case
+        from mla_requests.models import Request
+
+        cases, case_lookups = self.cases()
+        open_cases = cases.filter(status=Case.Status.OPEN).count()
+
+        requests, req_lookups = self.requests()
+        by_status = {r["status"]: r["n"] for r in requests.values("status").annotate(n=Count("pk")).order_by("status")}
+        counters = self._pending_counts()
+        counts = requests.aggregate(**{key: Count("pk", filter=q) for key, (q, _lk) in counters.items()})
+
+        assets, asset_lookups = self.assets()
+        rows = self._asset_value_rows(assets)
+        return {
+            "open_cases": {
+                "count": open_cases,
+                "url": case_url({**case_lookups, "status__exact": Case.Status.OPEN}),
+            },
+            "requests_total": {"count": sum(by_status.values()), "url": request_url(req_lookups)},
+            "requests_by_status": [
+                {
+                    "status": value,
+                    "label": str(label),
+                    "count": by_status.get(value, 0),
+                    "url": request_url({**req_lookups, "status__exact": value}),
+                }
+                for value, label in Request.Status.choices
+            ],
+            **{
+                key: {"count": counts[key], "url": request_url({**req_lookups, **lk})}
+                for key, (_q, lk) in counters.items()
+            },
+            "assets": self._funnel(rows, asset_lookups),
+        }
+
+    def by_country(self) -> dict:
+        requests, lookups = self.requests()
+        requests = requests.filter(sent_on__isnull=False)
+        counters = self._pending_counts()
+        ack_days = DaysBetween(F("acknowledged_on"), F("sent_on"))
+        answer_days = DaysBetween(F("answered_on"), F("sent_on"))
+        on_time = Q(answered_on__isnull=False, response_due__isnull=False, answered_on__lte=F("response_due"))
+        # Due for an answer: answered, or still pending past the deadline.
+        due = Q(answered_on__isnull=False) | counters["overdue"][0]
+        annotations = {
+            "total": Count("pk"),
+            "pending": Count("pk", filter=counters["pending"][0]),
+            "overdue": Count("pk", filter=counters["overdue"][0]),
+            "answered": Count("pk", filter=Q(answered_on__isnull=False)),
+            "on_time": Count("pk", filter=on_time),
+            "due": Count("pk", filter=due),
+        }
+        # Disjoint parts of each country's bar: every sent request falls in exactly one.
+        unanswered = Q(answered_on__isnull=True)
+        waiting = unanswered & Q(status__in=WAITING)
+        segments = (
+            ("answered", _("Answered"), Q(answered_on__isnull=False), {"answered_on__isnull": "False"}),
+            (
+                "waiting",
+                _("No answer yet, within the deadline"),
+                waiting & Q(response_due__gte=self.today),
+                {**WAITING_LOOKUPS, "response_due__gte": self.today.isoformat()},
+            ),
+            (
+                "late",
+                _("No answer yet, deadline passed"),
+                waiting & Q(response_due__lt=self.today),
+                {**WAITING_LOOKUPS, "response_due__lt": self.today.isoformat()},
+            ),
+            (
+                "withdrawn",
+                _("Withdrawn without an answer"),
+                unanswered & Q(status="withdrawn"),
+                {"answered_on__isnull": "True", "status__exact": "withdrawn"},
+            ),
+        )
+        annotations.update({f"segment_{key}": Count("pk", filter=q) for key, _l, q, _lk in segments})
+        on_postgres = connection.vendor == "postgresql"
+        if on_postgres:
+            annotations.update(
+                ack_p50=PercentileCont(ack_days, 0.5),
+                ack_p90=PercentileCont(ack_days, 0.9),
+                answer_p50=PercentileCont(answer_days, 0.5),
+                answer_p90=PercentileCont(answer_days, 0.9),
+            )
+        rows = list(requests.values("country").annotate(**annotations).order_by("-total", "country"))
+        if not on_postgres:
+            durations: dict[str, tuple[list, list]] = {}
+            for country, ack, answer in (
+                requests.filter(acknowledged_on__isnull=False)
+                .annotate(ack=ack_days, answer=answer_days)
+                .values_list("country", "ack", "answer")
+            ):
+                acks, answers = durations.setdefault(country, ([], []))
+                acks.append(ack)
+                if answer is not None:
+                    answers.append(answer)
+            for row in rows:
+                acks, answers = durations.get(row["country"], ([], []))
+                row.update(
+                    ack_p50=percentile_cont(acks, 0.5),
+                    ack_p90=percentile_cont(acks, 0.9),
+                    answer_p50=percentile_cont(answers, 0.5),
+                    answer_p90=percentile_cont(answers, 0.9),
+                )
+        countries_out = []
+        for row in rows:
+            code = row["country"]
+            here = {**lookups, "country__exact": code}
+            countries_out.append(
+                {
+                    "country": code,
+                    "name": country_name(code),
+                    "total": {"count": row["total"], "url": request_url({**here, "sent_on__isnull": "False"})},
+                    "pending": {"count": row["pending"], "url": request_url({**here, **counters["pending"][1]})},
+                    "overdue": {"count": row["overdue"], "url": request_url({**here, **counters["overdue"][1]})},
+                    "answered": {
+                        "count": row["answered"],
+                        "url": request_url({**here, "answered_on__isnull": "False"}),
+                    },
+                    "answered_on_time": row["on_time"],
+                    "due": row["due"],
+                    "share_on_time": round(row["on_time"] / row["due"], 3) if row["due"] else None,
+                    "days_to_acknowledgement": {"median": _rounded(row["ack_p50"]), "p90": _rounded(row["ack_p90"])},
+                    "days_to_answer": {"median": _rounded(row["answer_p50"]), "p90": _rounded(row["answer_p90"])},
+                    "segments": [
+                        {
+                            "key": key,
+                            "label": str(label),
+                            "count": row[f"segment_{key}"],
+                            "url": request_url({**here, **lk}),
+                        }
+                        for key, label, _q, lk in segments
+                    ],
+                }
+            )
+        return {
+            "countries": countries_out,
+            "total": sum(r["total"] for r in rows),
+            "segment_labels": [str(label) for _k, label, _q, _lk in segments],
+        }
+
+    def by_category(self) -> dict:
+        requests, lookups = self.requests()
+        requests = requests.filter(sent_on__isnull=False)
+        rows = list(
+            requests.values(
+                "crime_category",
+                "crime_category__code",
+                "crime_category__name_en",
+                "crime_category__name_ru",
+                "crime_category__name_kk",
+            )
+            .annotate(n=Count("pk"))
+            .order_by("-n", "crime_category__code")
+        )
+        total = sum(r["n"] for r in rows)
+        return {
+            "total": total,
+            "categories": [
+                {
+                    "code": r["crime_category__code"],
+                    "name": _trilingual(r, "crime_category__"),
+                    "count": r["n"],
+                    "share": round(r["n"] / total, 3) if total else None,
+                    "url": request_url(
+                        {**lookups, "crime_category__id__exact": r["crime_category"], "sent_on__isnull": "False"}
+                    ),
+                }
+                for r in rows
+            ],
+        }
+
+    def overdue(self) -> dict:
+        requests, lookups = self.requests()
+        q, lk = self._pending_counts()["overdue"]
+        rows = (
+            requests.filter(q)
+            .select_related("case", "responsible_investigator")
+            .order_by("response_due", "sent_on", "pk")
+        )
+        items = [
+            {
+                "id": r.pk,
+                "reference": r.reference,
+                "url": admin_changelist_url("requests", "request", {}) + f"{r.pk}/change/",
+                "country": r.country.code,
+                "country_name": country_name(r.country.code),
+                "case": r.case.register_number,
+                "case_title": r.case.title,
+                "case_url": admin_changelist_url("cases", "case", {}) + f"{r.case_id}/change/",
+                "responsible_investigator": str(r.responsible_investigator),
+                "sent_on": r.sent_on,
+                "response_due": r.response_due,
+                "days_overdue": (self.today - r.response_due).days,
+                # Filled in once the reminders app exists (issue 5); None renders as a dash.
+                "reminders_sent": None,
+                "escalated": None,
+            }
+            for r in rows
+        ]
+        return {"count": len(items), "url": request_url({**lookups, **lk}), "requests": items}
+
+    def asset_recovery(self) -> dict:
+        from assets.models import Asset
+
+        assets, lookups = self.assets()
+        all_rows = self._asset_value_rows(assets)
+        by_country_rows = self._asset_value_rows(assets, ("location_country",))
+        by_kind_rows = self._asset_value_rows(assets, ("kind",))
+
+        def grouped(rows, key, lookup, name):
+            out: dict[str, list] = {}
+            for row in rows:
+                out.setdefault(row[key], []).append(row)
+            return [
+                {"key": k, "name": name(k), "stages": self._funnel(group, {**lookups, lookup: k})}
+                for k, group in out.items()
+            ]
+
+        return {
+            "funnel": self._funnel(all_rows, lookups),
+            "ordered": self._money(
+                _sum_by_currency(all_rows, "currency", "confiscated_value"),
+                link=lambda cur: asset_url({**lookups, "confiscated_amount__gt": "0", "currency__exact": cur}),
+            ),
+            "realised": self._money(
+                _sum_by_currency(all_rows, "currency", "returned_value"),
+                link=lambda cur: asset_url({**lookups, "returned_amount__gt": "0", "currency__exact": cur}),
+            ),
+            "by_country": grouped(by_country_rows, "location_country", "location_country__exact", country_name),
+            "by_kind": grouped(by_kind_rows, "kind", "kind__exact", lambda k: _label(Asset.Kind.choices, k)),
+        }
+
+    def trends(self) -> dict:
+        sent_qs, sent_lookups = self.requests(period_field="sent_on")
+        answered_qs, answered_lookups = self.requests(period_field="answered_on")
+        sent = {
+            datetime.date(r["month"].year, r["month"].month, 1): r["n"]
+            for r in sent_qs.filter(sent_on__isnull=False)
+            .annotate(month=TruncMonth("sent_on"))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by("month")
+        }
+        answered = {
+            datetime.date(r["month"].year, r["month"].month, 1): r["n"]
+            for r in answered_qs.filter(answered_on__isnull=False)
+            .annotate(month=TruncMonth("answered_on"))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by("month")
+        }
+        months = []
+        for month in _month_range(set(sent) | set(answered)):
+            months.append(
+                {
+                    "month": month.strftime("%Y-%m"),
+                    "sent": {
+                        "count": sent.get(month, 0),
+                        "url": request_url(
+                            {**sent_lookups, "sent_on__year": month.year, "sent_on__month": month.month}
+                        ),
+                    },
+                    "answered": {
+                        "count": answered.get(month, 0),
+                        "url": request_url(
+                            {**answered_lookups, "answered_on__year": month.year, "answered_on__month": month.month}
+                        ),
+                    },
+                }
+            )
+        return {"months": months, "years": self._values_by_year()}
+
+    VALUE_STEPS = ("frozen", "confiscated", "returned")
+
+    def _values_by_year(self) -> list[dict]:
+        changes, lookups = self.asset_changes()
+        rows = list(
+            changes.filter(to_status__in=self.VALUE_STEPS, amount__isnull=False)
+            .annotate(year=ExtractYear("effective_on"))
+            .values("year", "to_status", "amount_currency")
+            # Assets, not timeline rows: two returns of one asset in a year are one asset.
+            .annotate(n=Count("asset_id", distinct=True), total=Sum("amount"))
+            .order_by("year", "to_status", "amount_currency")
+        )
+        years = []
+        for year in sorted({r["year"] for r in rows}):
+            entry = {"year": year}
+            as_of = min(datetime.date(year, 12, 31), self.today)
+            for step in self.VALUE_STEPS:
+                here = [r for r in rows if r["year"] == year and r["to_status"] == step]
+                step_lookups = {**lookups, "timeline__to_status__in": step, "timeline__effective_on__year": year}
+                entry[step] = {
+                    "count": sum(r["n"] for r in here),
+                    # An amount on an asset's timeline is always in the asset's currency.
+                    "money": self._money(
+                        _sum_by_currency(here, "amount_currency", "total"),
+                        as_of,
+                        link=lambda cur, lk=step_lookups: asset_url({**lk, "currency__exact": cur}),
+                    ),
+                    "url": asset_url(step_lookups),
+                }
+            years.append(entry)
+        return years
+
+    def report(self, year: int) -> dict:
+        """The yearly statistics (FATF Recommendation 33): requests sent in the year, their outcome
+        and timeliness, and the freezing, confiscation and return orders decided in the year."""
+        from assets.models import CourtDecision
+        from mla_requests.models import Request
+        from recovery.models import LegalInstrument
+
+        yearly = Stats(self.user, self.flt.for_year(year), today=self.today)
+        yearly.rates, yearly._scopes = self.rates, self._scopes
+        as_of = min(datetime.date(year, 12, 31), self.today)
+        requests, lookups = yearly.requests()
+        requests = requests.filter(sent_on__isnull=False)
+
+        def grouped(field_name, lookup, name):
+            rows = requests.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name)
+            return [
+                {
+                    "key": r[field_name],
+                    "name": name(r[field_name]),
+                    "count": r["n"],
+                    "url": request_url({**lookups, lookup: r[field_name]}),
+                }
+                for r in rows
+            ]
+
+        by_country = grouped("country", "country__exact", country_name)
+        categories = yearly.by_category()["categories"]
+        by_kind = grouped(
+            "legal_basis__kind", "legal_basis__kind__exact", lambda k: _label(LegalInstrument.Kind.choices, k)
+        )
+        by_channel = grouped("channel", "channel__exact", lambda c: _label(Request.Channel.choices, c))
+        informal = LegalInstrument.Kind.INFORMAL_NETWORK
+        formality = [
+            {
+                "key": "formal",
+                "name": str(_("Formal (treaty, convention, agreement, reciprocity)")),
+                "count": sum(r["count"] for r in by_kind if r["key"] != informal),
+                "url": request_url(
+                    {**lookups, "legal_basis__kind__in": ",".join(str(k) for k in LegalInstrument.FORMAL_KINDS)}
+                ),
+            },
+            {
+                "key": "informal",
+                "name": str(_("Informal (networks)")),
+                "count": sum(r["count"] for r in by_kind if r["key"] == informal),
+                "url": request_url({**lookups, "legal_basis__kind__exact": informal}),
+            },
+        ]
+
+        S = Request.Status
+        outcomes = (
+            ("executed", _("Executed"), Q(status=S.EXECUTED), {"status__exact": S.EXECUTED}),
+            ("partly", _("Partly executed"), Q(status=S.PARTIALLY_EXECUTED), {"status__exact": S.PARTIALLY_EXECUTED}),
+            ("refused", _("Refused"), Q(status=S.REFUSED), {"status__exact": S.REFUSED}),
+            ("withdrawn", _("Withdrawn"), Q(status=S.WITHDRAWN), {"status__exact": S.WITHDRAWN}),
+            (
+                "pending",
+                _("Pending"),
+                Q(status__in=(S.SENT, S.ACKNOWLEDGED, S.INFO_REQUESTED)),
+                {"status__in": ",".join((S.SENT, S.ACKNOWLEDGED, S.INFO_REQUESTED))},
+            ),
+        )
+        today = self.today
+        pending = Q(status__in=PENDING)
+        timeliness = (
+            (
+                "on_time",
+                _("Answered by the deadline"),
+                Q(answered_on__isnull=False, answered_on__lte=F("response_due")),
+                None,
+            ),
+            (
+                "late",
+                _("Answered after the deadline"),
+                Q(answered_on__isnull=False, answered_on__gt=F("response_due")),
+                None,
+            ),
+            (
+                "not_yet_due",
+                _("Pending, deadline not passed"),
+                pending & Q(answered_on__isnull=True, response_due__gte=today),
+                {
+                    "status__in": ",".join(PENDING),
+                    "answered_on__isnull": "True",
+                    "response_due__gte": today.isoformat(),
+                },
+            ),
+            (
+                "overdue",
+                _("Pending, overdue"),
+                pending & Q(answered_on__isnull=True, response_due__lt=today),
+                {"status__in": ",".join(PENDING), "answered_on__isnull": "True", "response_due__lt": today.isoformat()},
+            ),
+        )
+        counts = requests.aggregate(
+            total=Count("pk"),
+            **{f"outcome_{k}": Count("pk", filter=q) for k, _l, q, _lk in outcomes},
+            **{f"time_{k}": Count("pk", filter=q) for k, _l, q, _lk in timeliness},
+        )
+        grounds = list(
+            requests.filter(status=S.REFUSED)
+            .values("refusal_grounds")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "refusal_grounds")
+        )
+
+        decisions, dec_lookups = yearly.decisions()
+        K = CourtDecision.Kind
+        order_kinds = (
+            (K.RESTRAINT, _("Freezing orders")),
+            (K.CONFISCATION, _("Confiscation orders")),
+            (K.RETURN, _("Return orders")),
+        )
+        dec_rows = list(
+            decisions.filter(kind__in=[k for k, _l in order_kinds])
+            .values("kind", "conviction_based", "amount_currency")
+            .annotate(n=Count("pk"), total=Sum("amount"))
+            .order_by("kind", "conviction_based", "amount_currency")
+        )
+        bases = (
+            ("conviction_based", _("Conviction-based"), True, {"conviction_based__exact": "1"}),
+            ("non_conviction_based", _("Non-conviction-based"), False, {"conviction_based__exact": "0"}),
+            ("not_recorded", _("Not recorded"), None, {"conviction_based__isnull": "True"}),
+        )
+        orders = []
+        for kind, label in order_kinds:
+            of_kind = [r for r in dec_rows if r["kind"] == kind]
+            here = {**dec_lookups, "kind__exact": kind}
+            orders.append(
+                {
+                    "kind": kind,
+                    "label": str(label),
+                    "count": sum(r["n"] for r in of_kind),
+                    "money": yearly._money(
+                        _sum_by_currency(of_kind, "amount_currency", "total"),
+                        as_of,
+                        link=lambda cur, lk=here: decision_url({**lk, "amount_currency__exact": cur}),
+                    ),
+                    "url": decision_url(here),
+                    "by_basis": [
+                        {
+                            "basis": key,
+                            "label": str(blabel),
+                            "count": sum(r["n"] for r in of_kind if r["conviction_based"] is value),
+                            "money": yearly._money(
+                                _sum_by_currency(
+                                    [r for r in of_kind if r["conviction_based"] is value], "amount_currency", "total"
+                                ),
+                                as_of,
+                                link=lambda cur, lk={**here, **blookups}: decision_url(
+                                    {**lk, "amount_currency__exact": cur}
+                                ),
+                            ),
+                            "url": decision_url({**here, **blookups}),
+                        }
+                        for key, blabel, value, blookups in bases
+                    ],
+                }
+            )
+
+        return {
+            "year": year,
+            "as_of": as_of,
+            "reporting_currency": settings.REPORTING_CURRENCY,
+            "requests_sent": {"count": counts["total"], "url": request_url(lookups)},
+            "by_country": by_country,
+            "by_offence": categories,
+            "by_legal_basis_kind": by_kind,
+            "by_formality": formality,
+            "by_channel": by_channel,
+            "outcomes": [
+                {"key": k, "label": str(label), "count": counts[f"outcome_{k}"], "url": request_url({**lookups, **lk})}
+                for k, label, _q, lk in outcomes
+            ],
+            "refusal_grounds": [
+                {
+                    "grounds": g["refusal_grounds"],
+                    "count": g["n"],
+                    "url": request_url(
+                        {**lookups, "status__exact": S.REFUSED, "refusal_grounds__exact": g["refusal_grounds"]}
+                    ),
+                }
+                for g in grounds
+            ],
+            "timeliness": [
+                {
+                    "key": k,
+                    "label": str(label),
+                    "count": counts[f"time_{k}"],
+                    # answered_on <= response_due compares two columns, which admin lookups cannot
+                    # express; those two figures link to all answered requests of the year.
+                    "url": request_url({**lookups, **(lk or {"answered_on__isnull": "False"})}),
+                }
+                for k, label, _q, lk in timeliness
+            ],
+            "orders": orders,
+            "values": yearly._values_by_year(),
+        }
+
+
+# --- Access and serialisation shared by pages, exports and the JSON API -----------------------------
+def may_view_dashboards(user) -> bool:
+    """Supervisors, analysts, administrators and investigators (the latter see what visible_to gives)."""
+    from recovery.roles import ALL_ROLES, role_names
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or bool(role_names(user) & set(ALL_ROLES))
+
+
+def jsonable(value):
+    """Figures as JSON: Decimals as strings (money is never a float), dates in ISO 8601."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)  # lazy translations
