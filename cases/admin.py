@@ -347,7 +347,13 @@ class SubjectAdmin(ServiceImportExportMixin, ImportExportMixin, ServiceModelAdmi
         return form_class
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_case_count=Count("case_roles__case", distinct=True))
+        # An aggregate drops Meta.ordering: keep the list (and autocomplete pages) in name order.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_case_count=Count("case_roles__case", distinct=True))
+            .order_by("name_latin", "name_cyrillic", "pk")
+        )
 
     @admin.display(description=_("cases"), ordering="_case_count")
     def case_count(self, obj):

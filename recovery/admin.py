@@ -68,7 +68,7 @@ class CountryProfileAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(_treaties=Count("instruments", distinct=True))
+        return super().get_queryset(request).annotate(_treaties=Count("instruments", distinct=True)).order_by("country")
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj):

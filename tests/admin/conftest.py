@@ -19,6 +19,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The cast's passwords are hashed once per test; the real hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def desk(investigator_a, investigator_b, unit_a, unit_b):
     corruption = CrimeCategoryFactory(
