@@ -239,12 +239,14 @@ class AssetAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMix
 
     def save_formset(self, request, form, formset, change):
         asset = form.instance
+        # Decisions and claims are recorded, never changed or deleted here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for subform in formset.forms:
             if subform.instance.pk or not subform.has_changed() or not subform.cleaned_data:
                 continue
             data = subform.cleaned_data
             if formset.model is CourtDecision:
-                court_decision_create(
+                created = court_decision_create(
                     actor=request.user,
                     asset=asset,
                     kind=data["kind"],
@@ -256,7 +258,7 @@ class AssetAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMix
                     certified_copy_available=data.get("certified_copy_available", False),
                 )
             elif formset.model is ThirdPartyClaim:
-                claim_create(
+                created = claim_create(
                     actor=request.user,
                     asset=asset,
                     claimant=data["claimant"],
@@ -265,6 +267,9 @@ class AssetAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMix
                     bona_fide=data.get("bona_fide"),
                     amount=data.get("amount"),
                 )
+            else:
+                continue
+            formset.new_objects.append(created)
 
     def perform_transition(self, request, obj, to_status, data):
         amount = data.get("amount", data.get("amount_optional"))

@@ -219,16 +219,19 @@ class CaseAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixi
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CaseSubject:
+            # The admin's change message reads these; recorded roles are never changed or deleted.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for subform in formset.forms:
                 if subform.instance.pk or not subform.has_changed() or not subform.cleaned_data:
                     continue
-                case_add_subject(
+                role = case_add_subject(
                     case=form.instance,
                     subject=subform.cleaned_data["subject"],
                     role=subform.cleaned_data["role"],
                     note=subform.cleaned_data.get("note", ""),
                     actor=request.user,
                 )
+                formset.new_objects.append(role)
             return
         super().save_formset(request, form, formset, change)
 
