@@ -10,7 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assets.models import Asset
 from cases.models import Case, Subject
 
-CASE_HEADER = "register_number,title,unit,lead_investigator,primary_crime_category,opened_on,estimated_damage,estimated_damage_currency\n"
+CASE_HEADER = (
+    "register_number,title,unit,lead_investigator,primary_crime_category,opened_on,"
+    "estimated_damage,estimated_damage_currency\n"
+)
 
 
 def upload(client, path, name, content, fmt):
