@@ -3,6 +3,7 @@ user's preferred language; without it, the preferred language recorded on the us
 for users who never chose one (the default), the browser's Accept-Language (LocaleMiddleware)."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import translation
 
 
@@ -17,7 +18,7 @@ class UserLanguageMiddleware:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
             if chosen in supported:
                 if user.preferred_language != chosen:
-                    type(user).objects.filter(pk=user.pk).update(preferred_language=chosen)
+                    get_user_model().objects.filter(pk=user.pk).update(preferred_language=chosen)
                     user.preferred_language = chosen
             elif user.preferred_language in supported and user.preferred_language != settings.LANGUAGE_CODE:
                 translation.activate(user.preferred_language)
