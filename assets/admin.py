@@ -1,9 +1,12 @@
 """Admin for assets abroad: amounts with their currency, the freeze-confiscate-return transitions,
 court decisions and third-party claims."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
@@ -17,6 +20,7 @@ from assets.services import (
     asset_transition,
     asset_update,
     claim_create,
+    claim_decide,
     court_decision_create,
 )
 from cases.models import Case
@@ -28,7 +32,8 @@ from recovery.admin_base import (
     country_html,
 )
 from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, ServiceResource
-from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
+from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionSpec
+from recovery.roles import is_read_only
 
 S = Asset.Status
 
@@ -102,10 +107,13 @@ class CourtDecisionInline(ScopedAdminMixin, admin.TabularInline):
 
 
 class ThirdPartyClaimInline(ScopedAdminMixin, admin.TabularInline):
+    """Claims are filed here (claim_create) and decided from their own page (claim_decide)."""
+
     model = ThirdPartyClaim
     extra = 0
     fields = ("claimant", "basis", "bona_fide", "amount", "filed_on", "status", "decided_on")
     readonly_fields = ("status", "decided_on")
+    show_change_link = True
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -304,10 +312,68 @@ class CourtDecisionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     date_hierarchy = "decided_on"
 
 
+class ClaimDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("decision"),
+        choices=[(ThirdPartyClaim.Status.UPHELD, _("Upheld")), (ThirdPartyClaim.Status.DISMISSED, _("Dismissed"))],
+    )
+    decided_on = forms.DateField(label=_("decided on"), widget=AdminDateWidget)
+    bona_fide = forms.NullBooleanField(label=_("bona fide"), required=False)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+        if obj is not None:
+            self.fields["bona_fide"].initial = obj.bona_fide
+
+
 @admin.register(ThirdPartyClaim)
-class ThirdPartyClaimAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ThirdPartyClaimAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, ServiceActionMixin, admin.ModelAdmin):
     list_display = ("claimant", "status", "amount", "filed_on", "decided_on", "asset")
     list_select_related = ("asset",)
     list_filter = ("status",)
     search_fields = ("claimant", "asset__identifier")
     date_hierarchy = "filed_on"
+    change_form_template = "admin/recovery/change_form.html"
+
+    def may_decide(self, request, obj):
+        return (
+            obj.status == ThirdPartyClaim.Status.PENDING
+            and not is_read_only(request.user)
+            and request.user.has_perm("assets.change_thirdpartyclaim")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="assets_thirdpartyclaim_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, object_id):
+        def perform(http_request, obj, data):
+            claim_decide(
+                actor=http_request.user,
+                claim=obj,
+                status=data["status"],
+                decided_on=data["decided_on"],
+                bona_fide=data.get("bona_fide"),
+            )
+
+        return self.service_action_view(
+            request,
+            object_id,
+            form_class=ClaimDecisionForm,
+            perform=perform,
+            title=_("Record the decision on the claim"),
+            permission=self.may_decide,
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.may_decide(request, obj):
+            url = reverse("admin:assets_thirdpartyclaim_decide", args=[obj.pk])
+            context["extra_links"] = [{"label": _("Record the decision on the claim"), "url": url}]
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -23,6 +23,7 @@ from cases.services import (
 )
 from mla_requests.models import Request, RequestStatusChange
 from recovery.admin_base import (
+    NationalityFilter,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
     ServiceModelAdmin,
@@ -302,7 +303,7 @@ class SubjectAdmin(ServiceImportExportMixin, ImportExportMixin, ServiceModelAdmi
     resource_classes = [SubjectResource]
     form = SubjectForm
     list_display = ("__str__", "name_cyrillic", "kind", "iin_bin", "nationality", "is_pep", "case_count")
-    list_filter = ("kind", "is_pep", ("nationality", admin.AllValuesFieldListFilter))
+    list_filter = ("kind", "is_pep", NationalityFilter)
     search_fields = ("name_latin", "name_cyrillic", "iin_bin", "passport_number", "foreign_registration_number")
     search_help_text = _("Name in Latin or Cyrillic, IIN/BIN, passport or registration number")
     service_fields = frozenset(

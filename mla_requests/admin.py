@@ -3,9 +3,10 @@ its checklist and timeline, and the transition forms (send, acknowledgement, exe
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
@@ -18,6 +19,7 @@ from mla_requests.services import (
     request_answer_checklist,
     request_create,
     request_send,
+    request_set_response_due,
     request_transition,
     request_update,
 )
@@ -71,6 +73,20 @@ class RequestExportResource(resources.ModelResource):
 
     def dehydrate_country(self, obj):
         return obj.country.code
+
+
+class DeadlineForm(forms.Form):
+    response_due = forms.DateField(label=_("new response deadline"), widget=AdminDateWidget)
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("For example the extension the requested state asked for, with its letter."),
+    )
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None:
+            self.fields["response_due"].initial = obj.response_due
 
 
 class ChecklistAnswerInline(admin.TabularInline):
@@ -261,6 +277,33 @@ class RequestAdmin(ServiceImportExportMixin, ExportMixin, TransitionAdminMixin, 
         if "country" in changes:
             changes["country"] = str(changes["country"])
         return request_update(request=obj, actor=request.user, expected_version=expected_version, **changes)
+
+    # -- moving the deadline (an extension agreed with the requested state)
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/deadline/",
+                self.admin_site.admin_view(self.deadline_view),
+                name="requests_request_deadline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def deadline_view(self, request, object_id):
+        def perform(http_request, obj, data):
+            request_set_response_due(
+                request=obj, actor=http_request.user, response_due=data["response_due"], reason=data["reason"]
+            )
+
+        return self.service_action_view(
+            request, object_id, form_class=DeadlineForm, perform=perform, title=_("Move the response deadline")
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.sent_on and not obj.closed_on and self.has_change_permission(request, obj):
+            url = reverse("admin:requests_request_deadline", args=[obj.pk])
+            context["extra_links"] = [{"label": _("Move the response deadline"), "url": url}]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # -- transitions
     def get_transition_form(self, request, obj, to_status, spec, data=None):

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from recovery.admin_base import users_visible_to
+from recovery.admin_base import units_visible_to, users_visible_to
 from recovery.models import (
     AssistanceMeasure,
     CountryProfile,
@@ -32,6 +32,14 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
     search_fields = ("code", *TRILINGUAL)
     autocomplete_fields = ("parent",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            # Choosing a case's unit: only the units one may open cases in.
+            return queryset.filter(pk__in=units_visible_to(request.user).values("pk"))
+        return queryset
 
     @admin.display(description=_("name"), ordering="name_en")
     def name(self, obj):

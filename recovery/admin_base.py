@@ -159,6 +159,12 @@ class LocationCountryFilter(VisibleCountryFilter):
     field_name = "location_country"
 
 
+class NationalityFilter(VisibleCountryFilter):
+    title = _("nationality / country of registration")
+    parameter_name = "nationality"
+    field_name = "nationality"
+
+
 class ResponseDueFilter(admin.SimpleListFilter):
     """Pending requests by deadline: overdue, due this week, due within 30 days."""
 

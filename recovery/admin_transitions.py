@@ -91,7 +91,49 @@ class TransitionForm(forms.Form):
         raise KeyError(name)
 
 
-class TransitionAdminMixin:
+class ServiceActionMixin:
+    """A per-object form that calls a service (not a status move): e.g. moving a deadline or
+    deciding a claim. Same page, same error handling as the transition forms."""
+
+    transition_template = "admin/recovery/transition_form.html"
+
+    def service_action_view(self, request, object_id, *, form_class, perform, title, permission=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No such record, or it is not visible to you."))
+        allowed = permission(request, obj) if permission else self.has_change_permission(request, obj)
+        if not allowed:
+            raise PermissionDenied
+        opts = self.model._meta
+        change_url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk], current_app=self.admin_site.name
+        )
+        form = form_class(request.POST or None, obj=obj)
+        if request.method == "POST" and form.is_valid():
+            try:
+                perform(request, obj, form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("%(obj)s: saved.") % {"obj": obj})
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}: {obj}",
+            "subtitle": str(obj),
+            "opts": opts,
+            "original": obj,
+            "form": form,
+            "spec": TransitionSpec(title),
+            "change_url": change_url,
+            "media": self.media + form.media,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, self.transition_template, context)
+
+
+class TransitionAdminMixin(ServiceActionMixin):
     """Per-object transition buttons and forms for a ServiceModelAdmin of a StatusModel."""
 
     transitions: dict[str, TransitionSpec] = {}
