@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 from import_export import fields, widgets
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin, ImportExportMixin
 
 from assets.models import Asset, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from assets.services import (
@@ -295,7 +295,9 @@ class AssetAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMix
 
 
 @admin.register(AssetStatusChange)
-class AssetStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class AssetStatusChangeAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     list_display = ("asset", "from_status", "to_status", "effective_on", "amount", "actor_name", "document_reference")
     list_select_related = ("asset",)
     list_filter = ("to_status",)
@@ -304,7 +306,7 @@ class AssetStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
 
 
 @admin.register(CourtDecision)
-class CourtDecisionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class CourtDecisionAdmin(ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("kind", "reference", "court", "country", "decided_on", "amount", "asset")
     list_select_related = ("asset",)
     list_filter = ("kind",)
@@ -328,7 +330,9 @@ class ClaimDecisionForm(forms.Form):
 
 
 @admin.register(ThirdPartyClaim)
-class ThirdPartyClaimAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, ServiceActionMixin, admin.ModelAdmin):
+class ThirdPartyClaimAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, ServiceActionMixin, admin.ModelAdmin
+):
     list_display = ("claimant", "status", "amount", "filed_on", "decided_on", "asset")
     list_select_related = ("asset",)
     list_filter = ("status",)

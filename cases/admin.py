@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin, ImportExportMixin
 
 from assets.models import Asset, AssetStatusChange
 from cases.admin_io import CaseResource, SubjectResource
@@ -386,7 +386,9 @@ class CaseSubjectAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseStatusChange)
-class CaseStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class CaseStatusChangeAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     list_display = ("case", "from_status", "to_status", "effective_on", "actor_name", "document_reference")
     list_select_related = ("case",)
     list_filter = ("to_status",)

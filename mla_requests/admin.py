@@ -392,7 +392,9 @@ class RequestAdmin(ServiceImportExportMixin, ExportMixin, TransitionAdminMixin, 
 
 
 @admin.register(RequestStatusChange)
-class RequestStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class RequestStatusChangeAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     list_display = ("request", "from_status", "to_status", "effective_on", "actor_name", "document_reference")
     list_select_related = ("request",)
     list_filter = ("to_status",)

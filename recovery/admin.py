@@ -5,8 +5,10 @@ instruments with their checklists) and users. Administrators maintain them; ever
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from recovery.admin_base import units_visible_to, users_visible_to
+from recovery.admin_io import ServiceImportExportMixin
 from recovery.models import (
     AssistanceMeasure,
     CountryProfile,
@@ -27,7 +29,7 @@ TRILINGUAL = ("name_en", "name_ru", "name_kk")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "parent")
     list_select_related = ("parent",)
     search_fields = ("code", *TRILINGUAL)
@@ -47,7 +49,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrimeCategory)
-class CrimeCategoryAdmin(admin.ModelAdmin):
+class CrimeCategoryAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "order")
     search_fields = ("code", *TRILINGUAL)
     list_editable = ("order",)
@@ -58,7 +60,7 @@ class CrimeCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssistanceMeasure)
-class AssistanceMeasureAdmin(admin.ModelAdmin):
+class AssistanceMeasureAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "concerns_assets", "order")
     list_filter = ("concerns_assets",)
     search_fields = ("code", *TRILINGUAL)
@@ -69,7 +71,7 @@ class AssistanceMeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(CountryProfile)
-class CountryProfileAdmin(admin.ModelAdmin):
+class CountryProfileAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("country_name", "country", "central_authority", "expected_response_days", "treaty_count")
     search_fields = ("country", "central_authority")
 
@@ -94,7 +96,7 @@ class InstrumentRequirementInline(admin.TabularInline):
 
 
 @admin.register(LegalInstrument)
-class LegalInstrumentAdmin(admin.ModelAdmin):
+class LegalInstrumentAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "kind", "open_to_all_states", "in_force_on", "expected_response_days")
     list_filter = ("kind", "open_to_all_states", "value_based_confiscation", "requested_party_retains_proceeds")
     search_fields = ("code", "short_name", *TRILINGUAL, "counterpart_countries__country")
@@ -125,7 +127,7 @@ class LegalInstrumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(InstrumentRequirement)
-class InstrumentRequirementAdmin(admin.ModelAdmin):
+class InstrumentRequirementAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("instrument", "order", "code", "name_en", "mandatory", "citation")
     list_select_related = ("instrument",)
     list_filter = ("mandatory", ("instrument", admin.RelatedOnlyFieldListFilter))
@@ -143,6 +145,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Office"), {"fields": ("unit", "patronymic", "position", "preferred_language")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Office"), {"fields": ("first_name", "last_name", "email", "unit", "position", "groups")}),
     )
 
     def get_queryset(self, request):

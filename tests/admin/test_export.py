@@ -56,3 +56,12 @@ def test_xlsx_export_of_assets_and_cases(desk, login, investigator_a):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     numbers = {row[0] for row in list(sheet.values)[1:]}
     assert numbers == {desk.case_a.register_number}
+
+
+@pytest.mark.django_db
+def test_timelines_and_reference_data_export_too(desk, login, investigator_a):
+    client = login(investigator_a)
+    rows = csv_rows(export(client, "/admin/requests/requeststatuschange/", "csv"))
+    assert {row["request"] for row in rows} == {str(desk.request_a.pk)}
+    rows = csv_rows(export(client, "/admin/recovery/legalinstrument/", "csv"))
+    assert {row["code"] for row in rows} >= {"kz-ch-mla", "uncac"}
