@@ -142,3 +142,30 @@ def test_a_new_subject_needs_its_case_and_is_linked_to_it(desk, login, investiga
     assert response.status_code == 302
     subject = Subject.objects.get(iin_bin="900303500789")
     assert subject.case_roles.get().role == "beneficial_owner"
+
+
+@pytest.mark.django_db
+def test_a_concurrent_edit_between_validation_and_saving_is_refused_by_the_service(
+    desk, login, investigator_a, supervisor_a, monkeypatch
+):
+    """The form's own check passed, then the version moved before the save: the service's locked
+    version check refuses, the admin shows the form again with the reason and what was typed.
+    (Here the "other" save runs inside the admin's transaction, so it is rolled back with it.)"""
+    import cases.admin
+
+    real_update = cases.admin.case_update
+
+    def someone_saves_first(**kwargs):
+        real_update(case=desk.case_a, actor=supervisor_a, title="Saved first by the supervisor")
+        return real_update(**kwargs)
+
+    client = login(investigator_a)
+    url = f"/admin/cases/case/{desk.case_a.pk}/change/"
+    data = change_form_data(client.get(url))
+    data["title"] = "My late edit"
+    monkeypatch.setattr(cases.admin, "case_update", someone_saves_first)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "changed by someone else" in response.content.decode()
+    assert response.context["adminform"].form["title"].value() == "My late edit"  # what was typed is kept
+    assert Case.objects.get(pk=desk.case_a.pk).title != "My late edit"
