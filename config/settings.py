@@ -110,8 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: English, Russian and Kazakh.
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-# locale_countries/: Kazakh country names (django-countries has no kk catalogue; admin helper).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_countries"]
+# locale_supplement/: Kazakh strings Django, import-export and django-countries lack (admin helper).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplement"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
