@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -112,6 +113,7 @@ class CaseAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixi
         "opened_on",
         "damage",
         "request_count",
+        "overdue_count",
         "asset_count",
     )
     list_display_links = ("register_number", "title")
@@ -168,7 +170,12 @@ class CaseAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixi
     }
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_request_count=_count_of(Request), _asset_count=_count_of(Asset))
+        overdue = _count_of(Request, status__in=Request.PENDING_STATUSES, response_due__lt=timezone.localdate())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_request_count=_count_of(Request), _overdue_count=overdue, _asset_count=_count_of(Asset))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -190,6 +197,12 @@ class CaseAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixi
     @admin.display(description=_("requests"), ordering="_request_count")
     def request_count(self, obj):
         return obj._request_count
+
+    @admin.display(description=_("overdue requests"), ordering="_overdue_count")
+    def overdue_count(self, obj):
+        if not obj._overdue_count:
+            return "—"
+        return format_html('<strong style="color:#ba2121">{}</strong>', obj._overdue_count)
 
     @admin.display(description=_("assets"), ordering="_asset_count")
     def asset_count(self, obj):

@@ -95,3 +95,18 @@ def test_country_status_legal_basis_and_unit_filters(desk, login, investigator_a
     assert rows(everyone, "/admin/requests/request/", case__unit__id__exact=unit_b.pk) == {desk.request_b.pk}
     assert rows(everyone, "/admin/assets/asset/", location_country="AE") == {desk.asset_b.pk}
     assert rows(everyone, "/admin/cases/case/", status__exact="open") == {desk.case_a.pk, desk.case_b.pk}
+
+
+@pytest.mark.django_db
+def test_the_case_list_counts_requests_assets_and_overdue_requests(desk, login, investigator_a):
+    today = desk.today
+    request_send(
+        request=desk.request_a,
+        actor=investigator_a,
+        sent_on=today - datetime.timedelta(days=100),
+        response_due=today - datetime.timedelta(days=1),
+        override_reason="urgent",
+    )
+    response = login(investigator_a).get("/admin/cases/case/")
+    (case,) = response.context["cl"].result_list
+    assert (case._request_count, case._overdue_count, case._asset_count) == (1, 1, 1)
