@@ -7,6 +7,9 @@ packages do not ship, loaded after the project's own catalogue (settings.LOCALE_
   project's Kazakh ISO 3166-1 translations (Debian package `iso-codes`, the data pycountry ships),
   matched by country code, with django-countries' English names (official and common) as msgids.
 
+kk/LC_MESSAGES/djangojs.po (hand-written, not built here) gives the admin's date pickers and
+selectors their Kazakh month and day names. Compile it with msgfmt after editing.
+
 The result is committed; run this only to refresh it (needs iso-codes and msgfmt):
 
     python locale_supplement/build_kk.py

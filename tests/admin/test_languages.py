@@ -63,3 +63,11 @@ def test_refusals_are_translated(desk, login, investigator_a):
     page = response.content.decode()
     assert "невозможен" in page
     assert "Изменение отклонено; ничего не изменено." in page
+
+
+@pytest.mark.django_db
+def test_the_date_pickers_speak_kazakh(login, investigator_a):
+    set_preferred(investigator_a, "kk")
+    catalog = login(investigator_a).get("/admin/jsi18n/").content.decode()
+    # JavaScriptCatalog escapes non-ASCII: "Қаңтар" (January).
+    assert "\\u049a\\u0430\\u04a3\\u0442\\u0430\\u0440" in catalog
