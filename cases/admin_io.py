@@ -68,19 +68,12 @@ class CaseResource(ServiceResource):
             and not users_visible_to(user).filter(pk=instance.lead_investigator_id).exists()
         ):
             raise ValidationError({"lead_investigator": _("Unknown investigator.")})
-        missing = [
-            name
-            for name in ("register_number", "title", "unit", "lead_investigator", "primary_crime_category", "opened_on")
-            if not getattr(
-                instance,
-                name + ("_id" if name in ("unit", "lead_investigator", "primary_crime_category") else ""),
-                None,
-            )
-        ]
+        required = ("register_number", "title", "unit_id", "lead_investigator_id", "primary_crime_category_id")
+        missing = [name.removesuffix("_id") for name in (*required, "opened_on") if not getattr(instance, name, None)]
         if missing:
             raise ValidationError({name: _("Required.") for name in missing})
-        amount = (row.get("estimated_damage") or "").__str__().strip()
-        currency = (row.get("estimated_damage_currency") or "").__str__().strip()
+        amount = str(row.get("estimated_damage") or "").strip()
+        currency = str(row.get("estimated_damage_currency") or "").strip()
         damage = None
         if amount:
             if not currency:

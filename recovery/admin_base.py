@@ -15,7 +15,7 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -124,10 +124,6 @@ class ScopedAdminMixin:
             base = self.get_field_queryset(None, db_field, request)
             kwargs["queryset"] = visible_queryset(db_field.related_model, request.user, base)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class ScopedInlineMixin(ScopedAdminMixin):
-    pass
 
 
 # --- list filters limited to what the user sees -----------------------------------------------
@@ -346,8 +342,6 @@ class ServiceModelAdmin(AuditlogHistoryAdminMixin, ScopedAdminMixin, admin.Model
         return self.auditlog_history_view(request, object_id, extra_context)
 
     def auditlog_history_view(self, request, object_id, extra_context=None):
-        from django.http import Http404
-
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
         return super().auditlog_history_view(request, object_id, extra_context)
@@ -392,6 +386,3 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-NON_FIELD = NON_FIELD_ERRORS
