@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "cases",
     "mla_requests.apps.RequestsConfig",
     "assets",
+    # --- admin helper: CSV/XLSX export and import in the admin ---
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # --- admin helper: the signed-in user's preferred language (after authentication) ---
+    "recovery.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user as the actor of every change made during the request.
@@ -106,7 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: English, Russian and Kazakh.
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_supplement/: Kazakh strings Django, import-export and django-countries lack (admin helper).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplement"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
@@ -224,6 +229,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "asset-recovery@localhost")
 
 # --- Audit ------------------------------------------------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# --- Admin import/export (admin helper) ------------------------------------------------------
+# Imports run in a transaction: the preview is a rolled-back dry run, and one bad row undoes all.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

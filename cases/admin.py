@@ -1,0 +1,414 @@
+"""Admin for cases, subjects and their roles: the case page is the investigator's desk."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+
+from assets.models import Asset, AssetStatusChange
+from cases.admin_io import CaseResource, SubjectResource
+from cases.models import Case, CaseStatusChange, CaseSubject, Subject
+from cases.services import (
+    CASE_EDITABLE_FIELDS,
+    case_add_subject,
+    case_create,
+    case_transition,
+    case_update,
+    subject_create,
+    subject_update,
+)
+from mla_requests.models import Request, RequestStatusChange
+from recovery.admin_base import (
+    NationalityFilter,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    ServiceModelAdmin,
+    VersionedModelForm,
+    merge_timelines,
+    timeline_rows_for,
+    visible_queryset,
+)
+from recovery.admin_io import ServiceImportExportMixin
+from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
+from recovery.scoping import sees_everything
+
+
+def _count_of(model, **filters):
+    rows = model.objects.filter(case=OuterRef("pk"), **filters).order_by().values("case").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+class CaseSubjectInline(ScopedAdminMixin, admin.TabularInline):
+    """Subjects and their roles. New roles are added through case_add_subject; recorded roles stay."""
+
+    model = CaseSubject
+    extra = 0
+    fields = ("subject", "role", "note")
+    autocomplete_fields = ("subject",)
+    verbose_name = _("subject and role")
+    verbose_name_plural = _("subjects and their roles")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("subject")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and obj is not None
+
+
+class CaseRequestInline(admin.TabularInline):
+    """The case's outgoing requests, read here, changed on their own page."""
+
+    model = Request
+    extra = 0
+    fields = ("reference", "country", "legal_basis", "status", "response_due", "responsible_investigator")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("outgoing requests")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("legal_basis", "responsible_investigator")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseAssetInline(admin.TabularInline):
+    model = Asset
+    extra = 0
+    fields = ("kind", "description", "identifier", "location_country", "status", "currency", "confiscated_amount")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("assets")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin):
+    resource_classes = [CaseResource]
+    list_display = (
+        "register_number",
+        "title",
+        "unit",
+        "lead_investigator",
+        "primary_crime_category",
+        "status",
+        "opened_on",
+        "damage",
+        "request_count",
+        "overdue_count",
+        "asset_count",
+    )
+    list_display_links = ("register_number", "title")
+    list_select_related = ("unit", "lead_investigator", "primary_crime_category")
+    list_filter = (
+        "status",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("primary_crime_category", admin.RelatedOnlyFieldListFilter),
+        ("lead_investigator", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "register_number",
+        "title",
+        "criminal_code_articles",
+        "subject_roles__subject__name_latin",
+        "subject_roles__subject__name_cyrillic",
+        "subject_roles__subject__iin_bin",
+        "requests__reference",
+        "requests__foreign_reference",
+        "assets__identifier",
+    )
+    search_help_text = _("Register number, title, subject name (Latin or Cyrillic), IIN/BIN, request reference, asset")
+    date_hierarchy = "opened_on"
+    autocomplete_fields = ("unit", "lead_investigator", "team", "primary_crime_category", "other_crime_categories")
+    readonly_fields = ("status", "closed_on")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "register_number",
+                    "title",
+                    "description",
+                    ("unit", "lead_investigator"),
+                    "team",
+                    "primary_crime_category",
+                    "other_crime_categories",
+                    "criminal_code_articles",
+                    "estimated_damage",
+                    "opened_on",
+                )
+            },
+        ),
+        (_("Status"), {"fields": ("status", "closed_on")}),
+    )
+    inlines = (CaseSubjectInline, CaseRequestInline, CaseAssetInline)
+    service_fields = frozenset(CASE_EDITABLE_FIELDS | {"team", "other_crime_categories"})
+    timeline_title = _("Timeline of the case, its requests and its assets")
+    transitions = {
+        Case.Status.SUSPENDED: TransitionSpec(_("Suspend the case")),
+        Case.Status.IN_COURT: TransitionSpec(_("Refer to court")),
+        Case.Status.OPEN: TransitionSpec(_("Reopen / resume the investigation")),
+        Case.Status.CLOSED: TransitionSpec(_("Close the case"), style="danger"),
+    }
+
+    def get_queryset(self, request):
+        overdue = _count_of(Request, status__in=Request.PENDING_STATUSES, response_due__lt=timezone.localdate())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_request_count=_count_of(Request), _overdue_count=overdue, _asset_count=_count_of(Asset))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("register_number")  # the national register's number never changes
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.user.unit_id:
+            initial.setdefault("unit", request.user.unit_id)
+        initial.setdefault("lead_investigator", request.user.pk)
+        return initial
+
+    @admin.display(description=_("estimated damage"), ordering="estimated_damage")
+    def damage(self, obj):
+        return obj.estimated_damage if obj.estimated_damage is not None else "—"
+
+    @admin.display(description=_("requests"), ordering="_request_count")
+    def request_count(self, obj):
+        return obj._request_count
+
+    @admin.display(description=_("overdue requests"), ordering="_overdue_count")
+    def overdue_count(self, obj):
+        if not obj._overdue_count:
+            return "—"
+        return format_html('<strong style="color:#ba2121">{}</strong>', obj._overdue_count)
+
+    @admin.display(description=_("assets"), ordering="_asset_count")
+    def asset_count(self, obj):
+        return obj._asset_count
+
+    # -- services
+    def service_create(self, request, data):
+        return case_create(
+            actor=request.user,
+            register_number=data["register_number"],
+            title=data["title"],
+            description=data.get("description", ""),
+            unit=data["unit"],
+            lead_investigator=data["lead_investigator"],
+            primary_crime_category=data["primary_crime_category"],
+            other_crime_categories=list(data.get("other_crime_categories") or []),
+            team=list(data.get("team") or []),
+            criminal_code_articles=data.get("criminal_code_articles", ""),
+            estimated_damage=data.get("estimated_damage"),
+            opened_on=data["opened_on"],
+        )
+
+    def service_update(self, request, obj, changes, expected_version):
+        for name in ("team", "other_crime_categories"):
+            if name in changes:
+                changes[name] = list(changes[name])
+        return case_update(case=obj, actor=request.user, expected_version=expected_version, **changes)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is CaseSubject:
+            # The admin's change message reads these; recorded roles are never changed or deleted.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            for subform in formset.forms:
+                if subform.instance.pk or not subform.has_changed() or not subform.cleaned_data:
+                    continue
+                role = case_add_subject(
+                    case=form.instance,
+                    subject=subform.cleaned_data["subject"],
+                    role=subform.cleaned_data["role"],
+                    note=subform.cleaned_data.get("note", ""),
+                    actor=request.user,
+                )
+                formset.new_objects.append(role)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def perform_transition(self, request, obj, to_status, data):
+        case_transition(
+            case=obj,
+            to_status=to_status,
+            actor=request.user,
+            effective_on=data["effective_on"],
+            note=data.get("note", ""),
+            document_reference=data.get("document_reference", ""),
+            expected_version=data.get("expected_version"),
+        )
+
+    # -- the desk
+    def timeline_rows(self, obj):
+        case_rows = timeline_rows_for(obj, obj.timeline.all(), label=str(_("Case")))
+        rows = [case_rows]
+        request_entries = RequestStatusChange.objects.filter(request__case=obj).select_related("request")
+        for entry in request_entries:
+            url = reverse("admin:requests_request_change", args=[entry.request_id])
+            rows.append(timeline_rows_for(entry.request, [entry], label=str(entry.request), url=url))
+        asset_entries = AssetStatusChange.objects.filter(asset__case=obj).select_related("asset")
+        for entry in asset_entries:
+            url = reverse("admin:assets_asset_change", args=[entry.asset_id])
+            rows.append(timeline_rows_for(entry.asset, [entry], label=str(entry.asset), url=url))
+        return merge_timelines(*rows)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            context["extra_links"] = [
+                {"label": _("Add a request"), "url": reverse("admin:requests_request_add") + f"?case={obj.pk}"},
+                {"label": _("Add an asset"), "url": reverse("admin:assets_asset_add") + f"?case={obj.pk}"},
+                {"label": _("Add a subject"), "url": reverse("admin:cases_subject_add") + f"?case={obj.pk}"},
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class SubjectForm(VersionedModelForm):
+    case = forms.ModelChoiceField(
+        label=_("case"),
+        queryset=Case.objects.none(),
+        required=False,
+        help_text=_("The case this person or company appears in."),
+    )
+    role = forms.ChoiceField(
+        label=_("role in the case"), choices=[("", "---------"), *CaseSubject.Role.choices], required=False
+    )
+
+    class Meta:
+        model = Subject
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and "case" in self.fields:
+            if data.get("case") and not data.get("role"):
+                self.add_error("role", _("Give the subject's role in the case."))
+            user = getattr(self.admin_request, "user", None)
+            if not data.get("case") and user is not None and not sees_everything(user):
+                # Without a case the new subject would be invisible to its own author.
+                self.add_error("case", _("Choose the case this subject appears in."))
+        return data
+
+
+@admin.register(Subject)
+class SubjectAdmin(ServiceImportExportMixin, ImportExportMixin, ServiceModelAdmin):
+    resource_classes = [SubjectResource]
+    form = SubjectForm
+    list_display = ("__str__", "name_cyrillic", "kind", "iin_bin", "nationality", "is_pep", "case_count")
+    list_filter = ("kind", "is_pep", NationalityFilter)
+    search_fields = ("name_latin", "name_cyrillic", "iin_bin", "passport_number", "foreign_registration_number")
+    search_help_text = _("Name in Latin or Cyrillic, IIN/BIN, passport or registration number")
+    service_fields = frozenset(
+        {
+            "kind",
+            "name_latin",
+            "name_cyrillic",
+            "birth_date",
+            "iin_bin",
+            "passport_number",
+            "foreign_registration_number",
+            "nationality",
+            "is_pep",
+            "notes",
+        }
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    ("name_latin", "name_cyrillic"),
+                    "birth_date",
+                    "iin_bin",
+                    ("passport_number", "foreign_registration_number"),
+                    "nationality",
+                    "is_pep",
+                    "notes",
+                )
+            },
+        ),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            fieldsets.append((_("Case"), {"fields": ("case", "role")}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if "case" in form_class.base_fields:
+            form_class.base_fields["case"].queryset = visible_queryset(Case, request.user).order_by("register_number")
+        return form_class
+
+    def get_queryset(self, request):
+        # An aggregate drops Meta.ordering: keep the list (and autocomplete pages) in name order.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_case_count=Count("case_roles__case", distinct=True))
+            .order_by("name_latin", "name_cyrillic", "pk")
+        )
+
+    @admin.display(description=_("cases"), ordering="_case_count")
+    def case_count(self, obj):
+        return obj._case_count
+
+    def service_create(self, request, data):
+        fields = {name: data[name] for name in self.service_fields if name in data}
+        subject = subject_create(actor=request.user, **fields)
+        if data.get("case"):
+            case_add_subject(case=data["case"], subject=subject, role=data["role"], actor=request.user)
+        return subject
+
+    def service_update(self, request, obj, changes, expected_version):
+        return subject_update(subject=obj, actor=request.user, expected_version=expected_version, **changes)
+
+
+@admin.register(CaseSubject)
+class CaseSubjectAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("subject", "role", "case")
+    list_select_related = ("subject", "case")
+    list_filter = ("role",)
+    search_fields = ("subject__name_latin", "subject__name_cyrillic", "subject__iin_bin", "case__register_number")
+
+    def has_module_permission(self, request):
+        return False  # reached from the case and subject pages
+
+
+@admin.register(CaseStatusChange)
+class CaseStatusChangeAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
+    list_display = ("case", "from_status", "to_status", "effective_on", "actor_name", "document_reference")
+    list_select_related = ("case",)
+    list_filter = ("to_status",)
+    search_fields = ("case__register_number", "note", "document_reference")
+    date_hierarchy = "effective_on"
+
+
+def case_link(case):
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    return format_html('<a href="{}">{}</a>', url, case.register_number)

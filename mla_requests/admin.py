@@ -1,0 +1,412 @@
+"""Admin for outgoing requests: the list investigators chase deadlines from, the request page with
+its checklist and timeline, and the transition forms (send, acknowledgement, execution...)."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+from django.db import transaction
+from django.db.models import Q
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+
+from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from mla_requests.services import (
+    REQUEST_DRAFT_FIELDS,
+    measures_outside_scope,
+    request_answer_checklist,
+    request_create,
+    request_send,
+    request_set_response_due,
+    request_transition,
+    request_update,
+)
+from recovery.admin_base import (
+    ReadOnlyAdminMixin,
+    ResponseDueFilter,
+    ScopedAdminMixin,
+    ServiceModelAdmin,
+    VisibleCountryFilter,
+    country_html,
+    days_left_html,
+)
+from recovery.admin_io import ServiceImportExportMixin
+from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
+from recovery.models import LegalInstrument
+
+S = Request.Status
+# What a sent request may no longer change (request_update refuses it); shown read-only.
+FIXED_ONCE_SENT = ("country", "legal_basis", "crime_category", "channel", "measures")
+
+
+class RequestExportResource(resources.ModelResource):
+    case = fields.Field(attribute="case__register_number", column_name="case")
+    country = fields.Field(column_name="country")
+    legal_basis = fields.Field(attribute="legal_basis__code", column_name="legal_basis")
+    crime_category = fields.Field(attribute="crime_category__code", column_name="crime_category")
+    responsible_investigator = fields.Field(
+        attribute="responsible_investigator__username", column_name="responsible_investigator"
+    )
+
+    class Meta:
+        model = Request
+        fields = (
+            "reference",
+            "foreign_reference",
+            "case",
+            "country",
+            "legal_basis",
+            "channel",
+            "crime_category",
+            "urgency",
+            "status",
+            "sent_on",
+            "acknowledged_on",
+            "answered_on",
+            "closed_on",
+            "response_due",
+            "responsible_investigator",
+        )
+        export_order = fields
+
+    def dehydrate_country(self, obj):
+        return obj.country.code
+
+
+class DeadlineForm(forms.Form):
+    response_due = forms.DateField(label=_("new response deadline"), widget=AdminDateWidget)
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("For example the extension the requested state asked for, with its letter."),
+    )
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None:
+            self.fields["response_due"].initial = obj.response_due
+
+
+class ChecklistAnswerInline(admin.TabularInline):
+    """The legal basis's required contents and whether the request provides them (answered in the
+    send form, fixed once sent)."""
+
+    model = ChecklistAnswer
+    extra = 0
+    fields = ("requirement", "mandatory", "satisfied", "note")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("checklist of the legal basis")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requirement")
+
+    @admin.display(description=_("mandatory"), boolean=True)
+    def mandatory(self, obj):
+        return obj.requirement.mandatory
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Request)
+class RequestAdmin(ServiceImportExportMixin, ExportMixin, TransitionAdminMixin, ServiceModelAdmin):
+    resource_classes = [RequestExportResource]
+    list_display = (
+        "reference",
+        "case_link",
+        "country_display",
+        "legal_basis",
+        "channel",
+        "status",
+        "deadline",
+        "responsible_investigator",
+        "sent_on",
+        "urgency",
+    )
+    list_select_related = ("case", "legal_basis", "responsible_investigator", "crime_category")
+    list_filter = (
+        "status",
+        ResponseDueFilter,
+        VisibleCountryFilter,
+        ("crime_category", admin.RelatedOnlyFieldListFilter),
+        ("legal_basis", admin.RelatedOnlyFieldListFilter),
+        "channel",
+        "urgency",
+        ("case__unit", admin.RelatedOnlyFieldListFilter),
+        ("responsible_investigator", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "reference",
+        "foreign_reference",
+        "case__register_number",
+        "case__title",
+        "subjects__name_latin",
+        "subjects__name_cyrillic",
+        "subjects__iin_bin",
+        "assets__identifier",
+    )
+    search_help_text = _("Reference, foreign reference, case register number, subject name or IIN/BIN, asset")
+    date_hierarchy = "sent_on"
+    autocomplete_fields = ("case", "legal_basis", "crime_category", "responsible_investigator", "subjects", "assets")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "case",
+                    "reference",
+                    "country",
+                    "legal_basis",
+                    "channel",
+                    "crime_category",
+                    "measures",
+                    "subjects",
+                    "assets",
+                    "summary",
+                    "urgency",
+                    "responsible_investigator",
+                    "foreign_reference",
+                )
+            },
+        ),
+        (
+            _("Status and deadline"),
+            {
+                "fields": (
+                    "status",
+                    ("sent_on", "acknowledged_on", "answered_on", "closed_on"),
+                    ("response_due", "response_due_set_manually"),
+                    "refusal_grounds",
+                )
+            },
+        ),
+    )
+    inlines = (ChecklistAnswerInline,)
+    service_fields = frozenset(REQUEST_DRAFT_FIELDS)
+    transitions = {
+        S.SENT: TransitionSpec(_("Send request"), ("response_due", "override_reason")),
+        S.ACKNOWLEDGED: TransitionSpec(_("Record acknowledgement"), ("foreign_reference",)),
+        S.INFO_REQUESTED: TransitionSpec(_("Record information requested")),
+        S.PARTIALLY_EXECUTED: TransitionSpec(_("Record partial execution")),
+        S.EXECUTED: TransitionSpec(_("Record execution")),
+        S.REFUSED: TransitionSpec(_("Record refusal"), ("refusal_grounds",), style="danger"),
+        S.WITHDRAWN: TransitionSpec(_("Withdraw"), style="danger"),
+    }
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "measures":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        measures = form_class.base_fields.get("measures")
+        if measures is not None:
+            measures.help_text = _("Only the measures the legal basis covers can be sent.")
+            if obj is not None and not obj.legal_basis.any_other_assistance:
+                # Limit the choice to the instrument's scope (plus what the draft already names).
+                scope = obj.legal_basis.measures.all() | obj.measures.all()
+                measures.queryset = scope.distinct()
+        return form_class
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [
+            "reference",
+            "status",
+            "sent_on",
+            "acknowledged_on",
+            "answered_on",
+            "closed_on",
+            "response_due",
+            "response_due_set_manually",
+            "refusal_grounds",
+        ]
+        if obj is not None:
+            fields.append("case")
+            if obj.status != S.DRAFT:
+                fields.extend(FIXED_ONCE_SENT)
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("responsible_investigator", request.user.pk)
+        return initial
+
+    # -- columns
+    @admin.display(description=_("case"), ordering="case__register_number")
+    def case_link(self, obj):
+        url = reverse("admin:cases_case_change", args=[obj.case_id])
+        return format_html('<a href="{}">{}</a>', url, obj.case.register_number)
+
+    @admin.display(description=_("requested state"), ordering="country")
+    def country_display(self, obj):
+        return country_html(obj.country)
+
+    @admin.display(description=_("response due"), ordering="response_due")
+    def deadline(self, obj):
+        return days_left_html(obj.response_due, obj.is_pending)
+
+    # -- services
+    def service_create(self, request, data):
+        return request_create(
+            actor=request.user,
+            case=data["case"],
+            country=str(data["country"]),
+            legal_basis=data["legal_basis"],
+            crime_category=data["crime_category"],
+            measures=list(data.get("measures") or []),
+            responsible_investigator=data.get("responsible_investigator"),
+            channel=data.get("channel") or None,
+            subjects=list(data.get("subjects") or []),
+            assets=list(data.get("assets") or []),
+            summary=data.get("summary", ""),
+            urgency=data.get("urgency") or Request.Urgency.NORMAL,
+            foreign_reference=data.get("foreign_reference", ""),
+        )
+
+    def service_update(self, request, obj, changes, expected_version):
+        for name in ("measures", "subjects", "assets"):
+            if name in changes:
+                changes[name] = list(changes[name])
+        if "country" in changes:
+            changes["country"] = str(changes["country"])
+        return request_update(request=obj, actor=request.user, expected_version=expected_version, **changes)
+
+    # -- moving the deadline (an extension agreed with the requested state)
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/deadline/",
+                self.admin_site.admin_view(self.deadline_view),
+                name="requests_request_deadline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def deadline_view(self, request, object_id):
+        def perform(http_request, obj, data):
+            request_set_response_due(
+                request=obj, actor=http_request.user, response_due=data["response_due"], reason=data["reason"]
+            )
+
+        return self.service_action_view(
+            request, object_id, form_class=DeadlineForm, perform=perform, title=_("Move the response deadline")
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.sent_on and not obj.closed_on and self.has_change_permission(request, obj):
+            url = reverse("admin:requests_request_deadline", args=[obj.pk])
+            context["extra_links"] = [{"label": _("Move the response deadline"), "url": url}]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- transitions
+    def get_transition_form(self, request, obj, to_status, spec, data=None):
+        form = super().get_transition_form(request, obj, to_status, spec, data)
+        if to_status == S.SENT:
+            answers = {a.requirement_id: a for a in obj.checklist.all()}
+            for requirement in obj.legal_basis.requirements.all():
+                answer = answers.get(requirement.pk)
+                hint = _("mandatory") if requirement.mandatory else _("where available")
+                citation = f" — {requirement.citation}" if requirement.citation else ""
+                form.fields[f"req_{requirement.pk}"] = forms.BooleanField(
+                    label=requirement.name,
+                    required=False,
+                    initial=bool(answer and answer.satisfied),
+                    help_text=f"{hint}{citation}",
+                )
+                form.fields[f"req_{requirement.pk}_note"] = forms.CharField(
+                    label=_("where it is provided / note"),
+                    required=False,
+                    max_length=255,
+                    initial=answer.note if answer else "",
+                )
+        return form
+
+    def transition_context(self, request, obj, to_status, form):
+        if to_status != S.SENT:
+            return {}
+        instrument = obj.legal_basis
+        chosen = list(obj.measures.all())
+        outside = {m.pk for m in measures_outside_scope(instrument, chosen)}
+        context = {
+            "send_measures": [{"measure": m, "in_scope": m.pk not in outside} for m in chosen],
+            "legal_basis": instrument,
+            "checklist_fields": [form[name] for name in form.fields if name.startswith("req_")],
+        }
+        bilateral = LegalInstrument.objects.filter(
+            kind=LegalInstrument.Kind.BILATERAL_TREATY, counterpart_countries__country=obj.country
+        )
+        if not bilateral.exists():
+            context["treaty_warning"] = _(
+                "%(country)s has no bilateral mutual legal assistance treaty with us. A request can rest on a "
+                "multilateral convention both states are party to, or on reciprocity."
+            ) % {"country": obj.country.name}
+            formal = [LegalInstrument.Kind.MULTILATERAL_CONVENTION, LegalInstrument.Kind.AGREEMENT]
+            context["alternatives"] = list(
+                LegalInstrument.objects.filter(
+                    Q(kind__in=[*formal, LegalInstrument.Kind.RECIPROCITY], open_to_all_states=True)
+                    | Q(kind__in=formal, counterpart_countries__country=obj.country)
+                ).distinct()
+            )
+        return context
+
+    def perform_transition(self, request, obj, to_status, data):
+        common = {
+            "actor": request.user,
+            "note": data.get("note", ""),
+            "document_reference": data.get("document_reference", ""),
+            "expected_version": data.get("expected_version"),
+        }
+        if to_status == S.SENT:
+            answers = {}
+            for name, value in data.items():
+                if name.startswith("req_") and not name.endswith("_note"):
+                    pk = name[len("req_") :]
+                    answers[pk] = (bool(value), data.get(f"{name}_note", ""))
+            # The checklist answers and the sending stand or fall together.
+            with transaction.atomic():
+                if answers:
+                    request_answer_checklist(request=obj, actor=request.user, answers=answers)
+                request_send(
+                    request=obj,
+                    sent_on=data["effective_on"],
+                    response_due=data.get("response_due"),
+                    override_reason=data.get("override_reason", ""),
+                    **common,
+                )
+            return
+        request_transition(
+            request=obj,
+            to_status=to_status,
+            effective_on=data["effective_on"],
+            refusal_grounds=data.get("refusal_grounds", ""),
+            foreign_reference=data.get("foreign_reference", ""),
+            **common,
+        )
+
+
+@admin.register(RequestStatusChange)
+class RequestStatusChangeAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
+    list_display = ("request", "from_status", "to_status", "effective_on", "actor_name", "document_reference")
+    list_select_related = ("request",)
+    list_filter = ("to_status",)
+    search_fields = ("request__reference", "note", "document_reference")
+    date_hierarchy = "effective_on"
+
+
+@admin.register(ChecklistAnswer)
+class ChecklistAnswerAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("request", "requirement", "satisfied", "note")
+    list_select_related = ("request", "requirement")
+    search_fields = ("request__reference",)
+
+    def has_module_permission(self, request):
+        return False  # shown on the request page

@@ -1,0 +1,175 @@
+"""Admin for reference data (units, crime categories, measures, country profiles, legal
+instruments with their checklists) and users. Administrators maintain them; everyone reads them
+(and picks them through autocomplete)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from recovery.admin_base import units_visible_to, users_visible_to
+from recovery.admin_io import ServiceImportExportMixin
+from recovery.models import (
+    AssistanceMeasure,
+    CountryProfile,
+    CrimeCategory,
+    InstrumentRequirement,
+    LegalInstrument,
+    Unit,
+    User,
+)
+from recovery.roles import role_names
+
+# The project's admin site speaks the office's language.
+admin.site.site_header = _("Asset recovery")
+admin.site.site_title = _("Asset recovery")
+admin.site.index_title = _("Cases, requests and assets")
+
+TRILINGUAL = ("name_en", "name_ru", "name_kk")
+
+
+@admin.register(Unit)
+class UnitAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "parent")
+    list_select_related = ("parent",)
+    search_fields = ("code", *TRILINGUAL)
+    autocomplete_fields = ("parent",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            # Choosing a case's unit: only the units one may open cases in.
+            return queryset.filter(pk__in=units_visible_to(request.user).values("pk"))
+        return queryset
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name(self, obj):
+        return obj.name
+
+
+@admin.register(CrimeCategory)
+class CrimeCategoryAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "order")
+    search_fields = ("code", *TRILINGUAL)
+    list_editable = ("order",)
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name(self, obj):
+        return obj.name
+
+
+@admin.register(AssistanceMeasure)
+class AssistanceMeasureAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "concerns_assets", "order")
+    list_filter = ("concerns_assets",)
+    search_fields = ("code", *TRILINGUAL)
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name(self, obj):
+        return obj.name
+
+
+@admin.register(CountryProfile)
+class CountryProfileAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("country_name", "country", "central_authority", "expected_response_days", "treaty_count")
+    search_fields = ("country", "central_authority")
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_treaties=Count("instruments", distinct=True)).order_by("country")
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        return obj.country.name
+
+    @admin.display(description=_("legal instruments"), ordering="_treaties")
+    def treaty_count(self, obj):
+        return obj._treaties
+
+
+class InstrumentRequirementInline(admin.TabularInline):
+    model = InstrumentRequirement
+    extra = 0
+    fields = ("order", "code", *TRILINGUAL, "mandatory", "citation")
+
+
+@admin.register(LegalInstrument)
+class LegalInstrumentAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "open_to_all_states", "in_force_on", "expected_response_days")
+    list_filter = ("kind", "open_to_all_states", "value_based_confiscation", "requested_party_retains_proceeds")
+    search_fields = ("code", "short_name", *TRILINGUAL, "counterpart_countries__country")
+    autocomplete_fields = ("counterpart_countries", "measures")
+    inlines = (InstrumentRequirementInline,)
+    fieldsets = (
+        (None, {"fields": ("code", "kind", "short_name", *TRILINGUAL, "counterpart_countries", "open_to_all_states")}),
+        (_("Dates"), {"fields": ("signed_on", "in_force_on", "ratification_reference")}),
+        (_("Scope"), {"fields": ("scope_citation", "measures", "any_other_assistance")}),
+        (
+            _("Confiscation terms"),
+            {
+                "fields": (
+                    "value_based_confiscation",
+                    "requested_party_retains_proceeds",
+                    "court_decision_required",
+                    "bona_fide_third_parties_protected",
+                    "confiscation_citation",
+                )
+            },
+        ),
+        (_("Deadlines and notes"), {"fields": ("expected_response_days", "notes")}),
+    )
+
+    @admin.display(description=_("name"), ordering="name_en")
+    def name(self, obj):
+        return obj.name
+
+
+@admin.register(InstrumentRequirement)
+class InstrumentRequirementAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ("instrument", "order", "code", "name_en", "mandatory", "citation")
+    list_select_related = ("instrument",)
+    list_filter = ("mandatory", ("instrument", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", *TRILINGUAL, "instrument__code")
+    autocomplete_fields = ("instrument",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "last_name", "first_name", "unit", "roles", "preferred_language", "is_active")
+    list_select_related = ("unit",)
+    list_filter = ("groups", ("unit", admin.RelatedOnlyFieldListFilter), "is_active", "preferred_language")
+    search_fields = ("username", "first_name", "last_name", "patronymic", "email")
+    autocomplete_fields = ("unit",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Office"), {"fields": ("unit", "patronymic", "position", "preferred_language")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Office"), {"fields": ("first_name", "last_name", "email", "unit", "position", "groups")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=users_visible_to(request.user).values("pk"))
+            .prefetch_related("groups")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        # Everyone with a role may look colleagues up (the lead / responsible investigator
+        # autocomplete); the list itself stays limited to their units.
+        return bool(role_names(request.user)) or super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return request.user.has_module_perms(self.opts.app_label) and super().has_view_permission(request)
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(sorted(g.name for g in obj.groups.all()))
+
+
+# --- API tokens (api helper) ---

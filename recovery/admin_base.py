@@ -1,0 +1,388 @@
+"""What every admin page of the project shares.
+
+- Scoping: changelists, change pages, autocomplete answers, filter choices and foreign-key choices
+  come from `visible_to(user)` (recovery.scoping), so another unit's record is never shown.
+- Analysts read only; nobody deletes cases, requests, assets or timeline rows from the admin.
+- Writes go through the services: `save_model` calls the app's create/update service with the
+  version the form was opened at, and a DomainError becomes an error on the redisplayed form.
+- Status changes go through per-object transition forms (recovery.admin_transitions).
+- History: the "History" button shows django-auditlog's trail (who changed what, old and new).
+"""
+
+from __future__ import annotations
+
+from auditlog.mixins import AuditlogHistoryAdminMixin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from recovery.errors import DomainError, VersionConflict
+from recovery.roles import is_read_only
+from recovery.scoping import case_scope, sees_everything, unit_and_descendant_ids
+
+# --- scoped querysets ---------------------------------------------------------------------------
+
+
+def units_visible_to(user):
+    from recovery.models import Unit
+
+    if sees_everything(user):
+        return Unit.objects.all()
+    if not getattr(user, "unit_id", None):
+        return Unit.objects.none()
+    return Unit.objects.filter(pk__in=unit_and_descendant_ids(user.unit_id))
+
+
+def users_visible_to(user):
+    """Colleagues one may name as lead or responsible investigator: one's unit and its sub-units."""
+    from recovery.models import User
+
+    if sees_everything(user):
+        return User.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    if not user.unit_id:
+        return User.objects.filter(pk=user.pk)
+    return User.objects.filter(Q(unit_id__in=unit_and_descendant_ids(user.unit_id)) | Q(pk=user.pk))
+
+
+def visible_queryset(model, user, queryset=None):
+    """The rows of `model` that `user` may see, for every model the admin shows or offers as a choice."""
+    from assets.models import Asset
+    from cases.models import Case, Subject
+    from mla_requests.models import Request
+    from recovery.models import Unit, User
+
+    qs = queryset if queryset is not None else model._default_manager.all()
+    if model in (Case, Request, Asset, Subject):
+        return qs.visible_to(user)
+    if model is User:
+        return qs.filter(pk__in=users_visible_to(user).values("pk"))
+    if model is Unit:
+        return qs.filter(pk__in=units_visible_to(user).values("pk"))
+    prefix = SCOPE_PATHS.get(model._meta.label)
+    if prefix is not None:
+        return qs.filter(case_scope(user, prefix=prefix))
+    return qs  # reference data: everyone reads it
+
+
+# Models that reach their case through a path rather than having `visible_to`.
+SCOPE_PATHS = {
+    "cases.CaseStatusChange": "case__",
+    "cases.CaseSubject": "case__",
+    "requests.RequestStatusChange": "request__case__",
+    "requests.ChecklistAnswer": "request__case__",
+    "assets.AssetStatusChange": "asset__case__",
+    "assets.CourtDecision": "asset__case__",
+    "assets.ThirdPartyClaim": "asset__case__",
+}
+
+
+class ScopedAdminMixin:
+    """Rows, choices and permissions limited to what the signed-in user may see and do."""
+
+    # Cases, requests, assets and timelines carry legal history: never deleted from the admin.
+    allow_delete = False
+
+    def get_queryset(self, request):
+        return visible_queryset(self.model, request.user, super().get_queryset(request))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another unit's record answers exactly like a missing one: 404, nothing about it shown.
+        raise Http404(_("No such record, or it is not visible to you."))
+
+    def has_add_permission(self, request, *args):
+        if is_read_only(request.user):
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        if is_read_only(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not self.allow_delete or is_read_only(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            base = self.get_field_queryset(None, db_field, request)
+            kwargs["queryset"] = visible_queryset(db_field.related_model, request.user, base)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            base = self.get_field_queryset(None, db_field, request)
+            kwargs["queryset"] = visible_queryset(db_field.related_model, request.user, base)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+# --- list filters limited to what the user sees -----------------------------------------------
+
+
+class VisibleCountryFilter(admin.SimpleListFilter):
+    """Countries of the rows the user can see (not every country in the world, not another unit's)."""
+
+    title = _("country")
+    parameter_name = "country"
+    field_name = "country"
+
+    def lookups(self, request, model_admin):
+        from django_countries import countries
+
+        codes = model_admin.get_queryset(request).order_by().values_list(self.field_name, flat=True).distinct()
+        names = dict(countries)
+        return sorted(((c, f"{names.get(c, c)} ({c})") for c in codes if c), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field_name: self.value()})
+        return queryset
+
+
+class LocationCountryFilter(VisibleCountryFilter):
+    title = _("located in")
+    parameter_name = "location_country"
+    field_name = "location_country"
+
+
+class NationalityFilter(VisibleCountryFilter):
+    title = _("nationality / country of registration")
+    parameter_name = "nationality"
+    field_name = "nationality"
+
+
+class ResponseDueFilter(admin.SimpleListFilter):
+    """Pending requests by deadline: overdue, due this week, due within 30 days."""
+
+    title = _("response deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("week", _("Due within 7 days")),
+            ("month", _("Due within 30 days")),
+            ("none", _("No deadline")),
+        ]
+
+    def queryset(self, request, queryset):
+        from datetime import timedelta
+
+        from mla_requests.models import Request
+
+        today = timezone.localdate()
+        pending = queryset.filter(status__in=Request.PENDING_STATUSES)
+        value = self.value()
+        if value == "overdue":
+            return pending.filter(response_due__lt=today)
+        if value == "week":
+            return pending.filter(response_due__gte=today, response_due__lte=today + timedelta(days=7))
+        if value == "month":
+            return pending.filter(response_due__gte=today, response_due__lte=today + timedelta(days=30))
+        if value == "none":
+            return queryset.filter(response_due__isnull=True)
+        return queryset
+
+
+def days_left_html(due, pending: bool):
+    """'12 Mar 2026 — in 5 days' / '— 3 days overdue', for a deadline column."""
+    if due is None:
+        return "—"
+    from django.utils.formats import date_format
+
+    text = date_format(due, "SHORT_DATE_FORMAT")
+    if not pending:
+        return text
+    delta = (due - timezone.localdate()).days
+    if delta < 0:
+        label = ngettext("%(n)d day overdue", "%(n)d days overdue", -delta) % {"n": -delta}
+        return format_html('{} <strong class="deadline-overdue" style="color:#ba2121">{}</strong>', text, label)
+    if delta == 0:
+        return format_html("{} <strong>{}</strong>", text, _("due today"))
+    label = ngettext("in %(n)d day", "in %(n)d days", delta) % {"n": delta}
+    return format_html("{} <span>{}</span>", text, label)
+
+
+def country_html(country):
+    if not country:
+        return "—"
+    return format_html("{} <small>({})</small>", country.name, country.code)
+
+
+# --- forms with a version check and service errors --------------------------------------------
+
+
+def add_domain_error(form, exc: DomainError):
+    """Put a DomainError on a form: field errors on their fields when shown, the message on top."""
+    placed = False
+    for name, errors in (exc.field_errors or {}).items():
+        if name in form.fields:
+            for error in errors:
+                form.add_error(name, str(error))
+            placed = True
+    if not placed or str(exc.message):
+        form.add_error(None, ValidationError(str(exc.message), code=getattr(exc, "code", "invalid")))
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the record had when the form was opened; a stale save is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    admin_request = None  # set by ServiceModelAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "expected_version" in self.fields:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        error = getattr(self.admin_request, "_domain_error", None)
+        if error is not None:
+            add_domain_error(self, error)
+            return data
+        seen = data.get("expected_version")
+        if self.instance.pk is not None and seen is not None:
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != seen:
+                raise ValidationError(str(VersionConflict.default_message), code=VersionConflict.code)
+        return data
+
+
+class ServiceModelAdmin(AuditlogHistoryAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """A ModelAdmin whose saves go through the app's services.
+
+    Subclasses implement `service_create(request, data)` and `service_update(request, obj, changes,
+    expected_version)`; `service_fields` lists the form fields the update service accepts.
+    """
+
+    form = VersionedModelForm
+    service_fields: frozenset = frozenset()
+    change_form_template = "admin/recovery/change_form.html"
+    transitions: dict = {}  # filled by TransitionAdminMixin subclasses
+
+    # -- forms
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return type(form_class.__name__, (form_class,), {"admin_request": request})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets and obj is not None and self.has_change_permission(request, obj):
+            name, options = fieldsets[0]
+            options = {**options, "fields": [*options["fields"], "expected_version"]}
+            fieldsets = [(name, options), *fieldsets[1:]]
+        return fieldsets
+
+    # -- saving through services
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            if request.method != "POST":
+                raise
+            # The service refused and its transaction rolled back: show the same form again with
+            # the reason, keeping what the user typed.
+            messages.error(request, str(exc.message))
+            request._domain_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in self.service_fields}
+            saved = self.service_update(request, obj, changes, data.get("expected_version"))
+        else:
+            saved = self.service_create(request, data)
+        # The admin goes on with `obj` (inlines, the log entry, the redirect): make it the saved row.
+        obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields were written by the service; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        buttons = getattr(self, "transition_buttons", None)
+        context["transition_buttons"] = buttons(request, obj) if buttons and obj is not None else []
+        context["timeline_rows"] = self.timeline_rows(obj) if obj is not None else []
+        context["timeline_title"] = self.timeline_title
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    timeline_title = _("Timeline")
+
+    def timeline_rows(self, obj) -> list[dict]:
+        if not hasattr(obj, "timeline"):
+            return []
+        return timeline_rows_for(obj, obj.timeline.all())
+
+    def service_create(self, request, data):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def service_update(self, request, obj, changes, expected_version):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- history: Django's "History" button shows the audit trail
+    def history_view(self, request, object_id, extra_context=None):
+        return self.auditlog_history_view(request, object_id, extra_context)
+
+    def auditlog_history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().auditlog_history_view(request, object_id, extra_context)
+
+
+def timeline_rows_for(subject, entries, *, label="", url="") -> list[dict]:
+    """Timeline rows of one record as dicts the timeline template shows (oldest first)."""
+    rows = []
+    for entry in entries:
+        rows.append(
+            {
+                "effective_on": entry.effective_on,
+                "recorded_at": entry.recorded_at,
+                "record": label,
+                "record_url": url,
+                "from_status": subject.status_label(entry.from_status) if entry.from_status else "",
+                "to_status": subject.status_label(entry.to_status),
+                "note": entry.note,
+                "document_reference": entry.document_reference,
+                "amount": entry.amount,
+                "override_reason": entry.override_reason,
+                "actor": entry.actor_name,
+            }
+        )
+    return rows
+
+
+def merge_timelines(*row_lists) -> list[dict]:
+    rows = [row for rows in row_lists for row in rows]
+    rows.sort(key=lambda row: (row["effective_on"], row["recorded_at"]))
+    return rows
+
+
+class ReadOnlyAdminMixin:
+    """Timeline rows and other derived records: shown, never written from the admin."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
