@@ -410,3 +410,7 @@ class ChecklistAnswerAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmi
 
     def has_module_permission(self, request):
         return False  # shown on the request page
+
+
+# Reminder policy, holidays, the delivery log and notifications (issue 5) register themselves.
+from mla_requests import reminder_admin  # noqa: E402, F401

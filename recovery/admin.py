@@ -13,6 +13,7 @@ from recovery.models import (
     AssistanceMeasure,
     CountryProfile,
     CrimeCategory,
+    ExchangeRate,
     InstrumentRequirement,
     LegalInstrument,
     Unit,
@@ -170,6 +171,17 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(sorted(g.name for g in obj.groups.all()))
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Rates by date for the dashboards' converted totals (kept by administrators)."""
+
+    list_display = ("date", "currency", "rate")
+    list_filter = ("currency",)
+    date_hierarchy = "date"
+    search_fields = ("currency",)
+    ordering = ("-date", "currency")
 
 
 # --- API tokens (api helper) ---

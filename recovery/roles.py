@@ -18,6 +18,7 @@ DOMAIN_APPS = ("cases", "requests", "assets")
 REFERENCE_APP = "recovery"
 # Reference models that administrators maintain; everyone else reads them.
 REFERENCE_MODELS = (
+    "exchangerate",
     "unit",
     "crimecategory",
     "assistancemeasure",
