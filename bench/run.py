@@ -335,9 +335,14 @@ def time_scan_query() -> dict:
 
 # --- reports ------------------------------------------------------------------------------------
 def verdict(row: dict) -> str:
-    if row.get("status") != "ok":
+    if "pass" not in row:
         return "n/a"
     return "pass" if row.get("pass") else "FAIL"
+
+
+def result_cell(row: dict) -> str:
+    # The baseline has no target of its own: it is what the API list is compared with.
+    return "" if "pass" not in row and row.get("status") == "ok" else verdict(row)
 
 
 def markdown(report: dict) -> str:
@@ -356,7 +361,7 @@ def markdown(report: dict) -> str:
         lines.append(
             f"| {row['name']} | `{row['path']}` | {row.get('connections', '')} | {row['status']} | "
             f"{row.get('rps', '')} | {row.get('p50_ms', '')} | {row.get('p95_ms', '')} | "
-            f"{row.get('target_p95_ms', '')} | {verdict(row) if row['name'] != 'baseline_api_list' else ''} |"
+            f"{row.get('target_p95_ms', '')} | {result_cell(row)} |"
         )
     ratio = report.get("api_list_vs_baseline") or {}
     lines += ["", f"API list vs raw baseline: {ratio.get('summary', 'not measured')}."]
@@ -383,7 +388,7 @@ def print_table(report: dict):
     for row in [*report["scenarios"], report["baseline"]]:
         print(
             f"{row['name']:<26}{row['status'][:23]:<24}{row.get('rps', ''):>9}{row.get('p50_ms', ''):>9}"
-            f"{row.get('p95_ms', ''):>9}{row.get('target_p95_ms', ''):>8}  {verdict(row)}"
+            f"{row.get('p95_ms', ''):>9}{row.get('target_p95_ms', ''):>8}  {result_cell(row)}"
         )
     ratio = report.get("api_list_vs_baseline") or {}
     print(f"\nAPI list vs raw baseline: {ratio.get('summary', 'not measured')}")
@@ -464,8 +469,12 @@ def main(argv=None) -> int:
                 if warmup:
                     load(port, path, conns, warmup, use_cookie)
                 row.update(load(port, path, conns, duration, use_cookie))
-                row["status"] = "ok" if not row["errors"] else f"ok ({row['errors']} errors)"
-                row["pass"] = row["p95_ms"] <= spec["target_p95_ms"] and not row["errors"]
+                if not row["requests"]:
+                    row["status"] = f"no answer within {duration} s"
+                    row["pass"] = False
+                else:
+                    row["status"] = "ok" if not row["errors"] else f"ok ({row['errors']} errors)"
+                    row["pass"] = row["p95_ms"] <= spec["target_p95_ms"] and not row["errors"]
             if spec.get("baseline"):
                 log(f"baseline for {spec['name']}: warm-up, then {duration} s at {conns} connections")
                 base_path = spec["path"].format(**state["ids"])
