@@ -51,3 +51,38 @@ def test_unfiltered_large_table_uses_the_planner_estimate(requests_300, on_postg
 def test_admin_mixin_switches_off_the_second_full_count():
     assert EstimatedCountAdminMixin.paginator is EstimatedCountPaginator
     assert EstimatedCountAdminMixin.show_full_result_count is False
+
+
+class _SmallTablePaginator(EstimatedCountPaginator):
+    exact_below = 100  # 300 rows count as "large" here, as a million do in production
+
+
+def _changelist(admin_class, query: dict, user):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/requests/request/", query)
+    request.user = user
+    return admin_class(Request, admin.site).get_changelist_instance(request)
+
+
+def test_admin_changelist_with_the_mixin_never_counts_the_whole_table(requests_300, on_postgres, administrator):
+    from django.contrib import admin
+    from django.test.utils import CaptureQueriesContext
+
+    class RequestChangelistAdmin(EstimatedCountAdminMixin, admin.ModelAdmin):
+        paginator = _SmallTablePaginator
+        list_filter = ("status",)
+
+    administrator.is_superuser = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE requests_request")
+    with CaptureQueriesContext(connection) as unfiltered:
+        cl = _changelist(RequestChangelistAdmin, {}, administrator)
+    assert cl.result_count == 300 and cl.full_result_count is None
+    with CaptureQueriesContext(connection) as filtered:
+        cl = _changelist(RequestChangelistAdmin, {"status__exact": "executed"}, administrator)
+    assert cl.result_count == Request.objects.filter(status="executed").count()
+    counts = [q["sql"] for q in unfiltered.captured_queries + filtered.captured_queries if "COUNT(" in q["sql"].upper()]
+    # The only count is the filtered one, over a LIMITed subquery.
+    assert counts and all("LIMIT 10001" in sql for sql in counts), counts
