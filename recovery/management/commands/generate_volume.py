@@ -1,0 +1,52 @@
+"""Fill the database with a decade-scale office: 100,000 cases, 1,000,000 requests, 500,000 assets.
+
+    manage.py generate_volume                      # the full volume (PostgreSQL; about 10 minutes)
+    manage.py generate_volume --cases 1000 --requests 10000 --assets 5000
+
+Rows are written with COPY, bypassing the services for speed; see recovery/volume.py for why and
+for how the rows still satisfy every constraint. Running it again appends another volume.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from recovery.volume import VolumeGenerator
+
+
+class Command(BaseCommand):
+    help = "Generate a large, realistic volume of cases, requests, assets and timelines (for benchmarks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=100_000)
+        parser.add_argument("--requests", type=int, default=1_000_000)
+        parser.add_argument("--assets", type=int, default=500_000)
+        parser.add_argument("--seed", type=int, default=20250118, help="Random seed (the same seed, the same rows).")
+        parser.add_argument(
+            "--due-share",
+            type=float,
+            default=0.01,
+            help="Share of all requests pending with their response deadline passed (default 0.01).",
+        )
+
+    def handle(self, *args, cases, requests, assets, seed, due_share, verbosity, **options):
+        if min(cases, requests, assets) < 0 or (cases == 0 and (requests or assets)):
+            raise CommandError("Counts must be positive, and requests and assets need at least one case.")
+        if not 0 <= due_share <= 1:
+            raise CommandError("--due-share is a fraction between 0 and 1.")
+        if connection.vendor != "postgresql" and cases + requests + assets > 100_000:
+            self.stderr.write("Not PostgreSQL: rows go in with INSERT, not COPY; this will be slow.")
+        report = VolumeGenerator(
+            cases=cases,
+            requests=requests,
+            assets=assets,
+            seed=seed,
+            due_share=due_share,
+            quiet=verbosity == 0,
+            stream=self.stderr,
+        ).run()
+        self.stdout.write(
+            f"cases {report.cases:,}, requests {report.requests:,}, assets {report.assets:,}, "
+            f"timeline rows {report.timeline:,} (cases {report.case_timeline:,}, requests "
+            f"{report.request_timeline:,}, assets {report.asset_timeline:,}), request measures "
+            f"{report.measures:,}, checklist answers {report.checklist:,}; seconds {report.seconds}"
+        )

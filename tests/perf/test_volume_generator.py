@@ -1,0 +1,155 @@
+"""The volume generator at tiny scale writes rows a service could have written: constraints hold,
+each record's timeline replays its workflow to its status with dates that never go back, dates and
+amounts agree with the status, and requests go to the countries of the seed's figure 2 in order."""
+
+import datetime
+import io
+import random
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from assets.models import Asset, AssetStatusChange
+from cases.models import Case, CaseStatusChange
+from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from recovery.models import ReferenceSequence
+from recovery.volume import FIGURE_2, TAIL, VolumeGenerator, _allocate, _deal
+from tests.factories import make_request
+
+CASES, REQUESTS, ASSETS = 50, 300, 100
+
+
+@pytest.fixture
+def volume(db):
+    report = VolumeGenerator(cases=CASES, requests=REQUESTS, assets=ASSETS, seed=7, quiet=True).run()
+    return report
+
+
+def _timelines(model, subject_field):
+    rows = defaultdict(list)
+    for row in model.objects.order_by("pk").values(f"{subject_field}_id", "from_status", "to_status", "effective_on",
+                                                   "amount"):  # fmt: skip
+        rows[row[f"{subject_field}_id"]].append(row)
+    return rows
+
+
+def _assert_replays(record, steps, workflow, created_on=None):
+    """The timeline starts at the initial status, follows allowed moves to the record's status, in date order."""
+    assert steps, f"{record} has no timeline"
+    assert steps[0]["from_status"] == "" and steps[0]["to_status"] == workflow.initial
+    for previous, step in zip(steps, steps[1:], strict=False):
+        assert step["from_status"] == previous["to_status"]
+        assert workflow.is_allowed(step["from_status"], step["to_status"]), step
+        assert step["effective_on"] >= previous["effective_on"]
+    assert steps[-1]["to_status"] == record.status
+    assert record.version == len(steps)  # every transition's save bumps the version
+    assert steps[-1]["effective_on"] <= datetime.date.today() + datetime.timedelta(days=1)
+
+
+def test_counts_and_timeline_volume(volume):
+    assert (Case.objects.count(), Request.objects.count(), Asset.objects.count()) == (CASES, REQUESTS, ASSETS)
+    timeline = (
+        CaseStatusChange.objects.count() + RequestStatusChange.objects.count() + AssetStatusChange.objects.count()
+    )
+    assert timeline == volume.timeline
+    assert timeline >= 3 * (CASES + REQUESTS + ASSETS)
+    assert volume.measures == Request.measures.through.objects.count() >= REQUESTS
+
+
+def test_countries_follow_figure_2(volume):
+    counts = Counter(Request.objects.values_list("country", flat=True))
+    figure = [counts[code] for code, _ in FIGURE_2]
+    assert figure == sorted(figure, reverse=True), figure
+    assert counts["RU"] > 0.45 * REQUESTS  # 961 of ~2,000 in the seed's figure
+    assert all(counts[code] <= counts["US"] for code, _ in TAIL)
+    assert "KZ" not in counts  # never the home state
+
+
+def test_requests_status_agrees_with_dates_and_timeline(volume):
+    S = Request.Status
+    timelines = _timelines(RequestStatusChange, "request")
+    seen_statuses = set()
+    for r in Request.objects.all():
+        seen_statuses.add(r.status)
+        _assert_replays(r, timelines[r.pk], Request.workflow)
+        sent_steps = [s for s in timelines[r.pk] if s["to_status"] == S.SENT]
+        if r.status == S.DRAFT:
+            assert (r.sent_on, r.acknowledged_on, r.answered_on, r.closed_on, r.response_due) == (None,) * 5
+        elif sent_steps:
+            assert r.sent_on == sent_steps[0]["effective_on"]
+            assert r.response_due is not None and r.response_due >= r.sent_on
+        else:
+            assert r.status == S.WITHDRAWN and r.sent_on is None
+        if r.status in (S.EXECUTED, S.REFUSED, S.WITHDRAWN):
+            assert r.closed_on == timelines[r.pk][-1]["effective_on"]
+        else:
+            assert r.closed_on is None
+        if r.status in (S.EXECUTED, S.REFUSED, S.PARTIALLY_EXECUTED):
+            assert r.answered_on is not None and r.acknowledged_on is not None
+        assert bool(r.refusal_grounds) == (r.status == S.REFUSED)
+        assert r.reference.startswith(f"MLA-{r.created_at.year}-") or r.reference.startswith("MLA-")
+        assert r.legal_basis.applies_to(r.country)
+        scope = set(r.legal_basis.measures.values_list("pk", flat=True))
+        assert set(r.measures.values_list("pk", flat=True)) <= scope
+    assert seen_statuses == set(S.values)
+
+
+def test_sent_requests_have_their_checklist_answered(volume):
+    for r in Request.objects.exclude(legal_basis__requirements=None).distinct():
+        answers = {a.requirement_id: a.satisfied for a in ChecklistAnswer.objects.filter(request=r)}
+        assert set(answers) == set(r.legal_basis.requirements.values_list("pk", flat=True))
+        assert all(answers.values()) == (r.sent_on is not None)
+
+
+def test_about_one_percent_of_requests_are_due(volume):
+    today = datetime.date.today() + datetime.timedelta(days=1)  # Almaty is ahead of UTC
+    due = Request.objects.filter(status__in=Request.PENDING_STATUSES, response_due__lte=today).count()
+    assert 0 < due <= 0.05 * REQUESTS
+
+
+def test_cases_and_assets_status_agree_with_dates_amounts_and_timeline(volume):
+    case_timelines = _timelines(CaseStatusChange, "case")
+    for case in Case.objects.all():
+        _assert_replays(case, case_timelines[case.pk], Case.workflow)
+        assert (case.closed_on is not None) == (case.status == Case.Status.CLOSED)
+    A = Asset.Status
+    asset_timelines = _timelines(AssetStatusChange, "asset")
+    for asset in Asset.objects.all():
+        steps = asset_timelines[asset.pk]
+        _assert_replays(asset, steps, Asset.workflow)
+        assert asset.identified_on == steps[0]["effective_on"]
+        amounts = {s["to_status"]: s["amount"] for s in steps}
+        assert asset.frozen_amount == (amounts.get(A.FROZEN) or Decimal(0))
+        assert asset.confiscated_amount == (amounts.get(A.CONFISCATED) or Decimal(0))
+        assert asset.returned_amount == (amounts.get(A.RETURNED) or Decimal(0))
+        assert 0 <= asset.returned_amount <= asset.confiscated_amount
+        if A.FROZEN in amounts:
+            assert 0 < asset.confiscated_amount <= asset.frozen_amount or A.CONFISCATED not in amounts
+            assert asset.frozen_amount <= asset.estimated_value
+
+
+def test_reference_counters_and_id_sequences_continue_after_the_load(volume):
+    for seq in ReferenceSequence.objects.filter(prefix="MLA"):
+        references = Request.objects.filter(reference__startswith=f"MLA-{seq.year}-").values_list(
+            "reference", flat=True
+        )
+        numbers = [int(ref.rsplit("-", 1)[1]) for ref in references]
+        assert seq.last_value == max(numbers)
+    # A request created through the services afterwards gets a fresh id and reference.
+    request = make_request()
+    assert request.pk > max(Request.objects.exclude(pk=request.pk).values_list("pk", flat=True))
+
+
+def test_the_command_reports_what_it_wrote(db):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("generate_volume", cases=5, requests=20, assets=10, stdout=out, stderr=err)
+    assert "cases 5, requests 20, assets 10" in out.getvalue()
+    assert "requests [####################]" in err.getvalue()  # the progress bar
+
+
+def test_allocation_is_exact_and_deterministic():
+    counts = dict(_allocate(1000, FIGURE_2 + TAIL))
+    assert sum(counts.values()) == 1000
+    assert _deal(random.Random(3), 500, FIGURE_2) == _deal(random.Random(3), 500, FIGURE_2)
