@@ -44,6 +44,10 @@ lock:
 	.lock-venv/bin/pip freeze --exclude-editable | sort -f > requirements.lock
 	rm -rf .lock-venv
 
+## make bench: the volume on local PostgreSQL, the service under gunicorn, the load, the report (bench/results/).
+bench: $(STAMP)
+	bin/bench
+
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv

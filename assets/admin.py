@@ -33,6 +33,7 @@ from recovery.admin_base import (
 )
 from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, ServiceResource
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionSpec
+from recovery.paginators import EstimatedCountAdminMixin
 from recovery.roles import is_read_only
 
 S = Asset.Status
@@ -120,7 +121,9 @@ class ThirdPartyClaimInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin):
+class AssetAdmin(
+    EstimatedCountAdminMixin, ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin
+):
     resource_classes = [AssetResource]
     list_display = (
         "description",

@@ -35,6 +35,7 @@ from recovery.admin_base import (
 )
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
+from recovery.paginators import EstimatedCountAdminMixin
 from recovery.scoping import sees_everything
 
 
@@ -101,7 +102,9 @@ class CaseAssetInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin):
+class CaseAdmin(
+    EstimatedCountAdminMixin, ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin
+):
     resource_classes = [CaseResource]
     list_display = (
         "register_number",

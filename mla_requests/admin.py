@@ -35,6 +35,7 @@ from recovery.admin_base import (
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
 from recovery.models import LegalInstrument
+from recovery.paginators import EstimatedCountAdminMixin
 
 S = Request.Status
 # What a sent request may no longer change (request_update refuses it); shown read-only.
@@ -115,7 +116,9 @@ class ChecklistAnswerInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(ServiceImportExportMixin, ExportMixin, TransitionAdminMixin, ServiceModelAdmin):
+class RequestAdmin(
+    EstimatedCountAdminMixin, ServiceImportExportMixin, ExportMixin, TransitionAdminMixin, ServiceModelAdmin
+):
     resource_classes = [RequestExportResource]
     list_display = (
         "reference",

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
     # CREATE INDEX CONCURRENTLY cannot run inside a transaction.
     atomic = False
 
-    dependencies = [("requests", "0001_initial")]
+    dependencies = [("requests", "0002_reminders")]
 
     operations = [migrations.RunPython(*create(*INDEXES))]
