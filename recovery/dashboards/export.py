@@ -18,7 +18,8 @@ def _money_rows(money: dict) -> list[tuple[str, object]]:
         note = _("converted at %(rates)s") % {"rates": dates} if dates else ""
         if converted["missing"]:
             note += " " + _("(no rate for %(currencies)s)") % {"currencies": ", ".join(converted["missing"])}
-        rows.append((f"{converted['currency']} ({_('converted total')}; {note.strip()})", converted["amount"]))
+        label = _("converted total")
+        rows.append((f"{converted['currency']} ({label}; {note.strip()})", converted["amount"]))
     return rows
 
 
