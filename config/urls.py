@@ -8,5 +8,7 @@ urlpatterns = [
     path("readyz", recovery_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # REST API (issue 4): resources, schema at /api/v1/schema/, docs at /api/v1/docs/ and /api/v1/redoc/.
+    path("api/v1/", include("recovery.api.urls", namespace="api")),
     path("", recovery_views.home, name="home"),
 ]
