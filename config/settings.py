@@ -184,6 +184,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "RequestStatusEnum": "mla_requests.models.Request.Status",
+        "AssetStatusEnum": "assets.models.Asset.Status",
+        "AssetKindEnum": "assets.models.Asset.Kind",
+        "SubjectKindEnum": "cases.models.Subject.Kind",
+        "LegalInstrumentKindEnum": "recovery.models.LegalInstrument.Kind",
+    },
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
 

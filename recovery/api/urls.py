@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from assets.api.urls import register as register_assets
 from cases.api.urls import register as register_cases
 from mla_requests.api.urls import register as register_requests
+from recovery.api import schema as _schema  # noqa: F401  (registers the token auth scheme)
 from recovery.api import views
 
 
