@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseSubject, Subject
-from recovery.filters import CountryMultipleFilter, SyncFilterSet
+from recovery.filters import CountryMultipleFilter, IdFilter, IdsFilter, SyncFilterSet
 from recovery.models import CrimeCategory, Unit
 
 
@@ -13,12 +13,12 @@ class CaseFilterSet(SyncFilterSet):
     search_fields = ("register_number", "title", "description", "criminal_code_articles")
 
     status = django_filters.MultipleChoiceFilter(choices=Case.Status.choices, label=_("Status"))
-    unit = django_filters.ModelMultipleChoiceFilter(queryset=Unit.objects.all(), label=_("Unit"))
-    crime_category = django_filters.ModelMultipleChoiceFilter(
+    unit = IdsFilter(queryset=Unit.objects.all(), label=_("Unit"))
+    crime_category = IdsFilter(
         queryset=CrimeCategory.objects.all(), method="filter_crime_category", label=_("Crime category")
     )
     country = CountryMultipleFilter(method="filter_country", label=_("Requests sent to"))
-    lead_investigator = django_filters.NumberFilter(field_name="lead_investigator_id", label=_("Lead investigator"))
+    lead_investigator = IdFilter(field_name="lead_investigator_id", label=_("Lead investigator"))
     opened_on = django_filters.DateFromToRangeFilter(label=_("Opened on"))
 
     class Meta:
@@ -45,7 +45,7 @@ class SubjectFilterSet(SyncFilterSet):
 
     kind = django_filters.ChoiceFilter(choices=Subject.Kind.choices, label=_("Kind"))
     nationality = CountryMultipleFilter(label=_("Nationality"))
-    case = django_filters.NumberFilter(method="filter_case", label=_("Case"))
+    case = IdFilter(method="filter_case", label=_("Case"))
 
     class Meta:
         model = Subject

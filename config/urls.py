@@ -12,3 +12,6 @@ urlpatterns = [
     path("api/v1/", include("recovery.api.urls", namespace="api")),
     path("", recovery_views.home, name="home"),
 ]
+
+# Unmatched URLs under /api/ answer problem+json like the rest of the API (issue 4).
+handler404 = "recovery.api.exceptions.not_found_handler"

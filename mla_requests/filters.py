@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mla_requests.models import Request
-from recovery.filters import CountryMultipleFilter, SyncFilterSet
+from recovery.filters import CountryMultipleFilter, IdFilter, IdsFilter, StrictBooleanFilter, SyncFilterSet
 from recovery.models import CrimeCategory, LegalInstrument, Unit
 
 
@@ -14,27 +14,19 @@ class RequestFilterSet(SyncFilterSet):
 
     country = CountryMultipleFilter(label=_("Requested state"))
     status = django_filters.MultipleChoiceFilter(choices=Request.Status.choices, label=_("Status"))
-    crime_category = django_filters.ModelMultipleChoiceFilter(
-        queryset=CrimeCategory.objects.all(), label=_("Crime category")
-    )
-    legal_basis = django_filters.ModelMultipleChoiceFilter(
-        queryset=LegalInstrument.objects.all(), label=_("Legal basis")
-    )
+    crime_category = IdsFilter(queryset=CrimeCategory.objects.all(), label=_("Crime category"))
+    legal_basis = IdsFilter(queryset=LegalInstrument.objects.all(), label=_("Legal basis"))
     legal_basis_kind = django_filters.MultipleChoiceFilter(
         field_name="legal_basis__kind", choices=LegalInstrument.Kind.choices, label=_("Kind of legal basis")
     )
     channel = django_filters.MultipleChoiceFilter(choices=Request.Channel.choices, label=_("Channel"))
     urgency = django_filters.ChoiceFilter(choices=Request.Urgency.choices, label=_("Urgency"))
-    unit = django_filters.ModelMultipleChoiceFilter(
-        field_name="case__unit", queryset=Unit.objects.all(), label=_("Unit")
-    )
-    case = django_filters.NumberFilter(field_name="case_id", label=_("Case"))
-    responsible_investigator = django_filters.NumberFilter(
-        field_name="responsible_investigator_id", label=_("Responsible investigator")
-    )
+    unit = IdsFilter(field_name="case__unit", queryset=Unit.objects.all(), label=_("Unit"))
+    case = IdFilter(field_name="case_id", label=_("Case"))
+    responsible_investigator = IdFilter(field_name="responsible_investigator_id", label=_("Responsible investigator"))
     sent_on = django_filters.DateFromToRangeFilter(label=_("Sent on"))
     response_due = django_filters.DateFromToRangeFilter(label=_("Response due"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = Request

@@ -4,11 +4,97 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from recovery.models import AssistanceMeasure, CountryProfile, CrimeCategory, LegalInstrument, Unit
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """The id of a related record (an integer within BIGINT; 2.5 is refused, not rounded)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class AmountFilter(django_filters.NumberFilter):
+    """A bound on an amount: `<field>_min` (>=) or `<field>_max` (<=)."""
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (also 1/0, yes/no); anything else is an error, not "no filter"."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+def _refuse_bad_ids(field, values):
+    from django.core.exceptions import ValidationError
+
+    from recovery.api.fields import valid_id
+
+    for value in values:
+        if value not in field.empty_values and not valid_id(str(value).strip()):
+            raise ValidationError(
+                field.error_messages[
+                    "invalid_pk_value" if "invalid_pk_value" in field.error_messages else "invalid_choice"
+                ],
+                code="invalid_pk_value",
+                params={"pk": value, "value": value},
+            )
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    # Ids beyond BIGINT overflow SQLite's integer: refuse them as invalid instead of a 500.
+    def _check_values(self, value):
+        _refuse_bad_ids(self, value)
+        return super()._check_values(value)
+
+
+class IdField(forms.ModelChoiceField):
+    def to_python(self, value):
+        _refuse_bad_ids(self, [value])
+        return super().to_python(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdsField
+
+
+class RefFilter(django_filters.ModelChoiceFilter):
+    field_class = IdField
+
+
+def amount_range(field_name, label):
+    return (
+        AmountFilter(field_name=field_name, lookup_expr="gte", label=label),
+        AmountFilter(field_name=field_name, lookup_expr="lte", label=label),
+    )
 
 
 def country_choices():
@@ -23,7 +109,41 @@ class CountryMultipleFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+    """A parameter given with an empty value is an error (400), not silently "no filter": a client
+    that meant to filter and sent nothing should hear about it. Free-text filters may be blank."""
+
+    blank_allowed = frozenset({"q", "currency"})
+
+    def get_form_class(self):
+        base = super().get_form_class()
+        data, blank_allowed = self.data, self.blank_allowed
+        message = _("Give a value, or leave the parameter out.")
+
+        class StrictForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                for key in data:
+                    name = key
+                    for suffix in ("_after", "_before", "_min", "_max"):
+                        if name not in self.fields and name.endswith(suffix):
+                            name = name[: -len(suffix)]
+                    if name in blank_allowed or name not in self.fields:
+                        continue
+                    values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                    if any(str(v).strip() == "" for v in values) and name not in self.errors:
+                        self.add_error(name, message)
+                return cleaned
+
+        return StrictForm
+
+
+class SearchFilterSet(StrictFilterSet):
     """`q`: every word must appear in one of `search_fields` (case-insensitive)."""
 
     search_fields: tuple[str, ...] = ()
@@ -49,7 +169,7 @@ class SyncFilterSet(SearchFilterSet):
 
 class UnitFilterSet(SearchFilterSet):
     search_fields = ("code", "name_en", "name_ru", "name_kk")
-    parent = django_filters.ModelChoiceFilter(queryset=Unit.objects.all())
+    parent = RefFilter(queryset=Unit.objects.all())
 
     class Meta:
         model = Unit
@@ -87,9 +207,7 @@ class LegalInstrumentFilterSet(SearchFilterSet):
     country = django_filters.ChoiceFilter(
         choices=country_choices, method="filter_country", label=_("Applies to country")
     )
-    measure = django_filters.ModelChoiceFilter(
-        queryset=AssistanceMeasure.objects.all(), method="filter_measure", label=_("Allows measure")
-    )
+    measure = RefFilter(queryset=AssistanceMeasure.objects.all(), method="filter_measure", label=_("Allows measure"))
 
     class Meta:
         model = LegalInstrument

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Case, CaseSubject, Subject
-from recovery.api.fields import CountryField, MoneyField, StatusLabelField
+from recovery.api.fields import CountryField, IdRelatedField, MoneyField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import CrimeCategory, Unit, User
 
@@ -57,7 +57,7 @@ CASE_READ_ONLY = tuple(CaseSerializer.Meta.fields)
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class UnitInScopeField(serializers.PrimaryKeyRelatedField):
+class UnitInScopeField(IdRelatedField):
     """A unit the writer may file a case under: their own and its sub-units (everything for
     roles that see everything)."""
 
@@ -82,12 +82,10 @@ class CaseWriteFields(StrictInputSerializer):
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True)
     unit = UnitInScopeField()
-    lead_investigator = serializers.PrimaryKeyRelatedField(queryset=active_users())
-    team = serializers.PrimaryKeyRelatedField(queryset=active_users(), many=True, required=False)
-    primary_crime_category = serializers.PrimaryKeyRelatedField(queryset=CrimeCategory.objects.all())
-    other_crime_categories = serializers.PrimaryKeyRelatedField(
-        queryset=CrimeCategory.objects.all(), many=True, required=False
-    )
+    lead_investigator = IdRelatedField(queryset=active_users())
+    team = IdRelatedField(queryset=active_users(), many=True, required=False)
+    primary_crime_category = IdRelatedField(queryset=CrimeCategory.objects.all())
+    other_crime_categories = IdRelatedField(queryset=CrimeCategory.objects.all(), many=True, required=False)
     criminal_code_articles = serializers.CharField(required=False, allow_blank=True, max_length=255)
     estimated_damage = MoneyField(required=False, allow_null=True)
     opened_on = serializers.DateField()
@@ -124,7 +122,7 @@ class CaseSubjectSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleSubjectField(serializers.PrimaryKeyRelatedField):
+class VisibleSubjectField(IdRelatedField):
     def get_queryset(self):
         return Subject.objects.visible_to(self.context["request"].user)
 
@@ -196,7 +194,7 @@ class SubjectCreateSerializer(SubjectWriteSerializer):
     """A new subject; `case` and `role` link it to a case at once (else only roles that see
     everything could read it back)."""
 
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.none(), required=False)
+    case = IdRelatedField(queryset=Case.objects.none(), required=False)
     role = serializers.ChoiceField(choices=CaseSubject.Role.choices, required=False)
 
     def get_fields(self):

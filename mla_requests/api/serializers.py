@@ -9,7 +9,7 @@ from rest_framework import serializers
 from cases.api.serializers import CaseRefSerializer
 from cases.models import Case, Subject
 from mla_requests.models import Request
-from recovery.api.fields import CountryField, StatusLabelField
+from recovery.api.fields import CountryField, IdRelatedField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import AssistanceMeasure, CrimeCategory, LegalInstrument, User
 
@@ -33,8 +33,8 @@ class RequestSerializer(serializers.ModelSerializer):
     legal_basis = LegalBasisRefSerializer(read_only=True)
     crime_category = NamedRefSerializer(read_only=True)
     measures = NamedRefSerializer(many=True, read_only=True)
-    subjects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    assets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    subjects = IdRelatedField(many=True, read_only=True)
+    assets = IdRelatedField(many=True, read_only=True)
     responsible_investigator = UserRefSerializer(read_only=True)
     checklist = ChecklistAnswerSerializer(many=True, read_only=True)
     is_overdue = serializers.SerializerMethodField()
@@ -84,7 +84,7 @@ REQUEST_READ_ONLY = tuple(RequestSerializer.Meta.fields)
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedRelatedField(IdRelatedField):
     """A related record the writer may see (a case, subject or asset of another unit is unknown)."""
 
     def __init__(self, model_path, **kwargs):
@@ -101,17 +101,15 @@ class RequestWriteFields(StrictInputSerializer):
     read_only_names = REQUEST_READ_ONLY
 
     country = CountryField()
-    legal_basis = serializers.PrimaryKeyRelatedField(queryset=LegalInstrument.objects.all())
-    crime_category = serializers.PrimaryKeyRelatedField(queryset=CrimeCategory.objects.all())
-    measures = serializers.PrimaryKeyRelatedField(queryset=AssistanceMeasure.objects.all(), many=True)
+    legal_basis = IdRelatedField(queryset=LegalInstrument.objects.all())
+    crime_category = IdRelatedField(queryset=CrimeCategory.objects.all())
+    measures = IdRelatedField(queryset=AssistanceMeasure.objects.all(), many=True)
     channel = serializers.ChoiceField(choices=Request.Channel.choices, required=False)
     subjects = ScopedRelatedField("cases.Subject", many=True, required=False)
     assets = ScopedRelatedField("assets.Asset", many=True, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
     urgency = serializers.ChoiceField(choices=Request.Urgency.choices, required=False)
-    responsible_investigator = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False
-    )
+    responsible_investigator = IdRelatedField(queryset=User.objects.filter(is_active=True), required=False)
     foreign_reference = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
 

@@ -158,3 +158,21 @@ def problem_details_handler(exc, context):
     code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
     detail = exc.detail if not isinstance(exc.detail, dict | list) else exc.default_detail
     return problem(exc.status_code, code=code, detail=detail, request=request, headers=headers)
+
+
+def not_found_handler(request, exception=None):
+    """Django's 404 for URLs no view matches: problem+json under /api/, the usual page elsewhere."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    body = {
+        "type": f"{TYPE_BASE}not_found",
+        "title": force_str(TITLES[404]),
+        "status": 404,
+        "detail": force_str(_("Not found.")),
+        "code": "not_found",
+        "instance": request.get_full_path(),
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -106,3 +106,29 @@ class StatusLabelField(serializers.Field):
 
     def to_representation(self, obj):
         return obj.status_label(obj.status)
+
+
+MAX_ID = 2**63 - 1
+
+
+def valid_id(value) -> bool:
+    """An id the database can compare: a positive integer within BIGINT (SQLite overflows otherwise)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 < value <= MAX_ID
+    if isinstance(value, str) and value.isdigit() and len(value) <= 19:
+        return 0 < int(value) <= MAX_ID
+    return False
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record by id; an id out of range is "does not exist", never a database error."""
+
+    def to_internal_value(self, data):
+        if not valid_id(data):
+            if isinstance(data, int) and not isinstance(data, bool):
+                self.fail("does_not_exist", pk_value=data)
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

@@ -5,14 +5,40 @@ ordered by (updated_at, id) and paged with an opaque cursor, so rows changed whi
 through are neither skipped nor repeated out of order. Everything else uses limit/offset.
 """
 
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 
 MAX_PAGE_SIZE = 200
 
 
+def _strict_int(request, name, minimum):
+    """A paging parameter: absent means the default; present, it must be an integer >= minimum."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ValidationError({name: [_("A whole number of at least %(n)d.") % {"n": minimum}]})
+    return int(raw)
+
+
 class CappedLimitOffsetPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = MAX_PAGE_SIZE
+
+    def get_limit(self, request):
+        limit = _strict_int(request, self.limit_query_param, 1)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
+
+    def get_offset(self, request):
+        offset = _strict_int(request, self.offset_query_param, 0)
+        return offset or 0
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1 if parameter["name"] == self.limit_query_param else 0
+        return parameters
 
 
 class SyncCursorPagination(CursorPagination):
@@ -48,7 +74,10 @@ class ApiPagination:
         return self._delegate.get_paginated_response(data)
 
     def get_paginated_response_schema(self, schema):
-        return CappedLimitOffsetPagination().get_paginated_response_schema(schema)
+        # Either shape: limit/offset pages carry `count`; sync cursor pages do not.
+        page = CappedLimitOffsetPagination().get_paginated_response_schema(schema)
+        page["required"] = ["results"]
+        return page
 
     def get_schema_operation_parameters(self, view):
         return CappedLimitOffsetPagination().get_schema_operation_parameters(view)

@@ -4,8 +4,10 @@ and requirements, assistance measures, crime categories, units."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 
 from recovery.api import serializers as s
+from recovery.api.fields import valid_id
 from recovery.filters import (
     AssistanceMeasureFilterSet,
     CountryProfileFilterSet,
@@ -19,6 +21,11 @@ from recovery.models import AssistanceMeasure, CountryProfile, CrimeCategory, Le
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     scope_family = "reference"
     sync_cursor = False
+
+    def get_object(self):
+        if self.lookup_field == "pk" and not valid_id(self.kwargs.get("pk")):
+            raise NotFound()
+        return super().get_object()
 
 
 @extend_schema_view(

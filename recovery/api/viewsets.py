@@ -11,10 +11,12 @@ from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from recovery.api.concurrency import etag_for, idempotent, version_from_if_match, with_etag
 from recovery.api.exceptions import PreconditionFailed
+from recovery.api.fields import valid_id
 from recovery.api.serializers import TimelineEntrySerializer
 from recovery.errors import VersionConflict
 
@@ -63,6 +65,11 @@ class DomainViewSet(viewsets.GenericViewSet):
     # --- reads -----------------------------------------------------------------------------
     def get_queryset(self):
         return self.scoped_queryset()
+
+    def get_object(self):
+        if not valid_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)):
+            raise NotFound()
+        return super().get_object()
 
     def _reload(self, obj):
         # Not re-scoped: the writer gets the record back even if the change moved it out of sight.
