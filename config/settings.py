@@ -187,6 +187,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "recovery.api.schema.add_problem_responses",
+        "recovery.api.schema.add_descriptions_and_examples",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.Case.Status",
