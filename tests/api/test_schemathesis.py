@@ -36,6 +36,8 @@ def api_token(integration_client, case_a, uncac, freezing, corruption):
 def api_schema(api_token):
     config = SchemathesisConfig.from_dict(
         {
+            # Declared as configuration, so the auth checks know which header carries the token.
+            "headers": {"Authorization": f"Token {api_token}"},
             "checks": {
                 # The schema cannot say that an id must name an existing, visible record, or that a
                 # request must fit its legal basis: those valid-looking inputs get the documented
@@ -43,7 +45,7 @@ def api_schema(api_token):
                 "positive_data_acceptance": {
                     "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "412", "422", "428", "429"]
                 }
-            }
+            },
         }
     )
     return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application(), config=config)
@@ -52,7 +54,6 @@ def api_schema(api_token):
 def run_operations(api_schema, token, mode, examples_per_operation):
     """Every operation, with generated data (positive: valid by the schema; negative: invalid)."""
     failures = []
-    headers = {"Authorization": f"Token {token}"}
     for result in api_schema.get_all_operations():
         operation = result.ok()
 
@@ -65,7 +66,7 @@ def run_operations(api_schema, token, mode, examples_per_operation):
             database=None,
         )
         def check(case):
-            case.call_and_validate(headers=headers)
+            case.call_and_validate()
 
         try:
             check()
@@ -84,3 +85,20 @@ def test_valid_requests_conform_to_the_schema(api_schema, api_token):
 def test_invalid_requests_are_rejected_cleanly(api_schema, api_token):
     failures = run_operations(api_schema, api_token, GenerationMode.NEGATIVE, 12)
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_stateful_sequences_conform_to_the_schema(api_schema, api_token):
+    """Sequences that follow the schema's links: create a record, then read, edit, move and list it."""
+    base = api_schema.as_state_machine()
+
+    base.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+    )
