@@ -33,12 +33,14 @@ class AmountFilter(django_filters.NumberFilter):
 
 
 class StrictBooleanField(forms.Field):
-    """`true` or `false` (also 1/0, yes/no); anything else is an error, not "no filter"."""
+    """`true` or `false` (also 1/0, yes/no; "unknown" from a form's select means no filter);
+    anything else is an error, not silently "no filter"."""
 
+    widget = forms.NullBooleanSelect
     TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 
     def to_python(self, value):
-        if value in self.empty_values:
+        if value in self.empty_values or value == "unknown":
             return None
         text = str(value).strip().lower()
         if text in self.TRUE:
@@ -110,18 +112,28 @@ class CountryMultipleFilter(django_filters.MultipleChoiceFilter):
 
 
 class StrictFilterSet(django_filters.FilterSet):
+    """Through the API, a parameter given with an empty value is an error (400), not silently "no
+    filter": a client that meant to filter and sent nothing should hear about it (free-text filters
+    may be blank). HTML forms (admin, dashboards) submit empty fields for "any", so for them, and
+    whenever the FilterSet is built without a DRF request, empty values mean no filter as usual."""
+
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
 
-    """A parameter given with an empty value is an error (400), not silently "no filter": a client
-    that meant to filter and sent nothing should hear about it. Free-text filters may be blank."""
-
     blank_allowed = frozenset({"q", "currency"})
+
+    @property
+    def refuses_blank_values(self) -> bool:
+        from rest_framework.request import Request
+
+        return isinstance(self.request, Request)
 
     def get_form_class(self):
         base = super().get_form_class()
+        if not self.refuses_blank_values:
+            return base
         data, blank_allowed = self.data, self.blank_allowed
         message = _("Give a value, or leave the parameter out.")
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from recovery.api.tokens import generate_token, hash_token, parse_networks
 from recovery.audit import audit_actor
 from recovery.errors import InvalidInput
-from recovery.models import ApiToken
+from recovery.models import ApiToken, IdempotencyKey
 
 
 def _clean_scopes(scopes) -> list[str]:
@@ -76,3 +76,11 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
     return token
+
+
+def idempotency_keys_purge(*, older_than: datetime.timedelta) -> int:
+    """Forget stored POST responses older than `older_than` (their keys may then be reused).
+    Returns how many were deleted."""
+    cutoff = timezone.now() - older_than
+    deleted, _details = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -105,3 +105,24 @@ def test_concurrent_identical_posts_create_one_row(on_postgres, investigator_a, 
     assert Case.objects.filter(register_number=body["register_number"]).count() == 1
     assert [status for status, _ in results] == [201, 201]
     assert results[0][1] == results[1][1]
+
+
+@pytest.mark.django_db
+def test_old_keys_are_purged(client_for, investigator_a, corruption):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client = client_for(investigator_a)
+    client.post(
+        "/api/v1/cases/", case_body(investigator_a.unit, investigator_a, corruption), HTTP_IDEMPOTENCY_KEY="old"
+    )
+    IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    client.post(
+        "/api/v1/cases/",
+        case_body(investigator_a.unit, investigator_a, corruption, number="77"),
+        HTTP_IDEMPOTENCY_KEY="new",
+    )
+    call_command("purge_idempotency_keys", "--older-than-days", "7")
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]

@@ -61,6 +61,20 @@ def test_case_list_orders_by_register_number(client_for, investigator_a, case_a)
 
 
 @pytest.mark.django_db
-def test_page_size_is_capped(client_for, analyst, case_a):
+def test_page_size_is_capped(client_for, analyst, investigator_a, case_a, monkeypatch):
+    from recovery.api import pagination
+
+    assert pagination.CappedLimitOffsetPagination.max_limit == 200
+    for _ in range(3):
+        make_case(actor=investigator_a, lead=investigator_a, unit=investigator_a.unit)
+    # The same cap, lowered so the test needs four rows rather than 201.
+    monkeypatch.setattr(pagination.CappedLimitOffsetPagination, "max_limit", 2)
     body = client_for(analyst).get("/api/v1/cases/", {"limit": 100000}).json()
-    assert "limit=200" in (body["next"] or "limit=200") and len(body["results"]) == 1
+    assert body["count"] == 4 and len(body["results"]) == 2
+    assert "limit=2" in body["next"]
+
+
+@pytest.mark.django_db
+def test_a_malformed_limit_is_400(client_for, analyst):
+    response = client_for(analyst).get("/api/v1/cases/", {"limit": "many"})
+    assert response.status_code == 400 and "limit" in response.json()["errors"]
