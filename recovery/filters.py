@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db import models
@@ -171,12 +173,29 @@ class SearchFilterSet(StrictFilterSet):
         return queryset
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 timestamp, normalised to UTC: an offset such as +16:13 is valid ISO 8601 but
+    beyond what PostgreSQL accepts, so the database never sees it."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("The date is out of range."), code="invalid") from None
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class SyncFilterSet(SearchFilterSet):
     """Adds `updated_after` (ISO 8601 timestamp): the records changed since a client's last sync."""
 
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gt", label=_("Updated after (ISO 8601)")
-    )
+    updated_after = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gt", label=_("Updated after (ISO 8601)"))
 
 
 class UnitFilterSet(SearchFilterSet):

@@ -5,7 +5,9 @@ invalid data rejected). Runs in-process against the WSGI app, on whichever datab
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
@@ -33,7 +35,19 @@ def api_token(integration_client, case_a, uncac, freezing, corruption):
 
 
 @pytest.fixture
-def api_schema(api_token):
+def keep_test_connection():
+    """The real WSGI handler closes "old" database connections when a request ends; inside a test
+    that would close the connection holding the test's transaction (Django's test client does the
+    same disconnection)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(api_token, keep_test_connection):
     config = SchemathesisConfig.from_dict(
         {
             # Declared as configuration, so the auth checks know which header carries the token.

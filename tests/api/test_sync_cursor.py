@@ -27,3 +27,13 @@ def test_a_malformed_timestamp_is_400(client_for, investigator_a):
     response = client_for(investigator_a).get("/api/v1/cases/", {"updated_after": "yesterday"})
     assert response.status_code == 400
     assert "updated_after" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_any_iso_offset_is_accepted(client_for, investigator_a, case_a):
+    # +16:13 is valid ISO 8601 but outside PostgreSQL's range: it is normalised to UTC first.
+    response = client_for(investigator_a).get("/api/v1/cases/", {"updated_after": "2000-06-26T01:09:28+16:13"})
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [case_a.pk]
+    early = client_for(investigator_a).get("/api/v1/cases/", {"updated_after": "0001-01-01T00:00:00+05:00"})
+    assert early.status_code == 400
