@@ -27,3 +27,16 @@ def test_errors_in_the_requests_language(db):
 def test_unsupported_media_type_is_415(client_for, investigator_a):
     response = client_for(investigator_a).generic("POST", "/api/v1/cases/", "a=b", content_type="text/plain")
     assert_problem(response, 415)
+
+
+@pytest.mark.django_db
+def test_the_apis_own_messages_in_russian_and_kazakh(client_for, investigator_a, case_a):
+    client = client_for(investigator_a)
+    ru = assert_problem(client.patch(f"/api/v1/cases/{case_a.pk}/", {"title": "x"}, HTTP_ACCEPT_LANGUAGE="ru"), 428)
+    assert ru["title"] == "Требуется предусловие."
+    assert ru["detail"] == "Чтобы изменить запись, передайте её ETag в заголовке If-Match."
+    kk = assert_problem(
+        client.patch(f"/api/v1/cases/{case_a.pk}/", {"colour": "red"}, HTTP_IF_MATCH='"v1"', HTTP_ACCEPT_LANGUAGE="kk"),
+        400,
+    )
+    assert kk["errors"]["colour"] == ["Белгісіз өріс."]
