@@ -82,9 +82,8 @@ class ApiPagination:
     def get_schema_operation_parameters(self, view):
         return CappedLimitOffsetPagination().get_schema_operation_parameters(view)
 
-    def to_html(self):
-        return self._delegate.to_html() if self._delegate else ""
-
-    @property
-    def display_page_controls(self):
-        return bool(self._delegate and self._delegate.display_page_controls)
+    def __getattr__(self, name):
+        # Anything else (the browsable API's get_results, to_html...) is the chosen paginator's.
+        if name.startswith("__") or name == "_delegate":
+            raise AttributeError(name)
+        return getattr(self._delegate or CappedLimitOffsetPagination(), name)
