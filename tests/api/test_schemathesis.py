@@ -5,16 +5,21 @@ invalid data rejected). Runs in-process against the WSGI app, on whichever datab
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
 from mla_requests.services import request_send
 from recovery.api.services import api_token_create
 from tests.factories import CountryProfileFactory, make_asset, make_request
+
+# Hypothesis keeps its caches under var/ (ignored by git), not in a .hypothesis/ of the work tree.
+set_hypothesis_home_dir(django_settings.VAR_DIR / "hypothesis")
 
 
 @pytest.fixture
