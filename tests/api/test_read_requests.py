@@ -30,14 +30,9 @@ def world(investigator_a, case_a, uncac, freezing, corruption, unit_a1):
     )
     other_case = make_case(actor=investigator_a, lead=investigator_a, unit=investigator_a.unit)
     to_tr = make_request(case=other_case, legal_basis=uncac, measures=[freezing], country="TR")
-    # Sent long ago: its deadline has passed, so it is overdue.
+    # Both sent long ago: their deadlines have passed, so they are overdue; the TR one is a draft.
     to_ch = request_send(request=to_ch, actor=investigator_a, sent_on=datetime.date(2024, 2, 1))
-    to_ae = request_send(
-        request=to_ae,
-        actor=investigator_a,
-        sent_on=datetime.date(2024, 2, 1),
-        response_due=datetime.date(2099, 1, 1) if False else None,
-    )
+    to_ae = request_send(request=to_ae, actor=investigator_a, sent_on=datetime.date(2024, 2, 1))
     return {"ch": to_ch, "ae": to_ae, "tr": to_tr, "treaty": treaty, "laundering": laundering, "case": case_a}
 
 
