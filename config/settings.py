@@ -141,20 +141,72 @@ REPORTING_CURRENCY = env_str("RECOVERY_REPORTING_CURRENCY", "USD")
 CURRENCIES = None  # every ISO 4217 currency (django-money)
 COUNTRIES_FIRST = [HOME_COUNTRY]
 
-# --- Django REST framework --------------------------------------------------------------------
+# --- Django REST framework and the /api/v1/ schema (issue 4) -------------------------------------
+# Tokens for systems (recovery.api.authentication), sessions for the browser; problem+json errors;
+# capped pagination with a sync cursor; throttles per token and per user in the Django cache.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an unauthenticated call is 401 with WWW-Authenticate, not 403.
+        "recovery.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["recovery.api.permissions.ApiAccess"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "recovery.api.ordering.StrictOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "recovery.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "recovery.api.exceptions.problem_details_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["recovery.api.throttling.TokenOrUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_THROTTLE_TOKEN", "1200/minute"),
+        "user": env_str("API_THROTTLE_USER", "600/minute"),
+        "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Asset recovery API",
+    "DESCRIPTION": (
+        "Cases, outgoing requests for legal assistance and assets abroad, for agency integrations. "
+        "Authenticate with `Authorization: Token <token>`. Writes: PUT/PATCH need `If-Match` with the "
+        "ETag of the last GET; POST accepts an `Idempotency-Key`. Errors are problem details (RFC 9457)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recovery.api.schema.add_problem_responses",
+        "recovery.api.schema.add_descriptions_and_examples",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "RequestStatusEnum": "mla_requests.models.Request.Status",
+        "AssetStatusEnum": "assets.models.Asset.Status",
+        "AssetKindEnum": "assets.models.Asset.Kind",
+        "SubjectKindEnum": "cases.models.Subject.Kind",
+        "LegalInstrumentKindEnum": "recovery.models.LegalInstrument.Kind",
+    },
 }
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+# The API's own messages in Russian and Kazakh (problem titles, token and input errors).
+LOCALE_PATHS += [BASE_DIR / "recovery" / "api" / "locale"]
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"

@@ -13,5 +13,10 @@ urlpatterns = [
     path("dashboard/", include("recovery.dashboards.urls")),
     # The same figures as JSON (issue 6).
     path("api/v1/stats/", include("recovery.api.stats_urls")),
+    # REST API (issue 4): resources, schema at /api/v1/schema/, docs at /api/v1/docs/ and /api/v1/redoc/.
+    path("api/v1/", include("recovery.api.urls", namespace="api")),
     path("", recovery_views.home, name="home"),
 ]
+
+# Unmatched URLs under /api/ answer problem+json like the rest of the API (issue 4).
+handler404 = "recovery.api.exceptions.not_found_handler"

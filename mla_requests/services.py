@@ -164,7 +164,7 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
             _("Once sent, the country, legal basis, channel and measures stay as sent."),
             field_errors={f: [_("Fixed once sent.")] for f in frozen_after_sending & set(changes)},
         )
-    country = clean_country(changes.get("country", request.country), allow_home=False)
+    country = clean_country(changes.get("country", request.country.code), allow_home=False)
     legal_basis = changes.get("legal_basis", request.legal_basis)
     measures = list(changes["measures"]) if "measures" in changes else list(request.measures.all())
     if not measures:

@@ -185,3 +185,6 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 # --- API tokens (api helper) ---
+
+# API credentials (issue 4): token and idempotency-key admin.
+from recovery import admin_tokens  # noqa: E402,F401

@@ -5,6 +5,7 @@ profiles, reference-number sequences, and the abstract status-timeline row."""
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -422,3 +423,128 @@ class ExchangeRate(models.Model):
                 self.currency = clean_currency(self.currency)
             except DomainError as exc:
                 raise ValidationError({"currency": str(exc)}) from None
+
+
+# --- API: service-account tokens and idempotency keys (issue 4) --------------------------------
+# Kept here so the one `recovery` migration history holds them; the code that uses them is in
+# recovery/api/ (authentication, idempotency) and recovery/api/services.py (create, revoke).
+
+
+API_SCOPE_FAMILIES = ("cases", "requests", "assets", "reference")  # cases include subjects
+API_SCOPE_CHOICES = tuple(f"{family}:{access}" for family in API_SCOPE_FAMILIES for access in ("read", "write"))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A service account's credential for the REST API.
+
+    Only a SHA-256 hash of the token is stored: the token itself is shown once, when it is created.
+    A token carries scopes (read or write per resource family), may expire, may be revoked, may be
+    limited to listed IP addresses or networks, and records when it was last used.
+    """
+
+    # Resource families a scope names; "write" includes "read".
+    FAMILIES = API_SCOPE_FAMILIES
+    SCOPE_CHOICES = API_SCOPE_CHOICES
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. 'national case register'.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service account"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        help_text=_("The token acts as this account: its roles and unit decide what it sees and may change."),
+    )
+    prefix = models.CharField(
+        _("prefix"), max_length=16, unique=True, editable=False, help_text=_("Shown to tell tokens apart.")
+    )
+    key_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True, help_text=_("e.g. cases:read, requests:write."))
+    allowed_ips = models.TextField(
+        _("allowed IP addresses"),
+        blank=True,
+        help_text=_("One address or network (CIDR) per line; empty allows every address."),
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def clean(self):
+        unknown = [s for s in (self.scopes or []) if s not in self.SCOPE_CHOICES]
+        if unknown or not isinstance(self.scopes, list):
+            raise ValidationError({"scopes": _("Unknown scopes: %(s)s.") % {"s": ", ".join(map(str, unknown))}})
+        from recovery.api.tokens import parse_networks
+
+        try:
+            parse_networks(self.allowed_ips)
+        except ValueError as exc:
+            raise ValidationError({"allowed_ips": str(exc)}) from None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def allows(self, family: str, write: bool) -> bool:
+        scopes = set(self.scopes or [])
+        if f"{family}:write" in scopes:
+            return True
+        return not write and f"{family}:read" in scopes
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST sent with an `Idempotency-Key` header, replayed to its retries.
+
+    Unique per (user, key): concurrent identical POSTs race on the insert, and only one wins. The
+    fingerprint (method, path and body) tells a retry from a different request reusing the key.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_unique_per_user")]
+
+    def __str__(self):
+        return f"{self.key} {self.method} {self.path}"

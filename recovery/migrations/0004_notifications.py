@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recovery', '0002_roles_and_append_only_timelines'),
+        ('recovery', '0003_api_tokens_idempotency'),
     ]
 
     operations = [

@@ -1,0 +1,198 @@
+"""Cases and subjects over the API: thin viewsets calling cases.services."""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+
+from cases import services
+from cases.api.serializers import (
+    CaseAddSubjectSerializer,
+    CaseCreateSerializer,
+    CaseSerializer,
+    CaseSubjectSerializer,
+    CaseTransitionSerializer,
+    CaseUpdateSerializer,
+    SubjectCreateSerializer,
+    SubjectSerializer,
+    SubjectWriteSerializer,
+)
+from cases.filters import CaseFilterSet, SubjectFilterSet
+from cases.models import Case, CaseSubject, Subject
+from recovery.api.concurrency import idempotent
+from recovery.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, IF_MATCH_OPTIONAL, DomainViewSet, TimelineMixin
+from recovery.scoping import case_scope
+
+CASE_EXAMPLE = OpenApiExample(
+    "New case",
+    request_only=True,
+    value={
+        "register_number": "241500031000123",
+        "title": "Embezzlement of budget funds by the former akim",
+        "unit": 1,
+        "lead_investigator": 2,
+        "primary_crime_category": 1,
+        "opened_on": "2024-01-15",
+        "estimated_damage": {"amount": "1300000.00", "currency": "USD"},
+    },
+)
+TRANSITION_EXAMPLE = OpenApiExample(
+    "Refer to court",
+    request_only=True,
+    value={"to_status": "in_court", "effective_on": "2024-06-01", "note": "Indictment approved"},
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List cases", description="Cases the caller may see, filtered and ordered."),
+    retrieve=extend_schema(summary="Read a case", description="Returns the case with its version as ETag."),
+    create=extend_schema(
+        summary="Open a case",
+        description="Opens a case (status 'open') and writes the first row of its timeline.",
+        request=CaseCreateSerializer,
+        responses={201: CaseSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        examples=[CASE_EXAMPLE],
+    ),
+    update=extend_schema(
+        summary="Replace a case's editable fields",
+        description="Needs If-Match with the case's ETag.",
+        request=CaseUpdateSerializer,
+        responses=CaseSerializer,
+        parameters=[IF_MATCH],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a case's fields",
+        description="Needs If-Match with the case's ETag.",
+        request=CaseUpdateSerializer,
+        responses=CaseSerializer,
+        parameters=[IF_MATCH],
+    ),
+    transitions=extend_schema(
+        summary="Change a case's status",
+        description="Moves the case along its workflow (open, suspended, in court, closed) and records "
+        "the change on its timeline. Refused moves are 409 with the allowed next statuses.",
+        request=CaseTransitionSerializer,
+        responses=CaseSerializer,
+        parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY],
+        examples=[TRANSITION_EXAMPLE],
+    ),
+    timeline=extend_schema(summary="A case's status timeline", description="Every status change, oldest first."),
+    subjects=extend_schema(
+        summary="Give a subject a role in the case",
+        description="Links an existing subject to the case with a role (suspect, nominee holder...).",
+        request=CaseAddSubjectSerializer,
+        responses={201: CaseSubjectSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    ),
+)
+class CaseViewSet(TimelineMixin, DomainViewSet):
+    serializer_class = CaseSerializer
+    create_serializer_class = CaseCreateSerializer
+    update_serializer_class = CaseUpdateSerializer
+    transition_serializer_class = CaseTransitionSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = ["opened_on", "register_number", "status", "updated_at", "created_at", "id"]
+    ordering = ["-opened_on", "-id"]
+    scope_family = "cases"
+    permission_model = Case
+    queryset = Case.objects.none()  # for the schema; get_queryset scopes
+
+    def optimise(self, queryset):
+        return queryset.select_related("unit", "lead_investigator", "primary_crime_category").prefetch_related(
+            "team", "other_crime_categories"
+        )
+
+    def scoped_queryset(self):
+        return self.optimise(Case.objects.visible_to(self.request.user))
+
+    def service_create(self, data):
+        return services.case_create(actor=self.request.user, **data)
+
+    def service_update(self, obj, data, expected_version):
+        return services.case_update(case=obj, actor=self.request.user, expected_version=expected_version, **data)
+
+    def service_transition(self, obj, data, expected_version):
+        return services.case_transition(case=obj, actor=self.request.user, expected_version=expected_version, **data)
+
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def subjects(self, request, *args, **kwargs):
+        return self._add_subject(request, *args, **kwargs)
+
+    @idempotent
+    def _add_subject(self, request, *args, **kwargs):
+        from rest_framework.response import Response
+
+        case = self.get_object()
+        data = self.input_serializer(CaseAddSubjectSerializer, request.data)
+        row = services.case_add_subject(case=case, actor=request.user, **data)
+        return Response(CaseSubjectSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List subjects", description="Persons and companies in the cases the caller may see."),
+    retrieve=extend_schema(summary="Read a subject"),
+    create=extend_schema(
+        summary="Record a subject",
+        description="Records a person or company; with `case` and `role` it is linked to that case at once.",
+        request=SubjectCreateSerializer,
+        responses={201: SubjectSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        examples=[
+            OpenApiExample(
+                "A nominee company",
+                request_only=True,
+                value={
+                    "kind": "company",
+                    "name_latin": "Alpha Holdings Ltd",
+                    "nationality": "AE",
+                    "case": 1,
+                    "role": "nominee",
+                },
+            )
+        ],
+    ),
+    update=extend_schema(summary="Replace a subject's fields", request=SubjectWriteSerializer, parameters=[IF_MATCH]),
+    partial_update=extend_schema(
+        summary="Change some of a subject's fields", request=SubjectWriteSerializer, parameters=[IF_MATCH]
+    ),
+)
+class SubjectViewSet(DomainViewSet):
+    serializer_class = SubjectSerializer
+    create_serializer_class = SubjectCreateSerializer
+    update_serializer_class = SubjectWriteSerializer
+    filterset_class = SubjectFilterSet
+    ordering_fields = ["name_latin", "name_cyrillic", "updated_at", "created_at", "id"]
+    ordering = ["name_latin", "name_cyrillic", "id"]
+    scope_family = "cases"
+    permission_model = Subject
+    queryset = Subject.objects.none()
+
+    def optimise(self, queryset):
+        user = self.request.user
+        roles = CaseSubject.objects.filter(case_scope(user, prefix="case__")).order_by("case_id", "pk")
+        return queryset.prefetch_related(Prefetch("case_roles", queryset=roles, to_attr="visible_roles"))
+
+    def scoped_queryset(self):
+        return self.optimise(Subject.objects.visible_to(self.request.user))
+
+    @staticmethod
+    def _clean(data):
+        if "nationality" in data and data["nationality"] is None:
+            data["nationality"] = ""
+        return data
+
+    def service_create(self, data):
+        data = self._clean(dict(data))
+        case, role = data.pop("case", None), data.pop("role", None)
+        with transaction.atomic():
+            subject = services.subject_create(actor=self.request.user, **data)
+            if case is not None:
+                services.case_add_subject(case=case, subject=subject, role=role, actor=self.request.user)
+        return subject
+
+    def service_update(self, obj, data, expected_version):
+        return services.subject_update(
+            subject=obj, actor=self.request.user, expected_version=expected_version, **self._clean(dict(data))
+        )

@@ -1,0 +1,147 @@
+"""Outgoing requests over the API: thin viewsets calling mla_requests.services."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+
+from mla_requests import services
+from mla_requests.api.serializers import (
+    ChecklistInputSerializer,
+    RequestCreateSerializer,
+    RequestSerializer,
+    RequestTransitionSerializer,
+    RequestUpdateSerializer,
+)
+from mla_requests.filters import RequestFilterSet
+from mla_requests.models import Request
+from recovery.api.concurrency import version_from_if_match
+from recovery.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, IF_MATCH_OPTIONAL, DomainViewSet, TimelineMixin
+
+REQUEST_EXAMPLE = OpenApiExample(
+    "Freeze an account in Switzerland",
+    request_only=True,
+    value={
+        "case": 1,
+        "country": "CH",
+        "legal_basis": 3,
+        "crime_category": 1,
+        "measures": [5, 6],
+        "urgency": "urgent",
+        "summary": "Proceeds of embezzlement transferred to an account at a Geneva bank.",
+    },
+)
+SEND_EXAMPLE = OpenApiExample(
+    "Send",
+    request_only=True,
+    value={"to_status": "sent", "effective_on": "2025-01-10", "document_reference": "2-17/123"},
+)
+REFUSE_EXAMPLE = OpenApiExample(
+    "Refusal",
+    request_only=True,
+    value={"to_status": "refused", "effective_on": "2025-04-02", "refusal_grounds": "Dual criminality not met"},
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List requests",
+        description="Outgoing requests the caller may see. `overdue=true`: pending and past the response "
+        "deadline. `updated_after` (or `sync=1`) switches to a cursor ordered by update time.",
+    ),
+    retrieve=extend_schema(summary="Read a request", description="With its checklist and its version as ETag."),
+    create=extend_schema(
+        summary="Draft a request",
+        description="Drafts a request to one state under a legal basis that binds it, for measures within "
+        "its scope. The reference (MLA-YYYY-NNNNNN) is generated.",
+        request=RequestCreateSerializer,
+        responses={201: RequestSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        examples=[REQUEST_EXAMPLE],
+    ),
+    update=extend_schema(
+        summary="Replace a request's editable fields",
+        description="Country, legal basis, channel and measures change only while it is a draft.",
+        request=RequestUpdateSerializer,
+        responses=RequestSerializer,
+        parameters=[IF_MATCH],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a request's fields",
+        description="Needs If-Match with the request's ETag.",
+        request=RequestUpdateSerializer,
+        responses=RequestSerializer,
+        parameters=[IF_MATCH],
+    ),
+    transitions=extend_schema(
+        summary="Send a request or record the foreign response",
+        description="`to_status: sent` sends a draft (checklist and scope checked; the response deadline "
+        "computed). Other statuses record the foreign state's response or the withdrawal.",
+        request=RequestTransitionSerializer,
+        responses=RequestSerializer,
+        parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY],
+        examples=[SEND_EXAMPLE, REFUSE_EXAMPLE],
+    ),
+    timeline=extend_schema(summary="A request's status timeline", description="Every status change, oldest first."),
+    checklist=extend_schema(
+        summary="Mark the legal basis's required contents as provided",
+        description="Only while the request is a draft.",
+        request=ChecklistInputSerializer,
+        responses=RequestSerializer,
+        parameters=[IF_MATCH_OPTIONAL],
+    ),
+)
+class RequestViewSet(TimelineMixin, DomainViewSet):
+    serializer_class = RequestSerializer
+    create_serializer_class = RequestCreateSerializer
+    update_serializer_class = RequestUpdateSerializer
+    transition_serializer_class = RequestTransitionSerializer
+    filterset_class = RequestFilterSet
+    ordering_fields = ["created_at", "updated_at", "sent_on", "response_due", "reference", "country", "status", "id"]
+    ordering = ["-created_at", "-id"]
+    scope_family = "requests"
+    permission_model = Request
+    queryset = Request.objects.none()
+
+    def optimise(self, queryset):
+        return queryset.select_related(
+            "case", "legal_basis", "crime_category", "responsible_investigator"
+        ).prefetch_related("measures", "subjects", "assets", "checklist__requirement")
+
+    def scoped_queryset(self):
+        return self.optimise(Request.objects.visible_to(self.request.user))
+
+    def service_create(self, data):
+        return services.request_create(actor=self.request.user, **data)
+
+    def service_update(self, obj, data, expected_version):
+        return services.request_update(request=obj, actor=self.request.user, expected_version=expected_version, **data)
+
+    def service_transition(self, obj, data, expected_version):
+        data = dict(data)
+        if data["to_status"] == Request.Status.SENT:
+            data.pop("to_status")
+            data.pop("refusal_grounds", None)
+            foreign_reference = data.pop("foreign_reference", "")
+            obj = services.request_send(
+                request=obj,
+                actor=self.request.user,
+                sent_on=data.pop("effective_on", None),
+                expected_version=expected_version,
+                **data,
+            )
+            if foreign_reference:
+                obj = services.request_update(request=obj, actor=self.request.user, foreign_reference=foreign_reference)
+            return obj
+        data.pop("response_due", None)
+        data.pop("override_reason", None)
+        return services.request_transition(
+            request=obj, actor=self.request.user, expected_version=expected_version, **data
+        )
+
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def checklist(self, request, *args, **kwargs):
+        obj = self.get_object()
+        version_from_if_match(request, obj, required=False)
+        data = self.input_serializer(ChecklistInputSerializer, request.data)
+        answers = {key: (item["provided"], item.get("note", "")) for key, item in data["answers"].items()}
+        obj = services.request_answer_checklist(request=obj, actor=request.user, answers=answers)
+        return self.respond(obj)
