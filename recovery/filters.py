@@ -34,12 +34,19 @@ class AmountFilter(django_filters.NumberFilter):
     """A bound on an amount: `<field>_min` (>=) or `<field>_max` (<=)."""
 
 
-class StrictBooleanField(forms.Field):
-    """`true` or `false` (also 1/0, yes/no; "unknown" from a form's select means no filter);
-    anything else is an error, not silently "no filter"."""
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    # Django's select maps any unknown value to None ("no filter"); hand the raw text to the field
+    # so that it can refuse it. The select's own options are "unknown", "true" and "false".
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
 
-    widget = forms.NullBooleanSelect
-    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false`, as the OpenAPI schema says ("unknown" from a form's select means no
+    filter); anything else, 1/0 included, is an error, not silently "no filter" or a guess."""
+
+    widget = StrictNullBooleanSelect
+    TRUE, FALSE = {"true"}, {"false"}
 
     def to_python(self, value):
         if value in self.empty_values or value == "unknown":

@@ -60,7 +60,8 @@ class MoneyField(serializers.Field):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict) or set(data) - {"amount", "currency"} or "amount" not in data:
-            self.fail("invalid")
+            # Not self.fail(): it str.format()s the message, whose braces are the example itself.
+            raise serializers.ValidationError(self.error_messages["invalid"], code="invalid")
         amount, currency = data.get("amount"), data.get("currency")
         if isinstance(amount, bool) or not isinstance(amount, str | int):
             # Floats are refused: 0.1 + 0.2 is not money.

@@ -1,6 +1,7 @@
 """/api/v1/stats/: the dashboards' figures as JSON, read through the same filter form and the same
 selectors (recovery.stats), so the API and the pages never disagree. Money amounts are strings."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
@@ -25,7 +26,8 @@ class StatsView(APIView):
     figures = ""  # the Stats method to call
 
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        # 4xx answers are problem+json, documented for every operation by recovery.api.schema.
+        responses={200: OpenApiTypes.OBJECT},
         parameters=[
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
@@ -39,7 +41,12 @@ class StatsView(APIView):
     )
     def get(self, request, *args, **kwargs):
         form = self.form_class(request.query_params)
-        if not form.is_valid():
+        # A parameter the figures do not take (a typo, or date_to on the yearly report) is refused,
+        # not silently ignored: the client would otherwise believe its filter applied.
+        unknown = sorted(set(request.query_params) - set(form.fields) - {"format"})
+        for name in unknown:
+            form.add_error(None, _("Unknown parameter: %(name)s.") % {"name": name})
+        if unknown or not form.is_valid():
             return Response(
                 {
                     "type": "about:blank",
@@ -84,6 +91,20 @@ class TrendStats(StatsView):
 
 class ReportStats(StatsView):
     form_class = ReportForm
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("unit", OpenApiTypes.INT),
+            OpenApiParameter("country", OpenApiTypes.STR),
+            OpenApiParameter("crime_category", OpenApiTypes.INT),
+            OpenApiParameter("channel", OpenApiTypes.STR),
+            OpenApiParameter("legal_basis_kind", OpenApiTypes.STR),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def compute(self, stats, form):
         return stats.report(form.cleaned_data["year"])

@@ -105,3 +105,13 @@ def test_give_an_existing_subject_a_role(client_for, investigator_a, case_a):
         f"/api/v1/cases/{case_a.pk}/subjects/", {"subject": subject.pk, "role": "beneficial_owner"}
     )
     assert "role" in assert_problem(again, 400)["errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("damage", [2.5e-262, "1300000.00", ["1", "USD"], {"amount": "1", "currency": "USD", "x": 1}])
+def test_money_in_the_wrong_shape_is_a_400_naming_the_expected_shape(client_for, investigator_a, corruption, damage):
+    # Found by Schemathesis: the message's own braces broke DRF's self.fail() formatting (a 500).
+    data = new_case(investigator_a.unit, investigator_a, corruption, estimated_damage=damage)
+    body = assert_problem(client_for(investigator_a).post("/api/v1/cases/", data, format="json"), 400)
+    assert "estimated_damage" in body["errors"]
+    assert not Case.objects.exists()

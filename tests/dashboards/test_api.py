@@ -48,4 +48,5 @@ def test_the_api_is_scoped_like_the_pages(client, known):
 
 
 def test_the_api_needs_a_signed_in_user(client, db):
-    assert client.get("/api/v1/stats/overview/").status_code == 403
+    # No credentials at all: 401 (with WWW-Authenticate), like the rest of the API.
+    assert client.get("/api/v1/stats/overview/").status_code == 401
