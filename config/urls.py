@@ -8,5 +8,7 @@ urlpatterns = [
     path("readyz", recovery_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Security (issue 7): two-factor setup and verification pages.
+    path("security/", include("recovery.security.urls")),
     path("", recovery_views.home, name="home"),
 ]
