@@ -1,0 +1,63 @@
+"""Records of unit A and unit B for the security tests: a case in each with a subject (a person
+with an IIN and a passport), a request and an asset."""
+
+import pytest
+from django.test import Client
+
+from cases.services import case_add_subject, subject_create
+from tests.factories import UserFactory, make_asset, make_case, make_request
+
+
+def _case_with_records(lead, *, register_number, iin, passport):
+    case = make_case(lead=lead, register_number=register_number)
+    subject = subject_create(
+        actor=lead,
+        kind="person",
+        name_latin=f"Subject {register_number}",
+        iin_bin=iin,
+        passport_number=passport,
+        nationality="KZ",
+    )
+    case_add_subject(case=case, subject=subject, role="suspect", actor=lead)
+    request = make_request(case=case)
+    asset = make_asset(case=case, holder=subject)
+    return {"case": case, "subject": subject, "request": request, "asset": asset}
+
+
+@pytest.fixture
+def records_a(investigator_a):
+    return _case_with_records(
+        investigator_a, register_number="240000000000001", iin="860101300123", passport="N1234567"
+    )
+
+
+@pytest.fixture
+def records_b(investigator_b):
+    return _case_with_records(
+        investigator_b, register_number="240000000000002", iin="900202400456", passport="N7654321"
+    )
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", unit=None, roles=["Auditor"])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", unit=None, is_superuser=True)
+
+
+def client_for(user, *, verified=True):
+    """A client signed in as `user`; `verified` marks the session as having passed two-factor."""
+    client = Client()
+    client.force_login(user)
+    if verified:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
