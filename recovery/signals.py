@@ -6,8 +6,9 @@ from django.dispatch import receiver
 
 @receiver(post_migrate)
 def grant_role_permissions(sender, **kwargs):
-    if getattr(sender, "label", None) != "recovery":
-        return
+    # Runs after every app's migrate, not only recovery's: post_migrate reaches the apps in
+    # INSTALLED_APPS order, and the permissions of cases/requests/assets (listed after recovery)
+    # only exist once their own post_migrate has run. The last run sees them all.
     from recovery.permissions import sync_role_permissions
 
     sync_role_permissions(using=kwargs.get("using", "default"))

@@ -99,8 +99,7 @@ def _current_actor():
 def grant_audit_permissions(sender, **kwargs):
     """Auditors read the audit trail (security events and record changes) and nothing else;
     nobody, administrators included, holds a permission to add, change or delete audit rows."""
-    if getattr(sender, "label", None) != "recovery":
-        return
+    # After every app's migrate, following grant_role_permissions (see recovery/signals.py).
     from django.contrib.auth.models import Group, Permission
 
     using = kwargs.get("using", "default")
