@@ -61,3 +61,9 @@ def client_for(user, *, verified=True):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The cast's passwords are hashed once per test; the production hasher's cost is not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
