@@ -263,6 +263,8 @@ RECOVERY_2FA_ENFORCED = env_bool("RECOVERY_2FA_ENFORCED", True)
 if PRODUCTION and not RECOVERY_2FA_ENFORCED:
     raise ImproperlyConfigured("RECOVERY_2FA_ENFORCED cannot be turned off when DJANGO_ENV=production.")
 OTP_TOTP_ISSUER = env_str("RECOVERY_OTP_ISSUER", "Asset recovery")
+# Nobody, administrators included, can read another user's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "admin:login"
 
 # Sessions: end after this much inactivity, and in any case this long after login.
@@ -294,6 +296,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 X_FRAME_OPTIONS = "DENY"
+# Axes logs every successful login's reset at INFO; the audit events already record logins.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # === end of security and audit block ==========================================================

@@ -117,3 +117,18 @@ def grant_audit_permissions(sender, **kwargs):
     )
     for group in Group.objects.using(using).all():
         group.permissions.remove(*writes)
+    # Administrators lift lockouts (delete the access attempt) and reset a lost two-factor
+    # device (delete it; the user then sets up a new one); they never create a device for someone.
+    lockout_admin = Permission.objects.using(using).filter(
+        content_type__app_label__in=["axes", "otp_totp"],
+        codename__in=[
+            "view_accessattempt",
+            "delete_accessattempt",
+            "view_accesslog",
+            "view_accessfailurelog",
+            "view_totpdevice",
+            "delete_totpdevice",
+        ],
+    )
+    for group in Group.objects.using(using).filter(name="Administrator"):
+        group.permissions.add(*lockout_admin)
