@@ -300,4 +300,9 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION and DEBUG:
+    # Debug pages show settings and data; never in production, whatever DJANGO_DEBUG says.
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters when DJANGO_ENV=production.")
 # === end of security and audit block ==========================================================
