@@ -1,10 +1,13 @@
 """Records of unit A and unit B for the security tests: a case in each with a subject (a person
 with an IIN and a passport), a request and an asset."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
 from cases.services import case_add_subject, subject_create
+from recovery.security.events import record_event
 from tests.factories import UserFactory, make_asset, make_case, make_request
 
 
@@ -67,3 +70,64 @@ def client_for(user, *, verified=True):
 def fast_password_hashing(settings):
     # The cast's passwords are hashed once per test; the production hasher's cost is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Who visits every route in the authorization matrix (tests/security/test_route_authorization_matrix.py).
+VISITOR_NAMES = (
+    "anonymous",
+    "investigator_a",
+    "investigator_b",
+    "supervisor_a",
+    "analyst",
+    "administrator",
+    "auditor",
+    "integration_client",
+)
+
+
+# --- The world: the cast and a full set of records in units A and B -----------------------------
+@pytest.fixture
+def world(request, records_a, records_b, investigator_a, investigator_b, administrator):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from assets.services import claim_create, court_decision_create
+
+    for records in (records_a, records_b):
+        asset, actor = records["asset"], records["case"].lead_investigator
+        court_decision_create(
+            actor=actor,
+            asset=asset,
+            kind="restraint",
+            court="Specialised inter-district court",
+            country="KZ",
+            decided_on=datetime.date(2024, 3, 10),
+        )
+        claim_create(
+            actor=actor,
+            asset=asset,
+            claimant="A bona fide buyer",
+            basis="Bought in 2019",
+            filed_on=datetime.date(2024, 4, 1),
+        )
+    from mla_requests.models import ChecklistAnswer
+    from tests.factories import RequirementFactory
+
+    for records in (records_a, records_b):
+        req = records["request"]
+        requirement = RequirementFactory(instrument=req.legal_basis)
+        ChecklistAnswer.objects.create(request=req, requirement=requirement)
+    record_event("export", user=administrator, obj=records_a["case"])
+    AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=1, get_data="", post_data=""
+    )
+    AccessLog.objects.create(username="someone", ip_address="192.0.2.1", user_agent="x")
+    AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1", user_agent="x")
+    world = {"case_A": records_a["case"], "case_B": records_b["case"]}
+    world["investigator_a"], world["investigator_b"] = investigator_a, investigator_b
+    world["clients"] = {}
+    for visitor in VISITOR_NAMES:
+        if visitor == "anonymous":
+            world["clients"][visitor] = Client()
+        else:
+            world["clients"][visitor] = client_for(request.getfixturevalue(visitor))
+    return world
