@@ -195,25 +195,38 @@ def build_case_bundle(case, *, user=None) -> dict:
     }
 
 
-def export_case(case, *, out_dir: Path, user=None, request=None, operator: str = "") -> tuple[Path, Path]:
-    """Write <register number>.json and .html into `out_dir` and audit the export.
+def bundle_file_stem(case) -> str:
+    return "case-" + "".join(ch if ch.isalnum() or ch in "-." else "_" for ch in case.register_number)
+
+
+def render_bundle(case, *, user=None, request=None, operator: str = "") -> tuple[str, str]:
+    """Audit the export, then build the bundle: (JSON text, HTML text).
 
     The export event is recorded before the bundle is built, so the bundle's own audit trail
     shows this export too.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = "case-" + "".join(ch if ch.isalnum() or ch in "-." else "_" for ch in case.register_number)
-    json_path, html_path = out_dir / f"{stem}.json", out_dir / f"{stem}.html"
+    stem = bundle_file_stem(case)
     record_event(
         "export",
         request=request,
         user=user,
         username=operator,
         obj=case,
-        extra={"format": BUNDLE_FORMAT, "files": [json_path.name, html_path.name]},
+        extra={"format": BUNDLE_FORMAT, "files": [f"{stem}.json", f"{stem}.html"]},
     )
     bundle = build_case_bundle(case, user=user)
-    json_path.write_text(json.dumps(bundle, cls=BundleEncoder, ensure_ascii=False, indent=2), encoding="utf-8")
-    html_path.write_text(render_to_string("security/case_bundle.html", {"bundle": bundle}), encoding="utf-8")
+    json_text = json.dumps(bundle, cls=BundleEncoder, ensure_ascii=False, indent=2)
+    html_text = render_to_string("security/case_bundle.html", {"bundle": bundle})
+    return json_text, html_text
+
+
+def export_case(case, *, out_dir: Path, user=None, request=None, operator: str = "") -> tuple[Path, Path]:
+    """Write case-<register number>.json and .html into `out_dir`; the export is audited."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = bundle_file_stem(case)
+    json_text, html_text = render_bundle(case, user=user, request=request, operator=operator)
+    json_path, html_path = out_dir / f"{stem}.json", out_dir / f"{stem}.html"
+    json_path.write_text(json_text, encoding="utf-8")
+    html_path.write_text(html_text, encoding="utf-8")
     return json_path, html_path

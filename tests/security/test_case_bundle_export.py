@@ -74,3 +74,29 @@ def test_export_refuses_a_user_of_another_unit(records_a, investigator_b, tmp_pa
 def test_export_of_an_unknown_case_fails_cleanly(db, tmp_path):
     with pytest.raises(CommandError, match="No case"):
         call_command("export_case", "999", "--output-dir", str(tmp_path))
+
+
+def test_admin_action_exports_a_zip_of_visible_cases_and_audits_each(records_a, records_b, investigator_a):
+    import io
+    import zipfile
+
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    from cases.models import Case
+    from recovery.security.admin import export_case_bundle
+
+    request = RequestFactory().post("/admin/cases/case/", REMOTE_ADDR="192.0.2.44")
+    request.user = investigator_a
+    model_admin = django_admin.ModelAdmin(Case, django_admin.AdminSite(name="bundle_test"))
+    # Both cases selected; the one of unit B is not the investigator's to export.
+    response = export_case_bundle(model_admin, request, Case.objects.all())
+
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    stem = f"case-{records_a['case'].register_number}"
+    assert sorted(archive.namelist()) == [f"{stem}.html", f"{stem}.json"]
+    bundle = json.loads(archive.read(f"{stem}.json"))
+    assert bundle["exported_by"] == "inv_a"
+    event = AuditEvent.objects.get(action="export")
+    assert (event.user, event.object_id, event.ip_address) == (investigator_a, str(records_a["case"].pk), "192.0.2.44")
