@@ -300,6 +300,8 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Old keys still accepted for signatures while a rotation settles (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 if PRODUCTION and DEBUG:
     # Debug pages show settings and data; never in production, whatever DJANGO_DEBUG says.
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
