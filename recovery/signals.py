@@ -6,9 +6,9 @@ from django.dispatch import receiver
 
 @receiver(post_migrate)
 def grant_role_permissions(sender, **kwargs):
-    # Runs after every app's migrate, not only recovery's: post_migrate reaches the apps in
-    # INSTALLED_APPS order, and the permissions of cases/requests/assets (listed after recovery)
-    # only exist once their own post_migrate has run. The last run sees them all.
+    # Run after every app's migrate, not only recovery's: each app's permissions are created by
+    # its own post_migrate (cases, requests and assets come after recovery), and the sync is
+    # idempotent, so the last run sees them all.
     from recovery.permissions import sync_role_permissions
 
     sync_role_permissions(using=kwargs.get("using", "default"))

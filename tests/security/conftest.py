@@ -117,6 +117,15 @@ def world(request, records_a, records_b, investigator_a, investigator_b, adminis
         requirement = RequirementFactory(instrument=req.legal_basis)
         ChecklistAnswer.objects.create(request=req, requirement=requirement)
     record_event("export", user=administrator, obj=records_a["case"])
+    from django.apps import apps
+
+    from tests.factories import CountryProfileFactory
+
+    CountryProfileFactory(country="CH")
+    if apps.is_installed("recovery") and "notification" in apps.get_app_config("recovery").models:
+        notification_model = apps.get_model("recovery", "Notification")
+        for owner in (investigator_a, investigator_b):
+            notification_model.objects.create(recipient=owner, title=f"Reminder for {owner.username}")
     AccessAttempt.objects.create(
         username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=1, get_data="", post_data=""
     )

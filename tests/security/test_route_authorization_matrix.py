@@ -38,9 +38,18 @@ INV, SUP, ANA, ADM, AUD = "Investigator", "Supervisor", "Analyst", "Administrato
 DOMAIN = {"view": {INV, SUP, ANA, ADM}, "add": {INV, SUP, ADM}, "change": {INV, SUP, ADM}, "delete": set()}
 REFERENCE = {"view": {INV, SUP, ANA, ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
 ACCOUNTS = {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()}
+# Colleagues can be looked up by anyone with a role (naming a lead investigator); the list is
+# limited to one's units; only administrators manage accounts.
+USERS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
 AUDIT = {"view": {ADM, AUD}, "add": set(), "change": set(), "delete": set()}
 LOCKOUTS = {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}}
 LOGS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
+# Rows added only from their parent's page (a subject's role in a case, a checklist answer, a
+# court decision, a claim): no add page of their own.
+DOMAIN_CHILD = {**DOMAIN, "add": set()}
+DOMAIN_CHILDREN = {"casesubject", "checklistanswer", "courtdecision", "thirdpartyclaim"}
+# Personal records, each user's own (see OWNER_FIELD); nobody edits them by hand.
+NOTIFICATIONS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": set(), "change": set(), "delete": set()}
 
 MODEL_POLICY = {
     "recovery.unit": REFERENCE,
@@ -49,7 +58,7 @@ MODEL_POLICY = {
     "recovery.countryprofile": REFERENCE,
     "recovery.legalinstrument": REFERENCE,
     "recovery.instrumentrequirement": REFERENCE,
-    "recovery.user": ACCOUNTS,
+    "recovery.user": USERS,
     "auth.group": ACCOUNTS,
     "recovery.auditevent": AUDIT,
     "auditlog.logentry": AUDIT,
@@ -57,8 +66,9 @@ MODEL_POLICY = {
     "axes.accesslog": LOGS,
     "axes.accessfailurelog": LOGS,
     "otp_totp.totpdevice": LOCKOUTS,
+    "recovery.notification": NOTIFICATIONS,
     **{
-        f"{label}.{model}": DOMAIN
+        f"{label}.{model}": DOMAIN_CHILD if model in DOMAIN_CHILDREN else DOMAIN
         for label, models in {
             "cases": ("case", "casestatuschange", "subject", "casesubject"),
             "requests": ("request", "requeststatuschange", "checklistanswer"),
@@ -70,6 +80,8 @@ MODEL_POLICY = {
 # Audit rows and timelines are never added, changed or deleted through the admin, whatever the permissions.
 APPEND_ONLY = {"recovery.auditevent", "auditlog.logentry", "cases.casestatuschange", "requests.requeststatuschange"}
 APPEND_ONLY |= {"assets.assetstatuschange"}
+# Personal records, visible to their owner only: model -> the field naming the owner.
+OWNER_FIELD = {"recovery.notification": "recipient"}
 # How each domain model reaches its case (for "which unit is this record in").
 CASE_PATH = {
     "cases.case": "",
@@ -139,7 +151,12 @@ def build_path(route: Route, values: dict[str, str]) -> str:
 
 # --- Expected answers --------------------------------------------------------------------------
 ANON_ADMIN = 302  # the admin sends anonymous visitors to its login page
-MISSING_ADMIN_OBJECT = 302  # the admin answers an invisible object with a redirect to its index
+# A record the visitor may not see: 404 from the scoped admin pages; Django's own pages (e.g. the
+# user admin's history) redirect to the index instead. Neither shows anything of the record.
+MISSING_ADMIN_OBJECT = {302, 404}
+
+
+SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide")
 
 
 def expect_admin(route: Route, visitor: str, target) -> set[int]:
@@ -178,19 +195,34 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
         return {200} if can(role, model_label, "view") else {403}
     if route.name.endswith("_add"):
         return {200} if can(role, model_label, "add") else {403}
-    in_scope = target.unit is None or target.unit in units
+    if route.name.endswith("_process_import"):
+        return {405}  # POST only, refused before anything else
+    if route.name.endswith("_export"):
+        return {200} if can(role, model_label, "view") else {403}
+    if route.name.endswith("_import"):
+        return {200} if can(role, model_label, "add") else {403}
+    in_scope = in_scope_for(visitor, target)
+    if route.name.endswith("_password_change"):
+        if not can(role, model_label, "change"):
+            return {403}  # checked before the lookup
+        return {200} if in_scope else {404}
     if route.name.endswith("_change"):
         if not can(role, model_label, "view"):
             return {403}
-        return {200} if in_scope else {MISSING_ADMIN_OBJECT}
+        return {200} if in_scope else MISSING_ADMIN_OBJECT
     if route.name.endswith("_delete"):
         if not can(role, model_label, "delete"):
             return {403}
-        return {200} if in_scope else {MISSING_ADMIN_OBJECT}
-    if route.name.endswith("_history"):
+        return {200} if in_scope else MISSING_ADMIN_OBJECT
+    if route.name.endswith(("_history", "_auditlog")):
         if not in_scope:
-            return {MISSING_ADMIN_OBJECT}  # the history view looks the object up first
+            return MISSING_ADMIN_OBJECT  # the history views look the object up first
         return {200} if can(role, model_label, "view") else {403}
+    if route.name.endswith(SERVICE_ACTION_SUFFIXES):
+        # Forms that call a service on one record (a status move, a deadline, a claim decision).
+        if not in_scope:
+            return {404}  # looked up first
+        return {200} if can(role, model_label, "change") else {403}
     if route.name.endswith(("_config", "_qrcode")):
         return {403}  # OTP_ADMIN_HIDE_SENSITIVE_DATA: nobody reads another user's secret
     if not route.name and view == "<path:object_id>":
@@ -215,18 +247,33 @@ def expect_api(route: Route, visitor: str, target) -> set[int]:
         return {403}
     if target.pk is None:
         return {200}
-    in_scope = target.unit is None or target.unit in units
-    return {200} if in_scope else {404}
+    return {200} if in_scope_for(visitor, target) else {404}
 
 
-# Dashboards: supervisors, analysts and administrators; not investigators or auditors.
-DASHBOARD_ROLES = {SUP, ANA, ADM}
+def in_scope_for(visitor, target) -> bool:
+    """Whether `visitor` may see the target record: by unit, or by owner for personal records."""
+    if target.owner is not None:
+        return visitor == target.owner
+    _role, units = VISITORS[visitor]
+    return target.unit is None or target.unit in units
+
+
+# Dashboards and their figures as JSON: every role of the office (each sees its own scope's
+# figures), not auditors. Investigators' figures are limited by scoping, not refused.
+DASHBOARD_ROLES = {INV, SUP, ANA, ADM}
 
 
 def expect_dashboard(route: Route, visitor: str, target) -> set[int]:
     role, _units = VISITORS[visitor]
     if visitor == "anonymous":
-        return {302}
+        return {302}  # to the login page
+    return {200} if role in DASHBOARD_ROLES else {403}
+
+
+def expect_stats_api(route: Route, visitor: str, target) -> set[int]:
+    role, _units = VISITORS[visitor]
+    if visitor == "anonymous":
+        return {401, 403}
     return {200} if role in DASHBOARD_ROLES else {403}
 
 
@@ -253,7 +300,8 @@ RULES_BY_NAME = {
 RULES_BY_PREFIX = {
     "admin/": expect_admin,
     "api/": expect_api,
-    "dashboards/": expect_dashboard,
+    "api/v1/stats/": expect_stats_api,
+    "dashboard/": expect_dashboard,
 }
 
 
@@ -274,6 +322,7 @@ class Target:
     model: type | None = None
     pk: object = None
     app_label: str = ""
+    owner: str | None = None  # personal records (notifications): the visitor who owns it
 
 
 def _label(model) -> str:
@@ -321,8 +370,14 @@ def _records(world, model):
         return found
     if label == "recovery.user":
         return [("A", world["investigator_a"]), ("B", world["investigator_b"])]
-    if label == "recovery.unit":
-        return [("A", world["investigator_a"].unit), ("B", world["investigator_b"].unit)]
+    if label in OWNER_FIELD:
+        owned = []
+        for owner in ("investigator_a", "investigator_b"):
+            obj = model.objects.filter(**{OWNER_FIELD[label]: world[owner]}).order_by("pk").first()
+            if obj is None:
+                raise LookupError(f"no {label} record of {owner}: create one in the `world` fixture")
+            owned.append((f"owner:{owner}", obj))
+        return owned
     obj = model.objects.order_by("pk").first()
     if obj is None:
         raise LookupError(f"no {label} record: create one in the `world` fixture")
@@ -353,14 +408,18 @@ def targets_for(route: Route, world) -> list[tuple[Target, str]]:
                 values[param] = str(obj.pk)
             elif param == "format":
                 values[param] = "json"
+            elif param == "to_status":
+                # A move the record's workflow allows from where it is now.
+                values[param] = sorted(obj.workflow.allowed_from(obj.status))[0]
             else:
                 lookup = getattr(getattr(route.callback, "cls", None), "lookup_field", None)
                 if param == getattr(getattr(route.callback, "cls", None), "lookup_url_kwarg", None) or param == lookup:
                     values[param] = str(getattr(obj, lookup or "pk"))
                 else:
                     raise LookupError(f"no value for parameter {param!r} of {route.id}")
-        unit = None if unit_label == "-" else unit_label
-        out.append((Target(unit_label, unit, model=model, pk=obj.pk), build_path(route, values)))
+        owner = unit_label.split(":", 1)[1] if unit_label.startswith("owner:") else None
+        unit = None if unit_label == "-" or owner else unit_label
+        out.append((Target(unit_label, unit, model=model, pk=obj.pk, owner=owner), build_path(route, values)))
     return out
 
 
