@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from recovery.security.events import record_event
-from recovery.security.sessions import SESSION_LOGIN_AT, end_sessions_of
+from recovery.security.sessions import SESSION_LAST_SEEN, SESSION_LOGIN_AT, end_sessions_of
 
 AUDITOR = "Auditor"
 
@@ -21,6 +21,7 @@ def on_login(sender, request, user, **kwargs):
         # Start of the absolute session lifetime (SessionExpiryMiddleware).
         now = timezone.now().timestamp()
         request.session[SESSION_LOGIN_AT] = now
+        request.session[SESSION_LAST_SEEN] = now
     record_event("login_success", request=request, user=user)
 
 

@@ -67,6 +67,9 @@ MODEL_POLICY = {
     "axes.accessfailurelog": LOGS,
     "otp_totp.totpdevice": LOCKOUTS,
     "recovery.notification": NOTIFICATIONS,
+    # API tokens (issue 4): issued and revoked by administrators, never deleted; replay keys read-only.
+    "recovery.apitoken": {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()},
+    "recovery.idempotencykey": {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}},
     **{
         f"{label}.{model}": DOMAIN_CHILD if model in DOMAIN_CHILDREN else DOMAIN
         for label, models in {
