@@ -48,8 +48,10 @@ LOGS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
 # court decision, a claim): no add page of their own.
 DOMAIN_CHILD = {**DOMAIN, "add": set()}
 DOMAIN_CHILDREN = {"casesubject", "checklistanswer", "courtdecision", "thirdpartyclaim"}
-# Personal records, each user's own (see OWNER_FIELD); nobody edits them by hand.
-NOTIFICATIONS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": set(), "change": set(), "delete": set()}
+# Personal records (see OWNER_FIELD), visible to their owner only: in the admin only to
+# administrators (their own); through the API every user reads their own (API_MODEL_POLICY).
+NOTIFICATIONS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
+OWN_RECORDS_API = {"view": {INV, SUP, ANA, ADM, AUD}, "add": set(), "change": set(), "delete": set()}
 
 MODEL_POLICY = {
     "recovery.unit": REFERENCE,
@@ -101,8 +103,12 @@ CASE_PATH = {
 }
 
 
-def can(role, model_label, verb) -> bool:
-    policy = MODEL_POLICY.get(model_label)
+# Where the API's policy for a model differs from the admin's.
+API_MODEL_POLICY = {"recovery.notification": OWN_RECORDS_API}
+
+
+def can(role, model_label, verb, *, api=False) -> bool:
+    policy = (api and API_MODEL_POLICY.get(model_label)) or MODEL_POLICY.get(model_label)
     if policy is None:
         raise LookupError(f"no policy for model {model_label}: add it to MODEL_POLICY")
     if model_label in APPEND_ONLY and verb != "view":
@@ -243,7 +249,7 @@ def expect_api(route: Route, visitor: str, target) -> set[int]:
     if target.model is None:
         raise LookupError(f"cannot tell which model {route.id} serves; give it a rule in RULES_BY_NAME")
     model_label = _label(target.model)
-    allowed = can(role, model_label, "view")
+    allowed = can(role, model_label, "view", api=True)
     if "get" not in actions:
         return {405} if allowed else {403}  # an action visited with GET
     if not allowed:
@@ -255,9 +261,9 @@ def expect_api(route: Route, visitor: str, target) -> set[int]:
 
 def in_scope_for(visitor, target) -> bool:
     """Whether `visitor` may see the target record: by unit, or by owner for personal records."""
+    _role, units = VISITORS[visitor]
     if target.owner is not None:
         return visitor == target.owner
-    _role, units = VISITORS[visitor]
     return target.unit is None or target.unit in units
 
 
