@@ -306,3 +306,101 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# === Security and audit (issue 7) =============================================================
+# One block so merges stay easy: login lockout (django-axes), TOTP two-factor (django-otp),
+# Content-Security-Policy (django-csp), session lifetimes, audit events. See docs/security.md.
+import datetime as _dt  # noqa: E402
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+]
+# The CSP header goes on every response, including errors, so it sits next to SecurityMiddleware.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Records every 403 (as permission_denied) whatever produced it: admin, API, CSRF, decorators.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "recovery.security.middleware.PermissionDeniedAuditMiddleware",
+)
+_auth_index = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_index + 1 : _auth_index + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session expiry, then the two-factor gate for roles that need it.
+    "recovery.security.middleware.SessionExpiryMiddleware",
+    "recovery.security.middleware.TwoFactorMiddleware",
+]
+# Axes turns its lockout flag into a response; it must be last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses any attempt on a locked-out username before the password is even checked.
+    "recovery.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login lockout: after this many failures the username is locked for the cool-off period.
+AXES_FAILURE_LIMIT = env_int("RECOVERY_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("RECOVERY_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+# A username is locked after the limit from any address (a distributed guessing attack still hits
+# it), and an address after the limit whatever usernames it tries (sweeping many accounts).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "recovery.security.requestinfo.client_ip"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP). Always required for supervisors, administrators and
+# superusers; for investigators only when this is on.
+RECOVERY_2FA_REQUIRED_FOR_INVESTIGATORS = env_bool("RECOVERY_2FA_REQUIRED_FOR_INVESTIGATORS", False)
+# Off only for tests of other parts and local experiments; production refuses to start without it.
+RECOVERY_2FA_ENFORCED = env_bool("RECOVERY_2FA_ENFORCED", True)
+if PRODUCTION and not RECOVERY_2FA_ENFORCED:
+    raise ImproperlyConfigured("RECOVERY_2FA_ENFORCED cannot be turned off when DJANGO_ENV=production.")
+OTP_TOTP_ISSUER = env_str("RECOVERY_OTP_ISSUER", "Asset recovery")
+# Nobody, administrators included, can read another user's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+LOGIN_URL = "admin:login"
+
+# Sessions: end after this much inactivity, and in any case this long after login.
+RECOVERY_SESSION_IDLE_SECONDS = env_int("RECOVERY_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+RECOVERY_SESSION_ABSOLUTE_SECONDS = env_int("RECOVERY_SESSION_ABSOLUTE_HOURS", 10, minimum=1) * 3600
+SESSION_COOKIE_AGE = RECOVERY_SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: none).
+RECOVERY_TRUSTED_PROXY_COUNT = env_int("RECOVERY_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0, maximum=5)
+
+# Content-Security-Policy (django-csp 4): our own origin, no inline script. The admin works under
+# it (its inline styles are allowed); the API docs need drf-spectacular's SpectacularSwaggerSplitView
+# (no inline script) and its Swagger UI files, from the sidecar package under 'self' or from this CDN.
+_CSP_ASSET_HOSTS = env_list("RECOVERY_CSP_ASSET_HOSTS", ["https://cdn.jsdelivr.net"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_CSP_ASSET_HOSTS],
+        "style-src": ["'self'", "'unsafe-inline'", *_CSP_ASSET_HOSTS],
+        "img-src": ["'self'", "data:", *_CSP_ASSET_HOSTS],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+# Axes logs every successful login's reset at INFO; the audit events already record logins.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Old keys still accepted for signatures while a rotation settles (docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
+if PRODUCTION and DEBUG:
+    # Debug pages show settings and data; never in production, whatever DJANGO_DEBUG says.
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters when DJANGO_ENV=production.")
+# === end of security and audit block ==========================================================

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/stats/", include("recovery.api.stats_urls")),
     # REST API (issue 4): resources, schema at /api/v1/schema/, docs at /api/v1/docs/ and /api/v1/redoc/.
     path("api/v1/", include("recovery.api.urls", namespace="api")),
+    # Security (issue 7): two-factor setup and verification pages.
+    path("security/", include("recovery.security.urls")),
     path("", recovery_views.home, name="home"),
 ]
 

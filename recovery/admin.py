@@ -188,3 +188,6 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 # API credentials (issue 4): token and idempotency-key admin.
 from recovery import admin_tokens  # noqa: E402,F401
+
+# --- Security and audit (issue 7): the read-only audit event admin lives with the security code.
+from recovery.security import admin as _security_admin  # noqa: F401, E402

@@ -8,3 +8,4 @@ class RecoveryConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (group permissions after migrate)
+        from .security import receivers  # noqa: F401  (audit of logins; sessions end on deactivation)

@@ -548,3 +548,94 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.method} {self.path}"
+
+
+# --- Security audit events (issue 7) ----------------------------------------------------------
+# Everything that is not a change of a record (django-auditlog keeps those): logins, logouts,
+# refusals, exports, API tokens, views of personal data. Append-only: the ORM refuses to change
+# or delete a row, and on PostgreSQL a trigger (migration 0006) refuses UPDATE and DELETE too.
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        LOGIN_SUCCESS = "login_success", _("Login succeeded")
+        LOGIN_FAILURE = "login_failure", _("Login failed")
+        ACCOUNT_LOCKED = "account_locked", _("Account locked after repeated failures")
+        LOGOUT = "logout", _("Logout")
+        SESSION_EXPIRED = "session_expired", _("Session expired")
+        PERMISSION_DENIED = "permission_denied", _("Permission refused")
+        EXPORT = "export", _("Export")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        PERSONAL_DATA_VIEWED = "personal_data_viewed", _("Personal data viewed")
+        OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("Two-factor device confirmed")
+        OTP_VERIFIED = "otp_verified", _("Two-factor code accepted")
+        OTP_FAILURE = "otp_failure", _("Two-factor code refused")
+        USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+        DENIED = "denied", _("Denied")
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        # Accounts with a trail are deactivated, never deleted; the name as it was stays in `username`.
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    username = models.CharField(_("username (as it was)"), max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("record type"),
+        null=True,
+        blank=True,
+        # Rows are never rewritten, so nothing may cascade into them.
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("record"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-occurred_at", "-pk"]
+        default_permissions = ("view",)
+        indexes = [
+            # The auditor's searches: per record and per user over a period.
+            models.Index(fields=["content_type", "object_id", "occurred_at"], name="auditevent_object_idx"),
+            models.Index(fields=["user", "occurred_at"], name="auditevent_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be deleted.")

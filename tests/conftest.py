@@ -17,6 +17,14 @@ def fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_only_in_security_tests(request, settings):
+    # TOTP is enforced for supervisors and administrators; tests about other behaviour sign them in
+    # without a device. tests/security/ proves the enforcement itself.
+    if not request.node.nodeid.startswith("tests/security/"):
+        settings.RECOVERY_2FA_ENFORCED = False
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(code="unit-a", name_en="Asset Recovery Department A")

@@ -1,0 +1,49 @@
+"""Export one case as a bundle (JSON + printable HTML) for a court or another agency."""
+
+import getpass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.models import Case
+from recovery.security.bundle import export_case
+
+
+class Command(BaseCommand):
+    help = (
+        "Write one case (subjects, requests, assets, timelines, audit trail) to JSON and HTML; the export is audited."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("reference", help="The case's register number.")
+        parser.add_argument("--output-dir", default=None, help="Directory for the files (default: var/exports).")
+        parser.add_argument(
+            "--as-user",
+            default=None,
+            help="Export as this user: their masking rules apply and the export is recorded under their name.",
+        )
+
+    def handle(self, *args, reference, output_dir, as_user, **options):
+        case = Case.objects.filter(register_number=reference).first()
+        if case is None:
+            raise CommandError(f"No case with register number {reference!r}.")
+        user = None
+        if as_user:
+            user = get_user_model().objects.filter(username=as_user, is_active=True).first()
+            if user is None:
+                raise CommandError(f"No active user {as_user!r}.")
+            if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+                raise CommandError(f"User {as_user!r} may not see case {reference!r}.")
+        out_dir = Path(output_dir) if output_dir else Path(settings.VAR_DIR) / "exports"
+        operator = f"manage.py export_case ({_os_user()})"
+        json_path, html_path = export_case(case, out_dir=out_dir, user=user, operator=operator)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {json_path} and {html_path}"))
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"

@@ -1,0 +1,56 @@
+"""`record_event`: the one way to append a security audit event (logins, refusals, exports,
+tokens, views of personal data). Changes of records are django-auditlog's job, not this one."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+
+from recovery.security.requestinfo import client_ip, user_agent
+
+logger = logging.getLogger("recovery.security.audit")
+
+
+def record_event(
+    action: str,
+    *,
+    request=None,
+    user=None,
+    username: str = "",
+    obj=None,
+    outcome: str = "success",
+    extra: dict | None = None,
+):
+    """Append one AuditEvent and return it.
+
+    `user` defaults to the request's signed-in user; `username` keeps the name as typed when
+    there is no user (a failed login). `obj` is the record concerned (any model instance).
+    The row is written in the caller's transaction and shares its fate, so a caller that rolls
+    back its work on purpose records the refusal after the rollback, not inside it.
+    """
+    from recovery.models import AuditEvent
+
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        if candidate is not None and getattr(candidate, "is_authenticated", False):
+            user = candidate
+    if user is not None and not getattr(user, "pk", None):
+        user = None
+    event = AuditEvent(
+        action=action,
+        outcome=outcome,
+        user=user,
+        username=(user.get_username() if user is not None else username or "")[:150],
+        ip_address=client_ip(request),
+        user_agent=user_agent(request),
+        path=(request.get_full_path() if request is not None else "")[:255],
+        extra=extra or {},
+    )
+    if obj is not None:
+        event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:255]
+    event.save()
+    logger.info("audit %s %s user=%s object=%s", action, outcome, event.username or "-", event.object_repr or "-")
+    return event

@@ -1,0 +1,62 @@
+"""Masking of personal identifiers (IIN/BIN, passport numbers) for roles that do not need them.
+
+Who sees them in full: superusers, administrators and supervisors, and investigators on the
+case (leading it, on its team, or in the unit that owns it). Everyone else - analysts, auditors,
+investigators of other units, service accounts without a role - sees only the last characters.
+Lists, exports and the bundle use `mask_identifier`; the admin and API helpers call it too.
+"""
+
+from __future__ import annotations
+
+from recovery.roles import ADMINISTRATOR, INVESTIGATOR, SUPERVISOR, role_names
+
+MASK_CHAR = "•"
+VISIBLE_TAIL = 3
+# Fields of cases.Subject that identify a person.
+IDENTIFIER_FIELDS = ("iin_bin", "passport_number", "foreign_registration_number")
+
+
+def _investigates(user, case) -> bool:
+    if case is None:
+        return False
+    if case.lead_investigator_id == user.pk or (user.unit_id and case.unit_id == user.unit_id):
+        return True
+    return case.team.filter(pk=user.pk).exists()
+
+
+def sees_full_identifiers(user, *, case=None, subject=None) -> bool:
+    """Whether `user` may see a subject's identifiers unmasked, in `case` or in any case of `subject`."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = role_names(user)
+    if roles & {ADMINISTRATOR, SUPERVISOR}:
+        return True
+    if INVESTIGATOR not in roles:
+        return False
+    if case is not None:
+        return _investigates(user, case)
+    if subject is not None:
+        from cases.models import Case
+
+        cases = Case.objects.filter(subject_roles__subject=subject).distinct()
+        return any(_investigates(user, c) for c in cases)
+    return False
+
+
+def mask_value(value: str | None) -> str:
+    """'860101300123' -> '•••••••••123'; short values are masked entirely."""
+    if not value:
+        return value or ""
+    value = str(value)
+    if len(value) <= VISIBLE_TAIL + 2:
+        return MASK_CHAR * len(value)
+    return MASK_CHAR * (len(value) - VISIBLE_TAIL) + value[-VISIBLE_TAIL:]
+
+
+def mask_identifier(value: str | None, user, *, case=None, subject=None) -> str:
+    """The identifier as `user` may see it: in full or masked (see the module docstring)."""
+    if sees_full_identifiers(user, case=case, subject=subject):
+        return value or ""
+    return mask_value(value)

@@ -1,0 +1,163 @@
+"""Records of unit A and unit B for the security tests: a case in each with a subject (a person
+with an IIN and a passport), a request and an asset."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from cases.services import case_add_subject, subject_create
+from recovery.security.events import record_event
+from tests.factories import UserFactory, make_asset, make_case, make_request
+
+
+def _case_with_records(lead, *, register_number, iin, passport):
+    case = make_case(lead=lead, register_number=register_number)
+    subject = subject_create(
+        actor=lead,
+        kind="person",
+        name_latin=f"Subject {register_number}",
+        iin_bin=iin,
+        passport_number=passport,
+        nationality="KZ",
+    )
+    case_add_subject(case=case, subject=subject, role="suspect", actor=lead)
+    request = make_request(case=case)
+    asset = make_asset(case=case, holder=subject)
+    return {"case": case, "subject": subject, "request": request, "asset": asset}
+
+
+@pytest.fixture(autouse=True)
+def role_groups(db):
+    """The role groups and their permissions, even after a transaction=True test elsewhere in the
+    suite flushed the database (a flush keeps permissions but loses the groups' rows)."""
+    from django.contrib.auth.models import Group
+
+    from recovery.permissions import sync_role_permissions
+    from recovery.security.receivers import AUDITOR, grant_audit_permissions
+
+    for name in ("Investigator", "Supervisor", "Analyst", "Administrator", AUDITOR):
+        Group.objects.get_or_create(name=name)
+    sync_role_permissions()
+    grant_audit_permissions(sender=None)
+
+
+@pytest.fixture
+def records_a(investigator_a):
+    return _case_with_records(
+        investigator_a, register_number="240000000000001", iin="860101300123", passport="N1234567"
+    )
+
+
+@pytest.fixture
+def records_b(investigator_b):
+    return _case_with_records(
+        investigator_b, register_number="240000000000002", iin="900202400456", passport="N7654321"
+    )
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", unit=None, roles=["Auditor"])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", unit=None, is_superuser=True)
+
+
+def client_for(user, *, verified=True):
+    """A client signed in as `user`; `verified` marks the session as having passed two-factor."""
+    client = Client()
+    client.force_login(user)
+    if verified:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The cast's passwords are hashed once per test; the production hasher's cost is not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Who visits every route in the authorization matrix (tests/security/test_route_authorization_matrix.py).
+VISITOR_NAMES = (
+    "anonymous",
+    "investigator_a",
+    "investigator_b",
+    "supervisor_a",
+    "analyst",
+    "administrator",
+    "auditor",
+    "integration_client",
+)
+
+
+# --- The world: the cast and a full set of records in units A and B -----------------------------
+@pytest.fixture
+def world(request, records_a, records_b, investigator_a, investigator_b, administrator):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from assets.services import claim_create, court_decision_create
+
+    for records in (records_a, records_b):
+        asset, actor = records["asset"], records["case"].lead_investigator
+        court_decision_create(
+            actor=actor,
+            asset=asset,
+            kind="restraint",
+            court="Specialised inter-district court",
+            country="KZ",
+            decided_on=datetime.date(2024, 3, 10),
+        )
+        claim_create(
+            actor=actor,
+            asset=asset,
+            claimant="A bona fide buyer",
+            basis="Bought in 2019",
+            filed_on=datetime.date(2024, 4, 1),
+        )
+    from mla_requests.models import ChecklistAnswer
+    from tests.factories import RequirementFactory
+
+    for records in (records_a, records_b):
+        req = records["request"]
+        requirement = RequirementFactory(instrument=req.legal_basis)
+        ChecklistAnswer.objects.create(request=req, requirement=requirement)
+    record_event("export", user=administrator, obj=records_a["case"])
+    from django.apps import apps
+
+    from tests.factories import CountryProfileFactory
+
+    CountryProfileFactory(country="CH")
+    try:  # API tokens arrive with the API (issue 4)
+        from recovery.api.services import api_token_create
+    except ImportError:
+        api_token_create = None
+    if api_token_create is not None:
+        api_token_create(actor=administrator, user=investigator_a, name="matrix", scopes=[], expires_at=None)
+    if apps.is_installed("recovery") and "notification" in apps.get_app_config("recovery").models:
+        notification_model = apps.get_model("recovery", "Notification")
+        for owner in (investigator_a, investigator_b):
+            notification_model.objects.create(recipient=owner, title=f"Reminder for {owner.username}")
+    AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=1, get_data="", post_data=""
+    )
+    AccessLog.objects.create(username="someone", ip_address="192.0.2.1", user_agent="x")
+    AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1", user_agent="x")
+    world = {"case_A": records_a["case"], "case_B": records_b["case"]}
+    world["investigator_a"], world["investigator_b"] = investigator_a, investigator_b
+    world["clients"] = {}
+    for visitor in VISITOR_NAMES:
+        if visitor == "anonymous":
+            world["clients"][visitor] = Client()
+        else:
+            world["clients"][visitor] = client_for(request.getfixturevalue(visitor))
+    return world

@@ -1,0 +1,464 @@
+"""Authorization proved for every route: each URL of the project, as each role and as a user of
+another unit, against the records of unit A and unit B, gives the expected answer.
+
+The routes come from the URL resolver, so a route added later is visited too; a route that no
+rule below covers fails its test until a rule says what each role must get. Expectations come
+from the declared policy (which role may do what to which model, and which unit each user sees),
+not from the code under test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.resolvers import RoutePattern
+
+# --- The cast ----------------------------------------------------------------------------------
+# Who visits (the `world` fixture in conftest.py signs each in): fixture name -> (role group,
+# the units whose records they see).
+VISITORS = {
+    "anonymous": (None, set()),
+    "investigator_a": ("Investigator", {"A"}),
+    "investigator_b": ("Investigator", {"B"}),  # the user of another unit
+    "supervisor_a": ("Supervisor", {"A"}),
+    "analyst": ("Analyst", {"A", "B"}),
+    "administrator": ("Administrator", {"A", "B"}),
+    "auditor": ("Auditor", set()),
+    "integration_client": ("Investigator", {"A"}),  # a service account: not staff
+}
+NOT_STAFF = {"anonymous", "integration_client"}
+
+# --- Policy: which role may view/add/change/delete which model --------------------------------
+INV, SUP, ANA, ADM, AUD = "Investigator", "Supervisor", "Analyst", "Administrator", "Auditor"
+DOMAIN = {"view": {INV, SUP, ANA, ADM}, "add": {INV, SUP, ADM}, "change": {INV, SUP, ADM}, "delete": set()}
+REFERENCE = {"view": {INV, SUP, ANA, ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
+ACCOUNTS = {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()}
+# Colleagues can be looked up by anyone with a role (naming a lead investigator); the list is
+# limited to one's units; only administrators manage accounts.
+USERS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
+AUDIT = {"view": {ADM, AUD}, "add": set(), "change": set(), "delete": set()}
+LOCKOUTS = {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}}
+LOGS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
+# Rows added only from their parent's page (a subject's role in a case, a checklist answer, a
+# court decision, a claim): no add page of their own.
+DOMAIN_CHILD = {**DOMAIN, "add": set()}
+DOMAIN_CHILDREN = {"casesubject", "checklistanswer", "courtdecision", "thirdpartyclaim"}
+# Personal records (see OWNER_FIELD), visible to their owner only: in the admin only to
+# administrators (their own); through the API every user reads their own (API_MODEL_POLICY).
+NOTIFICATIONS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
+OWN_RECORDS_API = {"view": {INV, SUP, ANA, ADM, AUD}, "add": set(), "change": set(), "delete": set()}
+
+MODEL_POLICY = {
+    "recovery.unit": REFERENCE,
+    "recovery.crimecategory": REFERENCE,
+    "recovery.assistancemeasure": REFERENCE,
+    "recovery.countryprofile": REFERENCE,
+    "recovery.legalinstrument": REFERENCE,
+    "recovery.instrumentrequirement": REFERENCE,
+    "recovery.user": USERS,
+    "auth.group": ACCOUNTS,
+    "recovery.auditevent": AUDIT,
+    "auditlog.logentry": AUDIT,
+    "axes.accessattempt": LOCKOUTS,
+    "axes.accesslog": LOGS,
+    "axes.accessfailurelog": LOGS,
+    "otp_totp.totpdevice": LOCKOUTS,
+    "recovery.notification": NOTIFICATIONS,
+    # API tokens (issue 4): issued and revoked by administrators, never deleted; replay keys read-only.
+    "recovery.apitoken": {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()},
+    "recovery.idempotencykey": {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}},
+    **{
+        f"{label}.{model}": DOMAIN_CHILD if model in DOMAIN_CHILDREN else DOMAIN
+        for label, models in {
+            "cases": ("case", "casestatuschange", "subject", "casesubject"),
+            "requests": ("request", "requeststatuschange", "checklistanswer"),
+            "assets": ("asset", "assetstatuschange", "courtdecision", "thirdpartyclaim"),
+        }.items()
+        for model in models
+    },
+}
+# Audit rows and timelines are never added, changed or deleted through the admin, whatever the permissions.
+APPEND_ONLY = {"recovery.auditevent", "auditlog.logentry", "cases.casestatuschange", "requests.requeststatuschange"}
+APPEND_ONLY |= {"assets.assetstatuschange"}
+# Personal records, visible to their owner only: model -> the field naming the owner.
+OWNER_FIELD = {"recovery.notification": "recipient"}
+# How each domain model reaches its case (for "which unit is this record in").
+CASE_PATH = {
+    "cases.case": "",
+    "cases.casestatuschange": "case__",
+    "cases.casesubject": "case__",
+    "cases.subject": "case_roles__case__",
+    "requests.request": "case__",
+    "requests.requeststatuschange": "request__case__",
+    "requests.checklistanswer": "request__case__",
+    "assets.asset": "case__",
+    "assets.assetstatuschange": "asset__case__",
+    "assets.courtdecision": "asset__case__",
+    "assets.thirdpartyclaim": "asset__case__",
+}
+
+
+# Where the API's policy for a model differs from the admin's.
+API_MODEL_POLICY = {"recovery.notification": OWN_RECORDS_API}
+
+
+def can(role, model_label, verb, *, api=False) -> bool:
+    policy = (api and API_MODEL_POLICY.get(model_label)) or MODEL_POLICY.get(model_label)
+    if policy is None:
+        raise LookupError(f"no policy for model {model_label}: add it to MODEL_POLICY")
+    if model_label in APPEND_ONLY and verb != "view":
+        return False
+    return role in policy[verb] or (verb == "view" and role in policy["change"])
+
+
+# --- The routes --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Route:
+    path: str  # the URL pattern, joined
+    name: str  # namespaced name ("admin:cases_case_change"), "" when unnamed
+    callback: object
+    params: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.name or '(unnamed)'} {self.path}"
+
+
+def _params(pattern) -> tuple[str, ...]:
+    if isinstance(pattern, RoutePattern):
+        return tuple(pattern.converters)
+    return tuple(pattern.regex.groupindex)
+
+
+def _walk(patterns, prefix="", namespace="", params=()):
+    for pattern in patterns:
+        own = params + _params(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns, own)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback, own)
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+
+
+def build_path(route: Route, values: dict[str, str]) -> str:
+    """The route's pattern with its parameters filled in (path converters and regex groups)."""
+    path = route.path
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], path)
+    path = path.replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "/")
+    return "/" + path
+
+
+# --- Expected answers --------------------------------------------------------------------------
+ANON_ADMIN = 302  # the admin sends anonymous visitors to its login page
+# A record the visitor may not see: 404 from the scoped admin pages; Django's own pages (e.g. the
+# user admin's history) redirect to the index instead. Neither shows anything of the record.
+MISSING_ADMIN_OBJECT = {302, 404}
+
+
+SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide")
+
+
+def expect_admin(route: Route, visitor: str, target) -> set[int]:
+    role, units = VISITORS[visitor]
+    staff = visitor not in NOT_STAFF
+    name = route.name.split(":", 1)[1] if ":" in route.name else ""
+    if visitor == "anonymous":
+        return {200} if name == "login" else {ANON_ADMIN}
+    if not staff:
+        # Not staff: the admin treats them as signed out (login page shown, everything else redirects).
+        return {200} if name == "login" else {302}
+    if name == "login":
+        return {302}  # already signed in: on to the index
+    if name == "logout":
+        return {405}  # logout is POST only
+    if name in {"index", "password_change", "password_change_done"}:
+        return {200}
+    if name == "jsi18n":
+        return {200}
+    if name == "autocomplete":
+        return {403}  # without a valid source field the autocomplete refuses
+    if name == "view_on_site":
+        return {404}  # no model here has a public page
+    if name == "app_list":
+        models = [m for m in apps.get_app_config(target.app_label).get_models() if _registered(m)]
+        return (
+            {200}
+            if any(can(role, _label(m), v) for m in models for v in ("view", "add", "change", "delete"))
+            else {404}
+        )
+    if route.name in ("admin:", "") and route.path.endswith("(?P<url>.*)$"):
+        return {404}  # the catch-all
+    model_label = _label(target.model)
+    view = route.path.rstrip("/").rsplit("/", 1)[-1]
+    if route.name.endswith("_changelist"):
+        return {200} if can(role, model_label, "view") else {403}
+    if route.name.endswith("_add"):
+        return {200} if can(role, model_label, "add") else {403}
+    if route.name.endswith("_process_import"):
+        return {405}  # POST only, refused before anything else
+    if route.name.endswith("_export"):
+        return {200} if can(role, model_label, "view") else {403}
+    if route.name.endswith("_import"):
+        return {200} if can(role, model_label, "add") else {403}
+    in_scope = in_scope_for(visitor, target)
+    if route.name.endswith("_password_change"):
+        if not can(role, model_label, "change"):
+            return {403}  # checked before the lookup
+        return {200} if in_scope else {404}
+    if route.name.endswith("_change"):
+        if not can(role, model_label, "view"):
+            return {403}
+        return {200} if in_scope else MISSING_ADMIN_OBJECT
+    if route.name.endswith("_delete"):
+        if not can(role, model_label, "delete"):
+            return {403}
+        return {200} if in_scope else MISSING_ADMIN_OBJECT
+    if route.name.endswith(("_history", "_auditlog")):
+        if not in_scope:
+            return MISSING_ADMIN_OBJECT  # the history views look the object up first
+        return {200} if can(role, model_label, "view") else {403}
+    if route.name.endswith(SERVICE_ACTION_SUFFIXES):
+        # Forms that call a service on one record (a status move, a deadline, a claim decision).
+        if not in_scope:
+            return {404}  # looked up first
+        return {200} if can(role, model_label, "change") else {403}
+    if route.name.endswith(("_config", "_qrcode")):
+        return {403}  # OTP_ADMIN_HIDE_SENSITIVE_DATA: nobody reads another user's secret
+    if not route.name and view == "<path:object_id>":
+        return {302}  # the old-style object URL redirects to the change page
+    raise LookupError(f"no admin rule for {route.id}")
+
+
+def expect_api(route: Route, visitor: str, target) -> set[int]:
+    role, units = VISITORS[visitor]
+    if _is_docs(route):
+        return {200}
+    actions = getattr(route.callback, "actions", None) or {}
+    if visitor == "anonymous":
+        return {401, 403}
+    if target.model is None:
+        raise LookupError(f"cannot tell which model {route.id} serves; give it a rule in RULES_BY_NAME")
+    model_label = _label(target.model)
+    allowed = can(role, model_label, "view", api=True)
+    if "get" not in actions:
+        return {405} if allowed else {403}  # an action visited with GET
+    if not allowed:
+        return {403}
+    if target.pk is None:
+        return {200}
+    return {200} if in_scope_for(visitor, target) else {404}
+
+
+def in_scope_for(visitor, target) -> bool:
+    """Whether `visitor` may see the target record: by unit, or by owner for personal records."""
+    _role, units = VISITORS[visitor]
+    if target.owner is not None:
+        return visitor == target.owner
+    return target.unit is None or target.unit in units
+
+
+# Dashboards and their figures as JSON: every role of the office (each sees its own scope's
+# figures), not auditors. Investigators' figures are limited by scoping, not refused.
+DASHBOARD_ROLES = {INV, SUP, ANA, ADM}
+
+
+def expect_dashboard(route: Route, visitor: str, target) -> set[int]:
+    role, _units = VISITORS[visitor]
+    if visitor == "anonymous":
+        return {302}  # to the login page
+    return {200} if role in DASHBOARD_ROLES else {403}
+
+
+def expect_stats_api(route: Route, visitor: str, target) -> set[int]:
+    role, _units = VISITORS[visitor]
+    if visitor == "anonymous":
+        return {401, 403}
+    return {200} if role in DASHBOARD_ROLES else {403}
+
+
+def expect_public(codes):
+    return lambda route, visitor, target: set(codes)
+
+
+def expect_otp_page(route, visitor, target):
+    if visitor == "anonymous":
+        return {302}  # to the login page
+    # Everyone signed in here has a confirmed device: setup sends them to verify.
+    return {302} if route.name == "security:otp-setup" else {200}
+
+
+# Rules: exact URL name first, then the longest matching name or path prefix.
+RULES_BY_NAME = {
+    "healthz": expect_public({200}),
+    "readyz": expect_public({200}),
+    "set_language": expect_public({302}),  # a GET without a language goes back where it came from
+    "home": expect_public({302}),  # to the admin
+    "security:otp-setup": expect_otp_page,
+    "security:otp-verify": expect_otp_page,
+}
+RULES_BY_PREFIX = {
+    "admin/": expect_admin,
+    "api/": expect_api,
+    "api/v1/stats/": expect_stats_api,
+    "dashboard/": expect_dashboard,
+}
+
+
+def rule_for(route: Route):
+    if route.name in RULES_BY_NAME:
+        return RULES_BY_NAME[route.name]
+    for prefix in sorted(RULES_BY_PREFIX, key=len, reverse=True):
+        if route.path.lstrip("^").startswith(prefix):
+            return RULES_BY_PREFIX[prefix]
+    return None
+
+
+# --- Targets: which records each route is visited with -----------------------------------------
+@dataclass
+class Target:
+    label: str  # "A", "B" or "-"
+    unit: str | None  # the unit whose record this is; None for records outside any unit
+    model: type | None = None
+    pk: object = None
+    app_label: str = ""
+    owner: str | None = None  # personal records (notifications): the visitor who owns it
+
+
+def _label(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _registered(model) -> bool:
+    from django.contrib import admin
+
+    return admin.site.is_registered(model)
+
+
+def _is_docs(route: Route) -> bool:
+    return any(word in route.name for word in ("schema", "docs", "swagger", "redoc"))
+
+
+def _route_model(route: Route):
+    if route.path.startswith("admin/"):
+        match = re.match(r"admin/(\w+)/(\w+)/", route.path)
+        if match:
+            try:
+                return apps.get_model(match.group(1), match.group(2))
+            except LookupError:
+                return None
+        return None
+    cls = getattr(route.callback, "cls", None)
+    queryset = getattr(cls, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    serializer = getattr(cls, "serializer_class", None)
+    return getattr(getattr(serializer, "Meta", None), "model", None)
+
+
+def _records(world, model):
+    """[(unit label, instance)] for `model`: one per unit for domain models, one otherwise."""
+    label = _label(model)
+    if label in CASE_PATH:
+        found = []
+        for unit in ("A", "B"):
+            case = world[f"case_{unit}"]
+            obj = model.objects.filter(**{f"{CASE_PATH[label]}pk": case.pk}).order_by("pk").first()
+            if obj is None:
+                raise LookupError(f"no {label} record for unit {unit}: create one in the `world` fixture")
+            found.append((unit, obj))
+        return found
+    if label == "recovery.user":
+        return [("A", world["investigator_a"]), ("B", world["investigator_b"])]
+    if label in OWNER_FIELD:
+        owned = []
+        for owner in ("investigator_a", "investigator_b"):
+            obj = model.objects.filter(**{OWNER_FIELD[label]: world[owner]}).order_by("pk").first()
+            if obj is None:
+                raise LookupError(f"no {label} record of {owner}: create one in the `world` fixture")
+            owned.append((f"owner:{owner}", obj))
+        return owned
+    obj = model.objects.order_by("pk").first()
+    if obj is None:
+        raise LookupError(f"no {label} record: create one in the `world` fixture")
+    return [("-", obj)]
+
+
+def targets_for(route: Route, world) -> list[tuple[Target, str]]:
+    params = set(route.params)
+    model = _route_model(route)
+    if not params:
+        return [(Target("-", None, model=model), build_path(route, {}))]
+    if "app_label" in params:
+        labels = re.search(r"\(\?P<app_label>([^)]*)\)", route.path).group(1).split("|")
+        return [(Target("-", None, app_label=label), build_path(route, {"app_label": label})) for label in labels]
+    if "url" in params:
+        return [(Target("-", None), build_path(route, {"url": "no-such-page/"}))]
+    if params == {"content_type_id", "object_id"}:
+        case = world["case_A"]
+        ct = ContentType.objects.get_for_model(case)
+        return [(Target("A", "A"), build_path(route, {"content_type_id": str(ct.pk), "object_id": str(case.pk)}))]
+    if model is None:
+        raise LookupError(f"cannot tell which model {route.id} shows; give it a rule and targets")
+    out = []
+    for unit_label, obj in _records(world, model):
+        values = {}
+        for param in params:
+            if param in {"object_id", "pk", "id"} or param.endswith("_pk"):
+                values[param] = str(obj.pk)
+            elif param == "format":
+                values[param] = "json"
+            elif param == "to_status":
+                # A move the record's workflow allows from where it is now.
+                values[param] = sorted(obj.workflow.allowed_from(obj.status))[0]
+            else:
+                lookup = getattr(getattr(route.callback, "cls", None), "lookup_field", None)
+                if param == getattr(getattr(route.callback, "cls", None), "lookup_url_kwarg", None) or param == lookup:
+                    values[param] = str(getattr(obj, lookup or "pk"))
+                else:
+                    raise LookupError(f"no value for parameter {param!r} of {route.id}")
+        owner = unit_label.split(":", 1)[1] if unit_label.startswith("owner:") else None
+        unit = None if unit_label == "-" or owner else unit_label
+        out.append((Target(unit_label, unit, model=model, pk=obj.pk, owner=owner), build_path(route, values)))
+    return out
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.id for r in ROUTES])
+def test_route_answers_each_role_as_declared(route, world):
+    rule = rule_for(route)
+    assert rule is not None, f"{route.id} has no authorization rule: add one to RULES_BY_NAME or RULES_BY_PREFIX"
+    targets = targets_for(route, world)
+    failures = []
+    for target, path in targets:
+        assert resolve(path).func == route.callback, f"{path} does not resolve to {route.id}"
+        for visitor, client in world["clients"].items():
+            expected = rule(route, visitor, target)
+            actual = client.get(path).status_code
+            if actual not in expected:
+                failures.append(f"{visitor:<18} {target.label} GET {path} -> {actual}, expected {sorted(expected)}")
+    assert targets and set(world["clients"]) == set(VISITORS)
+    assert not failures, "\n" + "\n".join(failures)
+
+
+def test_every_route_has_a_rule():
+    missing = [route.id for route in ROUTES if rule_for(route) is None]
+    assert not missing, f"routes without an authorization rule: {missing}"
+
+
+def test_matrix_tells_roles_apart(world):
+    """The rules are not all-permissive: the same page answers differently per role."""
+    route = next(r for r in ROUTES if r.name == "admin:auth_group_changelist")
+    target = Target("-", None, model=targets_for(route, world)[0][0].model)
+    assert expect_admin(route, "administrator", target) == {200}
+    assert expect_admin(route, "investigator_a", target) == {403}
+    assert world["clients"]["investigator_a"].get("/admin/auth/group/").status_code == 403
+    assert world["clients"]["administrator"].get("/admin/auth/group/").status_code == 200
