@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cases.models import Case, CaseSubject, Subject
 from recovery.filters import CountryMultipleFilter, IdFilter, IdsFilter, SyncFilterSet
@@ -25,6 +27,7 @@ class CaseFilterSet(SyncFilterSet):
         model = Case
         fields = []
 
+    @extend_schema_field(OpenApiTypes.INT)  # documents the parameter's type for the schema
     def filter_crime_category(self, queryset, name, value):
         if not value:
             return queryset
@@ -32,6 +35,7 @@ class CaseFilterSet(SyncFilterSet):
         other = Case.other_crime_categories.through.objects.filter(crimecategory__in=value).values("case_id")
         return queryset.filter(Q(primary_crime_category__in=value) | Q(pk__in=other))
 
+    @extend_schema_field(OpenApiTypes.STR)  # documents the parameter's type for the schema
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset

@@ -260,10 +260,12 @@ class LegalInstrumentFilterSet(SearchFilterSet):
         model = LegalInstrument
         fields = ["open_to_all_states"]
 
+    @extend_schema_field(OpenApiTypes.STR)  # documents the parameter's type for the schema
     def filter_country(self, queryset, name, value):
         bound = LegalInstrument.counterpart_countries.through.objects.filter(countryprofile__country=value)
         return queryset.filter(Q(open_to_all_states=True) | Q(pk__in=bound.values("legalinstrument_id")))
 
+    @extend_schema_field(OpenApiTypes.INT)  # documents the parameter's type for the schema
     def filter_measure(self, queryset, name, value):
         allowed = LegalInstrument.measures.through.objects.filter(assistancemeasure=value)
         return queryset.filter(Q(any_other_assistance=True) | Q(pk__in=allowed.values("legalinstrument_id")))

@@ -6,10 +6,21 @@ from recovery.roles import ADMINISTRATOR, ANALYST, DOMAIN_APPS, INVESTIGATOR, RE
 
 
 def _perms(using, app_labels, actions, models=None):
-    qs = Permission.objects.using(using).filter(content_type__app_label__in=app_labels)
+    qs = Permission.objects.using(using).filter(content_type__app_label__in=app_labels).select_related("content_type")
     if models is not None:
         qs = qs.filter(content_type__model__in=models)
     return [p for p in qs if p.codename.split("_", 1)[0] in actions]
+
+
+# Reminder configuration and its delivery log live in the requests app but are not case records:
+# administrators keep the policy and holidays, supervisors read them and the delivery log.
+REMINDER_SETTINGS_MODELS = ("reminderpolicy", "holiday")
+REMINDER_LOG_MODELS = ("reminderdelivery", "reminderdigest")
+REMINDER_MODELS = REMINDER_SETTINGS_MODELS + REMINDER_LOG_MODELS
+
+
+def _domain(using, actions):
+    return [p for p in _perms(using, DOMAIN_APPS, actions) if p.content_type.model not in REMINDER_MODELS]
 
 
 def sync_role_permissions(using="default"):
@@ -22,10 +33,14 @@ def sync_role_permissions(using="default"):
     # Cases, requests and assets have legal history: nobody deletes them, not even administrators.
     write = {"view", "add", "change"}
     plan = {
-        INVESTIGATOR: _perms(using, DOMAIN_APPS, write) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
-        SUPERVISOR: _perms(using, DOMAIN_APPS, write) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
-        ANALYST: _perms(using, DOMAIN_APPS, read) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
-        ADMINISTRATOR: _perms(using, DOMAIN_APPS, write)
+        INVESTIGATOR: _domain(using, write) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
+        SUPERVISOR: _domain(using, write)
+        + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS)
+        + _perms(using, ["requests"], read, REMINDER_MODELS),
+        ANALYST: _domain(using, read) + _perms(using, [REFERENCE_APP], read, REFERENCE_MODELS),
+        ADMINISTRATOR: _domain(using, write)
+        + _perms(using, ["requests"], {"view", "add", "change", "delete"}, REMINDER_SETTINGS_MODELS)
+        + _perms(using, ["requests"], read, REMINDER_LOG_MODELS)
         + _perms(using, [REFERENCE_APP], {"view", "add", "change", "delete"})
         + _perms(using, ["auth"], {"view", "add", "change"})
         + _perms(using, ["auditlog"], read),

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from recovery.models import ApiToken
-from recovery.roles import ADMINISTRATOR, INVESTIGATOR, SUPERVISOR, is_read_only, role_names
+from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR, is_read_only, role_names
 
 WRITER_ROLES = {INVESTIGATOR, SUPERVISOR, ADMINISTRATOR}
+READER_ROLES = WRITER_ROLES | {ANALYST}
+CASE_FAMILIES = {"cases", "requests", "assets", "reference"}
 
 
 class ApiAccess(permissions.BasePermission):
@@ -24,10 +26,14 @@ class ApiAccess(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
+        family = getattr(view, "scope_family", None)
+        # Case and reference records are for the roles that work with them; an auditor (or one with no
+        # role) reads the audit trail, not the cases: 403, not an empty list.
+        if family in CASE_FAMILIES and not (user.is_superuser or role_names(user) & READER_ROLES):
+            return False
         method = request.method.lower()
         if method not in view.http_method_names or not hasattr(view, method):
             return True  # the view answers 405 Method Not Allowed, which says more than 403
-        family = getattr(view, "scope_family", None)
         if family is None:
             return not isinstance(request.auth, ApiToken)
         write = request.method not in permissions.SAFE_METHODS

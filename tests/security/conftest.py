@@ -142,11 +142,35 @@ def world(request, records_a, records_b, investigator_a, investigator_b, adminis
     except ImportError:
         api_token_create = None
     if api_token_create is not None:
-        api_token_create(actor=administrator, user=investigator_a, name="matrix", scopes=[], expires_at=None)
+        api_token_create(
+            actor=administrator, user=investigator_a, name="matrix", scopes=["cases:read"], expires_at=None
+        )
     if apps.is_installed("recovery") and "notification" in apps.get_app_config("recovery").models:
         notification_model = apps.get_model("recovery", "Notification")
         for owner in (investigator_a, investigator_b):
             notification_model.objects.create(recipient=owner, title=f"Reminder for {owner.username}")
+    # Reminders (issue 5) and exchange rates (issue 6): one row of each for their admin pages.
+    from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy
+    from recovery.models import ExchangeRate, IdempotencyKey, NotificationPreference
+
+    IdempotencyKey.objects.create(
+        user=investigator_a, key="k-1", method="POST", path="/api/v1/cases/", fingerprint="0" * 64
+    )
+
+    ExchangeRate.objects.create(date=datetime.date(2024, 1, 1), currency="EUR", rate="1.100000")
+    NotificationPreference.objects.create(user=investigator_a)
+    ReminderPolicy.objects.create(note="Office-wide policy")
+    Holiday.objects.create(day=datetime.date(2024, 3, 22), name="Nauryz")
+    for records in (records_a, records_b):
+        req = records["request"]
+        ReminderDelivery.objects.create(
+            request=req,
+            stage="due",
+            deadline=datetime.date(2024, 6, 1),
+            recipient=req.responsible_investigator,
+            fires_on=datetime.date(2024, 6, 1),
+        )
+    ReminderDigest.objects.create(recipient=investigator_a, day=datetime.date(2024, 6, 1))
     AccessAttempt.objects.create(
         username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=1, get_data="", post_data=""
     )

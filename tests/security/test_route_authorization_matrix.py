@@ -69,6 +69,15 @@ MODEL_POLICY = {
     "axes.accessfailurelog": LOGS,
     "otp_totp.totpdevice": LOCKOUTS,
     "recovery.notification": NOTIFICATIONS,
+    "recovery.exchangerate": REFERENCE,
+    # Each person's notification choices: kept by administrators in the admin.
+    "recovery.notificationpreference": {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}},
+    # Reminder policy and holidays (issue 5): administrators keep them, supervisors read them.
+    "requests.reminderpolicy": {"view": {SUP, ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}},
+    "requests.holiday": {"view": {SUP, ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}},
+    # The delivery log is written by the reminder service only.
+    "requests.reminderdelivery": {"view": {SUP, ADM}, "add": set(), "change": set(), "delete": set()},
+    "requests.reminderdigest": {"view": {SUP, ADM}, "add": set(), "change": set(), "delete": set()},
     # API tokens (issue 4): issued and revoked by administrators, never deleted; replay keys read-only.
     "recovery.apitoken": {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()},
     "recovery.idempotencykey": {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}},
@@ -305,6 +314,8 @@ RULES_BY_NAME = {
     "home": expect_public({302}),  # to the admin
     "security:otp-setup": expect_otp_page,
     "security:otp-verify": expect_otp_page,
+    # The API's index of resources: any signed-in account may read the list of links.
+    "api:api-root": lambda route, visitor, target: {401, 403} if visitor == "anonymous" else {200},
 }
 RULES_BY_PREFIX = {
     "admin/": expect_admin,
