@@ -37,6 +37,7 @@ from recovery.admin_io import ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.scoping import sees_everything
+from recovery.security.admin import PersonalDataAdminMixin, export_case_bundle
 
 
 def _count_of(model, **filters):
@@ -106,6 +107,8 @@ class CaseAdmin(
     EstimatedCountAdminMixin, ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin
 ):
     resource_classes = [CaseResource]
+    # A case with everything in it, for a court or another agency; each export is audited.
+    actions = [export_case_bundle]
     list_display = (
         "register_number",
         "title",
@@ -315,7 +318,8 @@ class SubjectForm(VersionedModelForm):
 
 
 @admin.register(Subject)
-class SubjectAdmin(ServiceImportExportMixin, ImportExportMixin, ServiceModelAdmin):
+class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExportMixin, ServiceModelAdmin):
+    # PersonalDataAdminMixin: each view of a person's page is audited; identifiers masked in lists.
     resource_classes = [SubjectResource]
     form = SubjectForm
     list_display = ("__str__", "name_cyrillic", "kind", "iin_bin", "nationality", "is_pep", "case_count")

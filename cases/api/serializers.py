@@ -9,6 +9,8 @@ from cases.models import Case, CaseSubject, Subject
 from recovery.api.fields import CountryField, IdRelatedField, MoneyField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import CrimeCategory, Unit, User
+from recovery.roles import ADMINISTRATOR, INVESTIGATOR, SUPERVISOR, role_names
+from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
 
 
 class CaseRefSerializer(serializers.Serializer):
@@ -170,6 +172,27 @@ class SubjectSerializer(serializers.ModelSerializer):
     def get_cases(self, subject):
         # Only the roles in cases the reader may see (prefetched by the viewset).
         return [{"case": r.case_id, "role": r.role} for r in getattr(subject, "visible_roles", [])]
+
+    def to_representation(self, subject):
+        data = super().to_representation(subject)
+        if not self._reader_sees_full_identifiers():
+            for name in IDENTIFIER_FIELDS:
+                if name in data:
+                    data[name] = mask_value(data[name])
+        return data
+
+    def _reader_sees_full_identifiers(self) -> bool:
+        """Decided once per response, without a query per row: administrators, supervisors and
+        investigators see identifiers in full (an investigator only ever reads subjects of cases
+        they investigate, through visible_to); analysts and other roles see them masked."""
+        if "_full_identifiers" not in self.context:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            full = bool(user and user.is_authenticated) and (
+                user.is_superuser or bool(role_names(user) & {ADMINISTRATOR, SUPERVISOR, INVESTIGATOR})
+            )
+            self.context["_full_identifiers"] = full
+        return self.context["_full_identifiers"]
 
 
 SUBJECT_READ_ONLY = ("id", "cases", "version", "created_at", "updated_at")

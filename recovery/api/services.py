@@ -12,6 +12,7 @@ from recovery.api.tokens import generate_token, hash_token, parse_networks
 from recovery.audit import audit_actor
 from recovery.errors import InvalidInput
 from recovery.models import ApiToken, IdempotencyKey
+from recovery.security.events import record_event
 
 
 def _clean_scopes(scopes) -> list[str]:
@@ -64,6 +65,13 @@ def api_token_create(
             allowed_ips=allowed_ips or "",
             created_by=actor if getattr(actor, "pk", None) else None,
         )
+        # Security audit (issue 7): who issued which credential, from the admin or a command alike.
+        record_event(
+            "token_created",
+            user=actor if getattr(actor, "pk", None) else None,
+            obj=user,
+            extra={"token_id": token.pk, "name": token.name, "scopes": scopes},
+        )
     return token, text
 
 
@@ -75,6 +83,12 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         with audit_actor(actor):
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            record_event(
+                "token_revoked",
+                user=actor if getattr(actor, "pk", None) else None,
+                obj=token.user,
+                extra={"token_id": token.pk, "name": token.name},
+            )
     return token
 
 
