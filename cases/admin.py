@@ -10,9 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
-from assets.models import Asset, AssetStatusChange
+from assets.models import Asset
 from cases.admin_io import CaseResource, SubjectResource
 from cases.models import Case, CaseStatusChange, CaseSubject, Subject
+from cases.selectors import case_desk_timeline
 from cases.services import (
     CASE_EDITABLE_FIELDS,
     case_add_subject,
@@ -22,14 +23,13 @@ from cases.services import (
     subject_create,
     subject_update,
 )
-from mla_requests.models import Request, RequestStatusChange
+from mla_requests.models import Request
 from recovery.admin_base import (
     NationalityFilter,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
     ServiceModelAdmin,
     VersionedModelForm,
-    merge_timelines,
     timeline_rows_for,
     visible_queryset,
 )
@@ -268,17 +268,15 @@ class CaseAdmin(
 
     # -- the desk
     def timeline_rows(self, obj):
-        case_rows = timeline_rows_for(obj, obj.timeline.all(), label=str(_("Case")))
-        rows = [case_rows]
-        request_entries = RequestStatusChange.objects.filter(request__case=obj).select_related("request")
-        for entry in request_entries:
-            url = reverse("admin:requests_request_change", args=[entry.request_id])
-            rows.append(timeline_rows_for(entry.request, [entry], label=str(entry.request), url=url))
-        asset_entries = AssetStatusChange.objects.filter(asset__case=obj).select_related("asset")
-        for entry in asset_entries:
-            url = reverse("admin:assets_asset_change", args=[entry.asset_id])
-            rows.append(timeline_rows_for(entry.asset, [entry], label=str(entry.asset), url=url))
-        return merge_timelines(*rows)
+        rows = []
+        for record, entry in case_desk_timeline(obj):
+            if record is obj:
+                rows += timeline_rows_for(obj, [entry], label=str(_("Case")))
+            else:
+                info = record._meta
+                url = reverse(f"admin:{info.app_label}_{info.model_name}_change", args=[record.pk])
+                rows += timeline_rows_for(record, [entry], label=str(record), url=url)
+        return rows
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.has_change_permission(request, obj):
