@@ -205,8 +205,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
-# The API's own messages in Russian and Kazakh (problem titles, token and input errors).
-LOCALE_PATHS += [BASE_DIR / "recovery" / "api" / "locale"]
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
