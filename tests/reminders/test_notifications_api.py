@@ -61,7 +61,9 @@ def test_mark_all_read_touches_only_the_callers(client_for, investigator_a, inve
 def test_bad_input_is_a_400_with_the_reason(client_for, investigator_a, inbox):
     response = client_for(investigator_a).post(f"{URL}read-all/", {"ids": ["x"]}, format="json")
     assert response.status_code == 400
-    assert "ids" in response.json()
+    # The API's one error shape: problem details with per-field errors.
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert any(name.startswith("ids") for name in response.json()["errors"])
 
 
 def test_anonymous_callers_are_refused():
