@@ -96,7 +96,25 @@ def test_overdue_list_oldest_first_with_days_overdue(known):
     assert first["days_overdue"] == (known.today - r[3].response_due).days
     assert first["country"] == "RU"
     assert first["case"] == known.case_a.register_number
-    assert first["reminders_sent"] is None
+    assert first["reminders_sent"] == 0 and first["escalated"] is False
+
+
+def test_overdue_list_counts_reminders_sent_and_escalation(known):
+    from mla_requests.models import ReminderDelivery
+
+    r = known.requests[3]
+    stages = (("upcoming", "sent"), ("due", "sent"), ("escalated", "sent"), ("overdue", "cancelled"))
+    for stage, status in stages:
+        ReminderDelivery.objects.create(
+            request=r,
+            stage=stage,
+            deadline=r.response_due,
+            recipient=known.supervisor if stage == "escalated" else r.responsible_investigator,
+            fires_on=r.response_due,
+            status=status,
+        )
+    row = next(row for row in Stats(known.supervisor).overdue()["requests"] if row["id"] == r.pk)
+    assert row["reminders_sent"] == 3 and row["escalated"] is True
 
 
 def test_asset_funnel_values_per_currency(known):

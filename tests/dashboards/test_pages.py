@@ -89,13 +89,14 @@ def test_pages_render_in_russian_and_kazakh(client, known):
         assert f'lang="{language}"' in response.content.decode()
 
 
-def test_the_overdue_page_lists_oldest_first_with_dashes_for_reminders(client, known):
+def test_the_overdue_page_lists_oldest_first_with_reminders_and_escalation(client, known):
     client.force_login(known.supervisor)
     html = client.get(reverse("dashboard:overdue")).content.decode()
     r = known.requests
     assert html.index(r[3].reference) < html.index(r[4].reference) < html.index(r[5].reference)
     assert r[9].reference not in html
-    assert "—" in html
+    # No reminder has gone out in this dataset: 0 sent, not escalated.
+    assert ">0</td>" in html and ">no</td>" in html
 
 
 def test_the_report_page_is_printable(client, known):
