@@ -2,6 +2,7 @@
 downloaded): an investigator logs in, opens a case, adds a request from the case page, sends it,
 and sees the sending on the case's timeline. .ci/run installs chromium from Debian's packages."""
 
+import io
 import os
 import shutil
 
@@ -85,3 +86,22 @@ def test_log_in_open_a_case_add_a_request_send_it_and_see_the_timeline(live_serv
     timeline = page.locator("#timeline")
     assert request.reference in timeline.inner_text()
     assert "Out. 15-2/771" in timeline.inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_supervisor_sees_russia_ranked_first_on_the_country_chart_of_the_demo_data(live_server, browser_page):
+    from django.core.management import call_command
+
+    # The demo data at a small scale still follows the seed's figure 2 (Russia 961 requests first).
+    call_command("seed_demo_data", "--scale", "0.03", stdout=io.StringIO())
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/?next=/dashboard/countries/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", "demo-password-2026")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/dashboard/countries/")
+    page.locator("#country-chart svg text.label").first.wait_for()
+    labels = page.locator("#country-chart svg text.label").all_text_contents()  # SVG has no innerText
+    assert labels and "Russia" in labels[0]
+    first_row = page.locator("#country-table tbody tr").first
+    assert first_row.get_attribute("data-country") == "RU"
