@@ -33,7 +33,10 @@ check-migrations: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: $(STAMP)
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -m "not e2e"
+	# The browser tests drive a live server; they run in a process of their own, on a fresh test
+	# database, so that nothing the rest of the suite left behind (flushed groups, caches) reaches them.
+	$(VENV)/bin/pytest -q -m e2e
 
 ## make lock: re-pin requirements.lock after changing pyproject.toml's ranges.
 lock:
