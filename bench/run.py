@@ -88,9 +88,12 @@ def prepare(args) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from mla_requests.models import Request
     from recovery.models import User
+    from recovery.security.sessions import SESSION_LAST_SEEN, SESSION_LOGIN_AT
 
     call_command("migrate", verbosity=0, interactive=False)
     have = Request.objects.count()
@@ -109,10 +112,16 @@ def prepare(args) -> dict:
     admin.is_staff = admin.is_superuser = admin.is_active = True
     admin.set_password(secrets.token_urlsafe(16))  # nobody signs in with it: the session is made here
     admin.save()
+    # Superusers must pass TOTP (recovery.security): the session is made as after a verified code,
+    # with a confirmed device and the login time the session-expiry middleware reads.
+    device, _ = TOTPDevice.objects.get_or_create(user=admin, name="bench", defaults={"confirmed": True})
+    now = time.time()
     session = SessionStore()
     session[SESSION_KEY] = str(admin.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_LOGIN_AT] = session[SESSION_LAST_SEEN] = now
     session.create()
 
     pending = Request.objects.filter(country="RU", status__in=Request.PENDING_STATUSES).order_by("-pk")

@@ -10,11 +10,11 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from recovery.models import AssistanceMeasure, CountryProfile, CrimeCategory, LegalInstrument, Unit
+from recovery.translation import country_choices
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -114,10 +114,6 @@ def amount_range(field_name, label):
         AmountFilter(field_name=field_name, lookup_expr="gte", label=label),
         AmountFilter(field_name=field_name, lookup_expr="lte", label=label),
     )
-
-
-def country_choices():
-    return list(countries)
 
 
 class CountryMultipleFilter(django_filters.MultipleChoiceFilter):

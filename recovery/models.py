@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
+
+from recovery.translation import pick_name
 
 
 class TrilingualName(models.Model):
@@ -29,8 +30,7 @@ class TrilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        lang = (get_language() or "en")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_en
+        return pick_name(self.name_en, self.name_ru, self.name_kk)
 
 
 class Unit(TrilingualName):

@@ -1,5 +1,7 @@
 """Representations of outgoing requests, and the input they accept."""
 
+from collections import defaultdict
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,10 +10,11 @@ from rest_framework import serializers
 
 from cases.api.serializers import CaseRefSerializer
 from cases.models import Case, Subject
-from mla_requests.models import Request
-from recovery.api.fields import CountryField, IdRelatedField, StatusLabelField
+from mla_requests.models import ChecklistAnswer, Request
+from recovery.api.fields import CountryField, IdRelatedField, StatusLabelField, country_representation
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import AssistanceMeasure, CrimeCategory, LegalInstrument, User
+from recovery.translation import pick_name
 
 
 class LegalBasisRefSerializer(NamedRefSerializer):
@@ -25,6 +28,14 @@ class ChecklistAnswerSerializer(serializers.Serializer):
     mandatory = serializers.BooleanField(source="requirement.mandatory", read_only=True)
     provided = serializers.BooleanField(source="satisfied", read_only=True)
     note = serializers.CharField(read_only=True)
+
+
+class RequestRowsSerializer(serializers.ListSerializer):
+    """A page of requests represented in bulk (see represent_requests)."""
+
+    def to_representation(self, data):
+        rows = data.all() if hasattr(data, "all") else data
+        return represent_requests(list(rows))
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -75,9 +86,208 @@ class RequestSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = RequestRowsSerializer
+
+    def to_representation(self, instance):
+        return represent_requests([instance])[0]
 
     def get_is_overdue(self, obj) -> bool:
         return bool(obj.is_pending and obj.response_due and obj.response_due < timezone.localdate())
+
+
+# The representation above, built by hand. The declared fields stay: they are the OpenAPI schema
+# and the contract (tests/api check the two agree). What changes is how a page is built: DRF's
+# nested serializers walk every field of every row, and the ORM built five model instances per row
+# and prefetched whole related rows (subjects with their identifiers, assets...) to emit a few ids
+# and names; at 50 rows that was most of the list's time (docs/perf.md). Here a page is one query
+# of exactly the columns shown (REQUEST_COLUMNS: the viewset lists with .values()), three flat
+# queries for the to-many parts, and one dict per row.
+REQUEST_COLUMNS = (
+    "id",
+    "reference",
+    "foreign_reference",
+    "case_id",
+    "case__register_number",
+    "case__title",
+    "country",
+    "legal_basis_id",
+    "legal_basis__code",
+    "legal_basis__kind",
+    "legal_basis__name_en",
+    "legal_basis__name_ru",
+    "legal_basis__name_kk",
+    "channel",
+    "crime_category_id",
+    "crime_category__code",
+    "crime_category__name_en",
+    "crime_category__name_ru",
+    "crime_category__name_kk",
+    "summary",
+    "urgency",
+    "responsible_investigator_id",
+    "responsible_investigator__username",
+    "responsible_investigator__first_name",
+    "responsible_investigator__last_name",
+    "sent_on",
+    "acknowledged_on",
+    "answered_on",
+    "closed_on",
+    "response_due",
+    "response_due_set_manually",
+    "status",
+    "refusal_grounds",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+_WORKFLOW = Request.workflow
+_ALLOWED_NEXT = {value: sorted(_WORKFLOW.allowed_from(value)) for value in Request.Status.values}
+
+
+def _date(value):
+    return None if value is None else _DATE.to_representation(value)
+
+
+def _names(row: dict, prefix: str) -> str:
+    return pick_name(row[f"{prefix}name_en"], row[f"{prefix}name_ru"], row[f"{prefix}name_kk"])
+
+
+def _rows(requests: list) -> list[dict]:
+    """Value rows as the list reads them; a model instance (detail, a write's answer) is read again
+    the same way, so one code path builds every representation."""
+    if all(isinstance(r, dict) for r in requests):
+        return requests
+    by_id = {row["id"]: row for row in Request.objects.filter(pk__in=[r.pk for r in requests]).values(*REQUEST_COLUMNS)}
+    return [by_id[r.pk] for r in requests]
+
+
+def _to_many(ids: list[int]):
+    """Measures, subjects, assets and checklist answers of the given requests: four flat queries."""
+    measures, subjects, assets, checklist = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    if not ids:
+        return measures, subjects, assets, checklist
+    for request_id, pk, code, *names in (
+        Request.measures.through.objects.filter(request_id__in=ids)
+        .order_by("request_id", "assistancemeasure__order", "assistancemeasure__code")
+        .values_list(
+            "request_id",
+            "assistancemeasure_id",
+            "assistancemeasure__code",
+            "assistancemeasure__name_en",
+            "assistancemeasure__name_ru",
+            "assistancemeasure__name_kk",
+        )
+    ):
+        measures[request_id].append({"id": pk, "code": code, "name": pick_name(*names)})
+    for request_id, pk in (
+        Request.subjects.through.objects.filter(request_id__in=ids)
+        .order_by("request_id", "subject__name_latin", "subject__name_cyrillic", "subject_id")
+        .values_list("request_id", "subject_id")
+    ):
+        subjects[request_id].append(pk)
+    for request_id, pk in (
+        Request.assets.through.objects.filter(request_id__in=ids)
+        .order_by("request_id", "-asset__identified_on", "-asset_id")
+        .values_list("request_id", "asset_id")
+    ):
+        assets[request_id].append(pk)
+    for request_id, requirement_id, code, mandatory, satisfied, note, *names in (
+        ChecklistAnswer.objects.filter(request_id__in=ids)
+        .order_by("request_id", "requirement__order", "requirement__code")
+        .values_list(
+            "request_id",
+            "requirement_id",
+            "requirement__code",
+            "requirement__mandatory",
+            "satisfied",
+            "note",
+            "requirement__name_en",
+            "requirement__name_ru",
+            "requirement__name_kk",
+        )
+    ):
+        checklist[request_id].append(
+            {
+                "requirement": requirement_id,
+                "code": code,
+                "name": pick_name(*names),
+                "mandatory": mandatory,
+                "provided": satisfied,
+                "note": note,
+            }
+        )
+    return measures, subjects, assets, checklist
+
+
+def _investigator(row: dict) -> dict | None:
+    if row["responsible_investigator_id"] is None:
+        return None
+    username = row["responsible_investigator__username"]
+    full_name = f"{row['responsible_investigator__first_name']} {row['responsible_investigator__last_name']}"
+    # As str(user): the full name, or the username when there is none.
+    return {"id": row["responsible_investigator_id"], "username": username, "full_name": full_name.strip() or username}
+
+
+def represent_requests(requests: list) -> list[dict]:
+    rows = _rows(requests)
+    measures, subjects, assets, checklist = _to_many([row["id"] for row in rows])
+    today = timezone.localdate()
+    pending = set(Request.PENDING_STATUSES)
+    out = []
+    for row in rows:
+        pk, status, due = row["id"], row["status"], row["response_due"]
+        category = None
+        if row["crime_category_id"] is not None:
+            category = {
+                "id": row["crime_category_id"],
+                "code": row["crime_category__code"],
+                "name": _names(row, "crime_category__"),
+            }
+        out.append(
+            {
+                "id": pk,
+                "reference": row["reference"],
+                "foreign_reference": row["foreign_reference"],
+                "case": {
+                    "id": row["case_id"],
+                    "register_number": row["case__register_number"],
+                    "title": row["case__title"],
+                },
+                "country": country_representation(row["country"]),
+                "legal_basis": {
+                    "id": row["legal_basis_id"],
+                    "code": row["legal_basis__code"],
+                    "name": _names(row, "legal_basis__"),
+                    "kind": row["legal_basis__kind"],
+                },
+                "channel": row["channel"],
+                "crime_category": category,
+                "measures": measures[pk],
+                "subjects": subjects[pk],
+                "assets": assets[pk],
+                "summary": row["summary"],
+                "urgency": row["urgency"],
+                "responsible_investigator": _investigator(row),
+                "checklist": checklist[pk],
+                "sent_on": _date(row["sent_on"]),
+                "acknowledged_on": _date(row["acknowledged_on"]),
+                "answered_on": _date(row["answered_on"]),
+                "closed_on": _date(row["closed_on"]),
+                "response_due": _date(due),
+                "response_due_set_manually": row["response_due_set_manually"],
+                "is_overdue": bool(status in pending and due and due < today),
+                "status": status,
+                "status_label": str(_WORKFLOW.labels.get(status, status)),
+                "allowed_next_statuses": list(_ALLOWED_NEXT.get(status, ())),
+                "refusal_grounds": row["refusal_grounds"],
+                "version": row["version"],
+                "created_at": _DATETIME.to_representation(row["created_at"]),
+                "updated_at": _DATETIME.to_representation(row["updated_at"]),
+            }
+        )
+    return out
 
 
 REQUEST_READ_ONLY = tuple(RequestSerializer.Meta.fields)

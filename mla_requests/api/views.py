@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 
 from mla_requests import services
 from mla_requests.api.serializers import (
+    REQUEST_COLUMNS,
     ChecklistInputSerializer,
     RequestCreateSerializer,
     RequestSerializer,
@@ -101,13 +102,11 @@ class RequestViewSet(TimelineMixin, DomainViewSet):
     permission_model = Request
     queryset = Request.objects.none()
 
-    def optimise(self, queryset):
-        return queryset.select_related(
-            "case", "legal_basis", "crime_category", "responsible_investigator"
-        ).prefetch_related("measures", "subjects", "assets", "checklist__requirement")
+    # Lists read value rows; a single request is read again as a row by its representation.
+    list_columns = REQUEST_COLUMNS
 
     def scoped_queryset(self):
-        return self.optimise(Request.objects.visible_to(self.request.user))
+        return Request.objects.visible_to(self.request.user)
 
     def service_create(self, data):
         return services.request_create(actor=self.request.user, **data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from djmoney.money import Money
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -13,6 +12,7 @@ from rest_framework import serializers
 
 from recovery.errors import DomainError
 from recovery.services import clean_amount, clean_currency
+from recovery.translation import country_choices, country_name
 
 MONEY_SCHEMA = {
     "type": "object",
@@ -78,7 +78,7 @@ def country_representation(code) -> dict | None:
     code = str(code or "")
     if not code:
         return None
-    return {"code": code, "name": str(dict(countries).get(code, code))}
+    return {"code": code, "name": country_name(code)}
 
 
 @extend_schema_field(COUNTRY_SCHEMA)
@@ -93,7 +93,7 @@ class CountryField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, dict):
             data = data.get("code")
-        if not isinstance(data, str) or data.strip().upper() not in dict(countries):
+        if not isinstance(data, str) or data.strip().upper() not in dict(country_choices()):
             raise serializers.ValidationError(self.error_messages["invalid"] % {"value": data})
         return data.strip().upper()
 

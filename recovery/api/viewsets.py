@@ -79,8 +79,18 @@ class DomainViewSet(viewsets.GenericViewSet):
     def optimise(self, queryset):
         return queryset
 
+    #: When set, list pages are read as value rows of these columns, which the serializer's list
+    #: class represents in bulk (no model instances: see mla_requests.api.serializers).
+    list_columns: tuple[str, ...] = ()
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        if self.list_columns:
+            rows = queryset.values(*self.list_columns)
+            # The page's count needs none of the joins the columns bring (on a million rows they
+            # cost more than the page itself): the paginator counts the filtered queryset.
+            rows.count = queryset.count
+            queryset = rows
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
