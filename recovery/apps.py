@@ -7,5 +7,5 @@ class RecoveryConfig(AppConfig):
     verbose_name = _("Reference data and shared records")
 
     def ready(self):
-        from . import signals  # noqa: F401  (group permissions after migrate)
+        from . import signals  # noqa: F401  (role groups and their permissions after migrate)
         from .security import receivers  # noqa: F401  (audit of logins; sessions end on deactivation)

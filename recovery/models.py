@@ -244,21 +244,49 @@ class ReferenceSequence(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_value}"
 
 
-class TimelineQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses every bulk rewrite of append-only rows (bulk_update goes through update())."""
+
+    def _refuse(self, what):
+        raise TypeError(f"{self.model.append_only_rows} are append-only: {what}.")
+
     def update(self, **kwargs):
-        raise TypeError("Timeline rows are append-only: they cannot be updated.")
+        self._refuse("they cannot be updated")
 
     def delete(self):
-        raise TypeError("Timeline rows are append-only: they cannot be deleted.")
+        self._refuse("they cannot be deleted")
 
     def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
         # An upsert would overwrite the rows it conflicts with.
         if update_conflicts:
-            raise TypeError("Timeline rows are append-only: bulk_create cannot update existing rows.")
+            self._refuse("bulk_create cannot update existing rows")
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class TimelineEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows written once and never changed nor deleted by the ORM: the legal history (timelines)
+    and the audit trail. On PostgreSQL triggers refuse UPDATE and DELETE as well (migrations
+    recovery 0002 and 0006). Abstract, with no fields: subclasses' tables are unchanged."""
+
+    append_only_rows = "These rows"  # the plural named in the refusals, e.g. "Audit events"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{self.append_only_rows} are append-only: they cannot be changed.")
+        # Always an INSERT: given an explicit pk, Django would first try an UPDATE of that row.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self.append_only_rows} are append-only: they cannot be deleted.")
+
+
+class TimelineEntry(AppendOnlyModel):
     """Abstract append-only row of a status timeline; each model with a status has its own table.
 
     Written only by recovery.timeline.apply_transition, in the same transaction as the status change.
@@ -292,22 +320,12 @@ class TimelineEntry(models.Model):
         _("override reason"), blank=True, help_text=_("Why a rule was knowingly set aside for this change.")
     )
 
-    objects = TimelineQuerySet.as_manager()
+    append_only_rows = "Timeline rows"
 
     class Meta:
         abstract = True
         # The order in which changes were recorded is the order of the workflow.
         ordering = ["recorded_at", "pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Timeline rows are append-only: they cannot be changed.")
-        # Always an INSERT: given an explicit pk, Django would first try an UPDATE of that row.
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Timeline rows are append-only: they cannot be deleted.")
 
 
 # --- Notifications ---------------------------------------------------------------------------
@@ -556,15 +574,7 @@ class IdempotencyKey(models.Model):
 # or delete a row, and on PostgreSQL a trigger (migration 0006) refuses UPDATE and DELETE too.
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Audit events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise TypeError("Audit events are append-only: they cannot be deleted.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     class Action(models.TextChoices):
         LOGIN_SUCCESS = "login_success", _("Login succeeded")
         LOGIN_FAILURE = "login_failure", _("Login failed")
@@ -616,7 +626,7 @@ class AuditEvent(models.Model):
     path = models.CharField(_("path"), max_length=255, blank=True)
     extra = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    append_only_rows = "Audit events"
 
     class Meta:
         verbose_name = _("audit event")
@@ -631,11 +641,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Audit events are append-only: they cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only: they cannot be deleted.")

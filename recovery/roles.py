@@ -1,4 +1,4 @@
-"""The four roles, as Django groups created by a migration (recovery 0002)."""
+"""The four roles, as Django groups (created after every migrate by recovery.signals)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -7,31 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# Administrators maintain the reminder policy and the holiday list; supervisors and administrators
-# see the delivery log (what went to whom, what failed).
-GRANTS = {
-    "Administrator": [
-        f"{action}_{model}" for model in ("reminderpolicy", "holiday") for action in ("add", "change", "delete", "view")
-    ]
-    + ["view_reminderdelivery", "view_reminderdigest"],
-    "Supervisor": ["view_reminderpolicy", "view_holiday", "view_reminderdelivery"],
-}
-
-
-def grant_permissions(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("requests")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group, _created = Group.objects.get_or_create(name=group_name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="requests", codename__in=codenames))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -155,5 +130,10 @@ class Migration(migrations.Migration):
             model_name='reminderpolicy',
             constraint=models.CheckConstraint(condition=models.Q(('ack_chase_after_days__isnull', True), ('ack_chase_after_days__gt', 0), _connector='OR'), name='reminderpolicy_ack_chase_positive'),
         ),
-        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
+        # This once granted the reminder models' permissions to Administrator and Supervisor. Those
+        # grants now live only in recovery/permissions.py (REMINDER_SETTINGS_MODELS and
+        # REMINDER_LOG_MODELS), which .set()s every role's permissions after each migrate and
+        # flush (recovery.signals), overwriting anything granted here. The operation stays, as a
+        # no-op, so the migration and its history are unchanged.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

@@ -77,21 +77,36 @@ class PersonalDataAdminMixin:
         return response
 
     def get_list_display(self, request):
-        # Columns are bound to this request's user (the ModelAdmin instance is shared by threads).
+        # Columns are bound to this request (the ModelAdmin instance is shared by threads).
         columns = []
         for column in super().get_list_display(request):
             if isinstance(column, str) and column in self.masked_identifier_fields:
-                columns.append(_masked_column(column, request.user, self.model))
+                columns.append(_masked_column(column, request, self.model))
             else:
                 columns.append(column)
         return columns
 
+    def get_changelist_instance(self, request):
+        # Decide for the whole page at once (at most one query) rather than one query per row;
+        # the page's queryset is evaluated here and its rows are reused by the template.
+        changelist = super().get_changelist_instance(request)
+        from recovery.security.masking import subjects_seen_in_full
 
-def _masked_column(field_name, user, model):
-    from recovery.security.masking import mask_identifier
+        page = {subject.pk for subject in changelist.result_list}
+        request._identifiers_decided = (page, subjects_seen_in_full(request.user, page))
+        return changelist
+
+
+def _masked_column(field_name, request, model):
+    from recovery.security.masking import mask_identifier, mask_value
 
     def column(obj):
-        return mask_identifier(getattr(obj, field_name), user, subject=obj)
+        value = getattr(obj, field_name)
+        decided, in_full = getattr(request, "_identifiers_decided", ((), ()))
+        if obj.pk in decided:
+            return (value or "") if obj.pk in in_full else mask_value(value)
+        # A row outside the changelist's page (a column used on its own): ask for this subject.
+        return mask_identifier(value, request.user, subject=obj)
 
     column.short_description = model._meta.get_field(field_name).verbose_name
     column.__name__ = f"masked_{field_name}"

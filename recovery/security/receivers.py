@@ -1,11 +1,11 @@
 """Signal receivers: logins, logouts, failed logins and lockouts become audit events; a user
-deactivated loses every open session at once; the Auditor group gets its permissions."""
+deactivated loses every open session at once. The Auditor group's permissions: grant_audit_permissions."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_migrate, post_save, pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -96,14 +96,13 @@ def _current_actor():
     return actor
 
 
-@receiver(post_migrate, dispatch_uid="recovery_security_auditor_permissions")
-def grant_audit_permissions(sender, **kwargs):
+def grant_audit_permissions(using="default"):
     """Auditors read the audit trail (security events and record changes) and nothing else;
     nobody, administrators included, holds a permission to add, change or delete audit rows."""
-    # After every app's migrate, following grant_role_permissions (see recovery/signals.py).
+    # Called after every migrate by recovery.signals.ensure_role_groups, after the role sync
+    # (which .set()s the Administrator's permissions, so the audit grants must come after it).
     from django.contrib.auth.models import Group, Permission
 
-    using = kwargs.get("using", "default")
     audit_view = Permission.objects.using(using).filter(
         content_type__app_label__in=["recovery", "auditlog"],
         codename__in=["view_auditevent", "view_logentry"],

@@ -6,10 +6,25 @@ from recovery.notifications import unread_notifications_for
 
 register = template.Library()
 
+# Where the count is kept on the request: {user pk: count}.
+UNREAD_COUNT_ATTR = "_unread_notification_counts"
 
-@register.simple_tag
-def unread_notification_count(user) -> int:
-    """How many notifications (reminders) the signed-in person has not read yet: one COUNT query."""
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context, user) -> int:
+    """How many notifications (reminders) the signed-in person has not read yet.
+
+    One COUNT per request, however often the header renders it: the answer is kept on the request,
+    so the next page (a new request) counts again and shows a notification that arrived since.
+    """
     if not getattr(user, "is_authenticated", False):
         return 0
-    return unread_notifications_for(user).count()
+    request = context.get("request")
+    counts = getattr(request, UNREAD_COUNT_ATTR, None) if request is not None else None
+    if counts is None:
+        counts = {}
+        if request is not None:
+            setattr(request, UNREAD_COUNT_ATTR, counts)
+    if user.pk not in counts:
+        counts[user.pk] = unread_notifications_for(user).count()
+    return counts[user.pk]

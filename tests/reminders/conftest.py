@@ -66,15 +66,3 @@ def unacknowledged_request(investigator_a):
         response_due=datetime.date(2025, 4, 10),
         acknowledged_on=None,
     )
-
-
-@pytest.fixture
-def roles_exist():
-    """The role groups, again: a transaction=True test starts from a flushed database, which has
-    lost the groups the migration created."""
-    from django.contrib.auth.models import Group
-
-    from recovery.roles import ALL_ROLES
-
-    for name in ALL_ROLES:
-        Group.objects.get_or_create(name=name)

@@ -67,7 +67,7 @@ def wait_for(condition, timeout=60.0):
     return condition()
 
 
-def test_the_scan_task_on_a_real_worker_sends_one_reminder(roles_exist, redis_broker, investigator_a, unit_a):
+def test_the_scan_task_on_a_real_worker_sends_one_reminder(redis_broker, investigator_a, unit_a):
     today = timezone.localdate()
     request = send_request(investigator=investigator_a, sent_on=today - datetime.timedelta(days=90), response_due=today)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):

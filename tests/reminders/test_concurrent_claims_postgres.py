@@ -39,13 +39,13 @@ def run_in_threads(target, count=2):
     return results
 
 
-def test_two_concurrent_scans_plan_each_reminder_once(roles_exist, on_postgres, pending_request):
+def test_two_concurrent_scans_plan_each_reminder_once(on_postgres, pending_request):
     now = at(D(2025, 4, 10))
     run_in_threads(lambda: scan_reminders(now=now), count=4)
     assert ReminderDelivery.objects.count() == 1
 
 
-def test_two_workers_delivering_the_same_reminder_send_it_once(roles_exist, on_postgres, pending_request):
+def test_two_workers_delivering_the_same_reminder_send_it_once(on_postgres, pending_request):
     now = at(D(2025, 4, 10))
     [delivery_id] = scan_reminders(now=now).to_deliver
     outcomes = run_in_threads(lambda: deliver_reminder(delivery_id, now=now), count=4)
@@ -55,7 +55,7 @@ def test_two_workers_delivering_the_same_reminder_send_it_once(roles_exist, on_p
     assert ReminderDelivery.objects.get().status == ReminderDelivery.Status.SENT
 
 
-def test_concurrent_scan_and_delivery_rounds_send_each_stage_once(roles_exist, on_postgres, pending_request):
+def test_concurrent_scan_and_delivery_rounds_send_each_stage_once(on_postgres, pending_request):
     def beat(day):
         def round_():
             now = at(day)

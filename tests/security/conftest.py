@@ -27,21 +27,6 @@ def _case_with_records(lead, *, register_number, iin, passport):
     return {"case": case, "subject": subject, "request": request, "asset": asset}
 
 
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    """The role groups and their permissions, even after a transaction=True test elsewhere in the
-    suite flushed the database (a flush keeps permissions but loses the groups' rows)."""
-    from django.contrib.auth.models import Group
-
-    from recovery.permissions import sync_role_permissions
-    from recovery.security.receivers import AUDITOR, grant_audit_permissions
-
-    for name in ("Investigator", "Supervisor", "Analyst", "Administrator", AUDITOR):
-        Group.objects.get_or_create(name=name)
-    sync_role_permissions()
-    grant_audit_permissions(sender=None)
-
-
 @pytest.fixture
 def records_a(investigator_a):
     return _case_with_records(

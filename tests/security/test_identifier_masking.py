@@ -4,7 +4,7 @@ masked for analysts, auditors and investigators of other units."""
 import pytest
 
 from cases.services import case_update
-from recovery.security.masking import mask_identifier, mask_value, sees_full_identifiers
+from recovery.security.masking import mask_identifier, mask_value, sees_full_identifiers, subjects_seen_in_full
 
 IIN = "860101300123"
 
@@ -29,13 +29,21 @@ def test_masking_per_role(request, records_a, who, full):
     expected = IIN if full else "•••••••••123"
     assert mask_identifier(IIN, user, case=case) == expected
     assert mask_identifier(IIN, user, subject=subject) == expected
+    # The decision for a whole list (the admin's subjects page) is the same, subject by subject.
+    assert subjects_seen_in_full(user, [subject.pk]) == ({subject.pk} if full else set())
 
 
-def test_team_member_from_another_unit_sees_in_full(records_a, investigator_b, investigator_a):
-    case = records_a["case"]
+def test_team_member_from_another_unit_sees_in_full(records_a, records_b, investigator_b, investigator_a):
+    case, subject = records_a["case"], records_a["subject"]
     assert not sees_full_identifiers(investigator_b, case=case)
+    assert subjects_seen_in_full(investigator_b, [subject.pk, records_b["subject"].pk]) == {records_b["subject"].pk}
     case_update(case=case, actor=investigator_a, team=[investigator_b])
     assert sees_full_identifiers(investigator_b, case=case)
+    assert sees_full_identifiers(investigator_b, subject=subject)
+    assert subjects_seen_in_full(investigator_b, [subject.pk, records_b["subject"].pk]) == {
+        subject.pk,
+        records_b["subject"].pk,
+    }
 
 
 def test_anonymous_and_inactive_users_see_masked(records_a, supervisor_a):
