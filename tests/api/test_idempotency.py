@@ -80,7 +80,10 @@ def test_a_transition_retry_is_replayed_not_refused(client_for, investigator_a, 
     assert Request.objects.get(pk=request_a.pk).timeline.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# transaction=True without serialized_rollback: its teardown flush then re-runs post_migrate, which
+# restores content types, permissions and role groups for the tests after it (serialized_rollback
+# skipped that and left later tests without them).
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_identical_posts_create_one_row(on_postgres, investigator_a, corruption):
     """Two clients race the same key: the unique index makes one wait, then it replays."""
     body = case_body(investigator_a.unit, investigator_a, corruption)
