@@ -372,9 +372,10 @@ CSRF_COOKIE_HTTPONLY = True
 RECOVERY_TRUSTED_PROXY_COUNT = env_int("RECOVERY_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0, maximum=5)
 
 # Content-Security-Policy (django-csp 4): our own origin, no inline script. The admin works under
-# it (its inline styles are allowed); the API docs need drf-spectacular's SpectacularSwaggerSplitView
-# (no inline script) and its Swagger UI files, from the sidecar package under 'self' or from this CDN.
-_CSP_ASSET_HOSTS = env_list("RECOVERY_CSP_ASSET_HOSTS", ["https://cdn.jsdelivr.net"])
+# it (its inline styles are allowed); so do the API docs: Swagger UI and ReDoc come from
+# drf-spectacular-sidecar under 'self', started by scripts of their own (recovery/api/docs.py).
+# Other hosts to load scripts, styles and images from, if a deployment ever needs them (none by default).
+_CSP_ASSET_HOSTS = env_list("RECOVERY_CSP_ASSET_HOSTS", [])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
