@@ -221,7 +221,7 @@ class PersonalDataAdminMixin:
     `personal_data_viewed`, and list columns named in `masked_identifier_fields` (e.g. "iin_bin",
     "passport_number") show the identifier masked for roles that may not see it in full."""
 
-    masked_identifier_fields = ("iin_bin", "passport_number")
+    masked_identifier_fields = ("iin_bin", "passport_number", "foreign_registration_number")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -233,6 +233,35 @@ class PersonalDataAdminMixin:
                 record_personal_data_view(request, obj)
         return response
 
+    def get_fieldsets(self, request, obj=None):
+        # A person's page shown read-only to a role that sees identifiers masked (an analyst, an
+        # auditor) shows them masked too: the fields are swapped for the masked_* displays below.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        from recovery.security.masking import sees_full_identifiers
+
+        if sees_full_identifiers(request.user, subject=obj):
+            return fieldsets
+        swap = {name: f"masked_{name}" for name in self.masked_identifier_fields}
+        return [
+            (title, {**options, "fields": [_swapped(field, swap) for field in options.get("fields", ())]})
+            for title, options in fieldsets
+        ]
+
+    # The same labels as cases.Subject's fields (same translations).
+    @admin.display(description=_("IIN/BIN"))
+    def masked_iin_bin(self, obj):
+        return _masked(obj, "iin_bin")
+
+    @admin.display(description=_("passport number"))
+    def masked_passport_number(self, obj):
+        return _masked(obj, "passport_number")
+
+    @admin.display(description=_("foreign registration number"))
+    def masked_foreign_registration_number(self, obj):
+        return _masked(obj, "foreign_registration_number")
+
     def get_list_display(self, request):
         # Columns are bound to this request's user (the ModelAdmin instance is shared by threads).
         columns = []
@@ -242,6 +271,18 @@ class PersonalDataAdminMixin:
             else:
                 columns.append(column)
         return columns
+
+
+def _swapped(field, swap):
+    if isinstance(field, (list, tuple)):  # several fields on one line
+        return type(field)(swap.get(name, name) for name in field)
+    return swap.get(field, field)
+
+
+def _masked(obj, field_name):
+    from recovery.security.masking import mask_value
+
+    return mask_value(getattr(obj, field_name))
 
 
 def _masked_column(field_name, user, model):
