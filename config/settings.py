@@ -318,6 +318,10 @@ INSTALLED_APPS += [
 ]
 # The CSP header goes on every response, including errors, so it sits next to SecurityMiddleware.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# The change log records the client address as the security events do (behind trusted proxies only).
+MIDDLEWARE[MIDDLEWARE.index("auditlog.middleware.AuditlogMiddleware")] = (
+    "recovery.security.middleware.TrustedAddressAuditlogMiddleware"
+)
 # Records every 403 (as permission_denied) whatever produced it: admin, API, CSRF, decorators.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
