@@ -123,6 +123,22 @@ class SubjectResource(ServiceResource):
     def dehydrate_nationality(self, subject):
         return subject.nationality.code or ""
 
+    # A person's identifiers as the exporting user may see them (masked for analysts, auditors,
+    # investigators of other units; and for an export with no user at all).
+    def _identifier(self, subject, field_name):
+        from recovery.security.masking import mask_identifier
+
+        return mask_identifier(getattr(subject, field_name), self.exporting_user, subject=subject)
+
+    def dehydrate_iin_bin(self, subject):
+        return self._identifier(subject, "iin_bin")
+
+    def dehydrate_passport_number(self, subject):
+        return self._identifier(subject, "passport_number")
+
+    def dehydrate_foreign_registration_number(self, subject):
+        return self._identifier(subject, "foreign_registration_number")
+
     def dehydrate_case(self, subject):
         return ""
 

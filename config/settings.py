@@ -318,6 +318,10 @@ INSTALLED_APPS += [
 ]
 # The CSP header goes on every response, including errors, so it sits next to SecurityMiddleware.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# The change log records the client address as the security events do (behind trusted proxies only).
+MIDDLEWARE[MIDDLEWARE.index("auditlog.middleware.AuditlogMiddleware")] = (
+    "recovery.security.middleware.TrustedAddressAuditlogMiddleware"
+)
 # Records every 403 (as permission_denied) whatever produced it: admin, API, CSRF, decorators.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
@@ -372,9 +376,10 @@ CSRF_COOKIE_HTTPONLY = True
 RECOVERY_TRUSTED_PROXY_COUNT = env_int("RECOVERY_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0, maximum=5)
 
 # Content-Security-Policy (django-csp 4): our own origin, no inline script. The admin works under
-# it (its inline styles are allowed); the API docs need drf-spectacular's SpectacularSwaggerSplitView
-# (no inline script) and its Swagger UI files, from the sidecar package under 'self' or from this CDN.
-_CSP_ASSET_HOSTS = env_list("RECOVERY_CSP_ASSET_HOSTS", ["https://cdn.jsdelivr.net"])
+# it (its inline styles are allowed); so do the API docs: Swagger UI and ReDoc come from
+# drf-spectacular-sidecar under 'self', started by scripts of their own (recovery/api/docs.py).
+# Other hosts to load scripts, styles and images from, if a deployment ever needs them (none by default).
+_CSP_ASSET_HOSTS = env_list("RECOVERY_CSP_ASSET_HOSTS", [])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -354,9 +354,16 @@ class ServiceModelAdmin(AuditlogHistoryAdminMixin, ScopedAdminMixin, admin.Model
         return self.auditlog_history_view(request, object_id, extra_context)
 
     def auditlog_history_view(self, request, object_id, extra_context=None):
-        if self.get_object(request, unquote(object_id)) is None:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
             raise Http404
-        return super().auditlog_history_view(request, object_id, extra_context)
+        response = super().auditlog_history_view(request, object_id, extra_context)
+        # A person's identifiers in the recorded changes are masked as everywhere else for this user.
+        from recovery.security.admin import with_masked_changes
+
+        page = response.context_data["log_entries"]
+        page.object_list = [with_masked_changes(entry, request.user, subject=obj) for entry in page.object_list]
+        return response
 
 
 def timeline_rows_for(subject, entries, *, label="", url="") -> list[dict]:

@@ -1,7 +1,7 @@
 """/api/v1/: one router for every app's viewsets, the schema and the browsable docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from assets.api.urls import register as register_assets
@@ -9,6 +9,7 @@ from cases.api.urls import register as register_cases
 from mla_requests.api.urls import register as register_requests
 from recovery.api import schema as _schema  # noqa: F401  (registers the token auth scheme)
 from recovery.api import views
+from recovery.api.docs import RedocDocsView, SwaggerDocsView
 
 
 class ApiRouter(DefaultRouter):
@@ -28,7 +29,7 @@ router.register("units", views.UnitViewSet, basename="unit")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
 ]

@@ -1,15 +1,41 @@
-"""Read-only admin for the security audit events: administrators and auditors search them per
-user, per record and per period, and export a selection as CSV (the export is audited too)."""
+"""Read-only admins for the two audit trails: the security events (AuditEvent) and the record
+change log (django-auditlog's LogEntry). Administrators and auditors search them per user, per
+record and per period, and export a selection as CSV (the export is audited too)."""
 
+import copy
 import csv
+import json
 
+from auditlog import admin as auditlog_admin
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recovery.models import AuditEvent
+from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.events import record_event
+from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, sees_full_identifiers
+
+
+def csv_export_response(request, *, rows, header, file_stem: str, what: str) -> HttpResponse:
+    """A CSV attachment of `rows` (iterables of cells) under `header`, and an `export` audit event
+    naming `what` was exported and how many rows. Shared by the audit admins' export actions."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="{file_stem}-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    record_event("export", request=request, extra={"what": what, "rows": count})
+    return response
+
 
 CSV_COLUMNS = (
     "occurred_at",
@@ -46,17 +72,148 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected audit events as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        response["Content-Disposition"] = f'attachment; filename="audit-events-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        count = 0
-        for event in queryset.select_related("content_type").order_by("occurred_at", "pk"):
-            writer.writerow([getattr(event, column) for column in CSV_COLUMNS])
-            count += 1
-        record_event("export", request=request, extra={"what": "audit_events", "rows": count})
-        return response
+        events = queryset.select_related("content_type").order_by("occurred_at", "pk")
+        return csv_export_response(
+            request,
+            rows=([getattr(event, column) for column in CSV_COLUMNS] for event in events.iterator()),
+            header=CSV_COLUMNS,
+            file_stem="audit-events",
+            what="audit_events",
+        )
+
+
+# --- The record change log (django-auditlog) ---------------------------------------------------
+
+CHANGE_LOG_CSV_COLUMNS = (
+    "timestamp",
+    "actor",
+    "remote_addr",
+    "action",
+    "content_type",
+    "object_pk",
+    "object_repr",
+    "changes",
+)
+# Stable codes in the CSV, whatever the language of the person exporting.
+CHANGE_LOG_ACTIONS = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "access",
+}
+
+
+def masked_changes(entry, user, *, subject=None) -> dict:
+    """The entry's changes as `user` may read them: a person's identifiers (IIN/BIN, passport)
+    masked, old and new value alike, for roles that see them masked everywhere else."""
+    changes = entry.changes_dict
+    if entry.content_type.app_label != "cases" or entry.content_type.model != "subject":
+        return changes
+    if sees_full_identifiers(user, subject=subject):
+        return changes
+    masked = {}
+    for field, values in changes.items():
+        if field in IDENTIFIER_FIELDS and isinstance(values, list):
+            values = [value if value in (None, "None", "") else mask_value(value) for value in values]
+        masked[field] = values
+    return masked
+
+
+def with_masked_changes(entry, user, *, subject=None):
+    """A copy of `entry` (never saved: log entries are append-only) whose changes are masked."""
+    shown = copy.copy(entry)
+    shown.changes = masked_changes(entry, user, subject=subject)
+    shown.changes_text = ""
+    return shown
+
+
+class AuditedModelFilter(admin.SimpleListFilter):
+    """The kinds of record the change log covers (the models registered with auditlog), listed
+    without scanning the log itself."""
+
+    title = _("record type")
+    parameter_name = "content_type"
+
+    def lookups(self, request, model_admin):
+        types = ContentType.objects.get_for_models(*auditlog.get_models()).values()
+        return sorted(
+            ((ct.pk, str(ct.model_class()._meta.verbose_name).capitalize()) for ct in types), key=lambda t: t[1]
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, ""):
+            return queryset
+        try:
+            return queryset.filter(content_type_id=int(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
+class ChangeLogAdmin(EstimatedCountAdminMixin, auditlog_admin.LogEntryAdmin):
+    """The record change log, read-only for everyone (the database refuses changes anyway on
+    PostgreSQL): per user (actor filter or search), per record (record type filter + record id,
+    searched exactly) and per period (date hierarchy, date filter, `timestamp__gte`/`__lt`)."""
+
+    list_display = ["created", "resource_url", "action", "msg_short", "user_url", "remote_addr"]
+    list_filter = [
+        "action",
+        AuditedModelFilter,
+        "actor",
+        ("timestamp", admin.DateFieldListFilter),
+    ]
+    # Not the changes themselves: searching them would find a masked identifier by its value.
+    search_fields = ["object_repr", "=object_pk", "actor__username"]
+    date_hierarchy = "timestamp"
+    actions = ["export_csv"]
+    fieldsets = [
+        (None, {"fields": ["created", "user_url", "remote_addr", "resource_url", "cid"]}),
+        (_("Changes"), {"fields": ["action", "msg"]}),
+    ]
+    readonly_fields = ["created", "resource_url", "action", "user_url", "remote_addr", "cid", "msg"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # auditlog's admin allows deletes cascading from a deleted record; ours never deletes.
+        return False
+
+    def get_object(self, request, object_id, from_field=None):
+        # The entry page shows the changes of this copy, masked for this request's user (not
+        # through a request kept on the admin, which every thread shares).
+        entry = super().get_object(request, object_id, from_field)
+        return None if entry is None else with_masked_changes(entry, request.user)
+
+    @admin.action(description=_("Export selected change log entries as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        entries = queryset.select_related("content_type", "actor").order_by("timestamp", "pk")
+        user = request.user
+
+        def rows():
+            for entry in entries.iterator():
+                yield [
+                    entry.timestamp.isoformat(),
+                    entry.actor.get_username() if entry.actor_id else "",
+                    entry.remote_addr or "",
+                    CHANGE_LOG_ACTIONS.get(entry.action, str(entry.action)),
+                    f"{entry.content_type.app_label}.{entry.content_type.model}",
+                    entry.object_pk,
+                    entry.object_repr,
+                    json.dumps(masked_changes(entry, user), ensure_ascii=False, sort_keys=True),
+                ]
+
+        return csv_export_response(
+            request, rows=rows(), header=CHANGE_LOG_CSV_COLUMNS, file_stem="change-log", what="change_log"
+        )
+
+
+# auditlog registers its own LogEntryAdmin (importing it above made sure it has); ours replaces it.
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
+admin.site.register(LogEntry, ChangeLogAdmin)
 
 
 class PersonalDataAdminMixin:
@@ -64,7 +221,7 @@ class PersonalDataAdminMixin:
     `personal_data_viewed`, and list columns named in `masked_identifier_fields` (e.g. "iin_bin",
     "passport_number") show the identifier masked for roles that may not see it in full."""
 
-    masked_identifier_fields = ("iin_bin", "passport_number")
+    masked_identifier_fields = ("iin_bin", "passport_number", "foreign_registration_number")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -75,6 +232,35 @@ class PersonalDataAdminMixin:
             if obj is not None:
                 record_personal_data_view(request, obj)
         return response
+
+    def get_fieldsets(self, request, obj=None):
+        # A person's page shown read-only to a role that sees identifiers masked (an analyst, an
+        # auditor) shows them masked too: the fields are swapped for the masked_* displays below.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        from recovery.security.masking import sees_full_identifiers
+
+        if sees_full_identifiers(request.user, subject=obj):
+            return fieldsets
+        swap = {name: f"masked_{name}" for name in self.masked_identifier_fields}
+        return [
+            (title, {**options, "fields": [_swapped(field, swap) for field in options.get("fields", ())]})
+            for title, options in fieldsets
+        ]
+
+    # The same labels as cases.Subject's fields (same translations).
+    @admin.display(description=_("IIN/BIN"))
+    def masked_iin_bin(self, obj):
+        return _masked(obj, "iin_bin")
+
+    @admin.display(description=_("passport number"))
+    def masked_passport_number(self, obj):
+        return _masked(obj, "passport_number")
+
+    @admin.display(description=_("foreign registration number"))
+    def masked_foreign_registration_number(self, obj):
+        return _masked(obj, "foreign_registration_number")
 
     def get_list_display(self, request):
         # Columns are bound to this request (the ModelAdmin instance is shared by threads).
@@ -95,6 +281,18 @@ class PersonalDataAdminMixin:
         page = {subject.pk for subject in changelist.result_list}
         request._identifiers_decided = (page, subjects_seen_in_full(request.user, page))
         return changelist
+
+
+def _swapped(field, swap):
+    if isinstance(field, (list, tuple)):  # several fields on one line
+        return type(field)(swap.get(name, name) for name in field)
+    return swap.get(field, field)
+
+
+def _masked(obj, field_name):
+    from recovery.security.masking import mask_value
+
+    return mask_value(getattr(obj, field_name))
 
 
 def _masked_column(field_name, request, model):

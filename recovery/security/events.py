@@ -7,7 +7,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 
-from recovery.security.requestinfo import client_ip, user_agent
+from recovery.security.requestinfo import client_ip, current_request, user_agent
 
 logger = logging.getLogger("recovery.security.audit")
 
@@ -24,13 +24,16 @@ def record_event(
 ):
     """Append one AuditEvent and return it.
 
-    `user` defaults to the request's signed-in user; `username` keeps the name as typed when
+    `request` defaults to the web request being served, if any (see `current_request`); `user`
+    defaults to the request's signed-in user; `username` keeps the name as typed when
     there is no user (a failed login). `obj` is the record concerned (any model instance).
     The row is written in the caller's transaction and shares its fate, so a caller that rolls
     back its work on purpose records the refusal after the rollback, not inside it.
     """
     from recovery.models import AuditEvent
 
+    if request is None:
+        request = current_request.get()
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
         if candidate is not None and getattr(candidate, "is_authenticated", False):

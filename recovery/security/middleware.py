@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
@@ -14,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from recovery.security.events import record_event
+from recovery.security.requestinfo import client_ip, current_request
 from recovery.security.sessions import SESSION_LAST_SEEN, SESSION_LOGIN_AT
 from recovery.security.twofactor import has_confirmed_device, requires_2fa
 
@@ -28,7 +30,11 @@ class PermissionDeniedAuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
         if response.status_code == 403:
             match = getattr(request, "resolver_match", None)
             record_event(
@@ -38,6 +44,18 @@ class PermissionDeniedAuditMiddleware:
                 extra={"method": request.method, "view": match.view_name if match else ""},
             )
         return response
+
+
+class TrustedAddressAuditlogMiddleware(AuditlogMiddleware):
+    """auditlog's middleware, recording in the change log the same client address as the security
+    events and the lockout (`client_ip`): auditlog's own takes the first X-Forwarded-For entry,
+    which any client can write."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request)
 
 
 class SessionExpiryMiddleware:

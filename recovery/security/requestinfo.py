@@ -1,6 +1,13 @@
 """Where a request comes from, as the audit trail and the login lockout record it."""
 
+from contextvars import ContextVar
+
 from django.conf import settings
+
+# The web request being served (set by PermissionDeniedAuditMiddleware), so an event recorded by a
+# service deep inside it, which has no request at hand (an API token issued from the admin), still
+# says where it came from. None outside web requests (Celery tasks, commands).
+current_request: ContextVar = ContextVar("recovery_security_current_request", default=None)
 
 
 def client_ip(request) -> str | None:

@@ -44,6 +44,13 @@ def test_export_writes_the_whole_case_and_is_audited(records_a, tmp_path):
     html = (tmp_path / f"case-{case.register_number}.html").read_text(encoding="utf-8")
     assert case.register_number in html
     assert records_a["request"].reference in html
+    # The printable summary holds the same parts: subjects with their identifiers, the assets,
+    # the timeline, the change log and the export itself.
+    subject = records_a["subject"]
+    assert subject.name_latin in html and "860101300123" in html and "N1234567" in html
+    assert records_a["asset"].description in html
+    assert html.count("<tr><td>") >= len(bundle["case"]["timeline"]) + len(bundle["audit_trail"]["changes"])
+    assert "export (success)" in html
 
 
 def test_export_as_an_analyst_masks_identifiers(records_a, analyst, tmp_path):
@@ -55,6 +62,9 @@ def test_export_as_an_analyst_masks_identifiers(records_a, analyst, tmp_path):
     assert bundle["subjects"][0]["iin_bin"] == "•••••••••123"
     assert "860101300123" not in json.dumps(bundle, ensure_ascii=False)
     assert AuditEvent.objects.get(action="export").user == analyst
+    html = (tmp_path / f"case-{case.register_number}.html").read_text(encoding="utf-8")
+    assert "860101300123" not in html and "N1234567" not in html
+    assert "•••••••••123" in html and records_a["subject"].name_latin in html
 
 
 def test_bundle_for_the_lead_investigator_is_complete(records_a, investigator_a):

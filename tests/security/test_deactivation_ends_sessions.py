@@ -39,3 +39,30 @@ def test_saving_an_active_user_ends_nothing(investigator_a):
     investigator_a.save()
     assert client.get("/admin/").status_code == 200
     assert not AuditEvent.objects.filter(action="user_deactivated").exists()
+
+
+def test_deactivation_ends_sessions_and_api_tokens_at_once(records_a, integration_client, administrator):
+    """One save of the account: its browser session and its API token stop working together."""
+    from rest_framework.test import APIClient
+
+    from recovery.api.services import api_token_create
+
+    _token, text = api_token_create(
+        actor=administrator, user=integration_client, name="register", scopes=["cases:read"]
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+    browser = Client()
+    browser.force_login(integration_client)
+    case_url = f"/api/v1/cases/{records_a['case'].pk}/"
+    assert api.get(case_url).status_code == 200
+    assert browser.get(case_url).status_code == 200
+
+    integration_client.is_active = False
+    integration_client.save()
+
+    refused = api.get(case_url)
+    assert refused.status_code == 401  # the token names an inactive user: not authenticated
+    assert browser.get(case_url).status_code in (401, 403)  # the session is gone: anonymous
+    assert all(s.get_decoded().get("_auth_user_id") != str(integration_client.pk) for s in Session.objects.all())
+    assert AuditEvent.objects.filter(action="user_deactivated", object_id=str(integration_client.pk)).exists()

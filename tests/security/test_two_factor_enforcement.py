@@ -1,7 +1,11 @@
 """TOTP two-factor authentication: required for supervisors, administrators and superusers,
 for investigators only when RECOVERY_2FA_REQUIRED_FOR_INVESTIGATORS is on."""
 
+import base64
+import re
+
 import pytest
+import qrcode
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -102,3 +106,35 @@ def test_next_url_may_not_leave_the_site(supervisor_a):
         reverse("security:otp-verify"), {"otp_token": _code(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/admin/"
+
+
+def _modules_drawn(svg: str) -> set[tuple[int, int]]:
+    """The dark modules of an SvgPathImage QR code, read back from its path (one square each)."""
+    path = re.search(r'<path\b[^>]*\bd="([^"]+)"', svg).group(1)
+    squares = re.findall(r"M([\d.]+),([\d.]+)H([\d.]+)V([\d.]+)H[\d.]+z", path)
+    assert squares, path[:200]
+    size = float(squares[0][2]) - float(squares[0][0])
+    return {(round(float(y) / size), round(float(x) / size)) for x, y, _, _ in squares}
+
+
+def test_setup_page_shows_the_key_as_an_inline_svg_qr_code_and_as_text(supervisor_a):
+    client = _signed_in(supervisor_a)
+    page = client.get(reverse("security:otp-setup"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    device = TOTPDevice.objects.get(user=supervisor_a, confirmed=False)
+
+    # The key in text is the device's key in base32, as authenticator apps expect it typed.
+    shown = re.search(r'<code id="otp-secret">([A-Z2-7]+)</code>', html).group(1)
+    assert base64.b32decode(shown + "=" * (-len(shown) % 8)) == device.bin_key
+
+    # The QR code is drawn in the page itself (no <img>: the secret goes to no image URL), and
+    # its modules are exactly those of the device's otpauth:// URI.
+    svg = re.search(r"<svg\b.*?</svg>", html, re.S).group(0)
+    assert "<img" not in html.split('class="otp-qr-code"', 1)[1].split("</div>", 1)[0]
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(device.config_url)
+    code.make(fit=True)
+    expected = {(r, c) for r, row in enumerate(code.get_matrix()) for c, dark in enumerate(row) if dark}
+    assert _modules_drawn(svg) == expected
+    assert device.config_url.startswith("otpauth://totp/") and f"secret={shown}" in device.config_url
