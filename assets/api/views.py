@@ -1,6 +1,6 @@
 """Assets over the API: thin viewsets calling assets.services."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample
 
 from assets import services
 from assets.api.serializers import (
@@ -11,7 +11,8 @@ from assets.api.serializers import (
 )
 from assets.filters import AssetFilterSet
 from assets.models import Asset
-from recovery.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, IF_MATCH_OPTIONAL, DomainViewSet, TimelineMixin
+from recovery.api.schema import Doc, domain_schema
+from recovery.api.viewsets import DomainViewSet, TimelineMixin
 
 ASSET_EXAMPLE = OpenApiExample(
     "A bank account in Switzerland",
@@ -34,39 +35,20 @@ FREEZE_EXAMPLE = OpenApiExample(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List assets", description="Assets abroad in the cases the caller may see."),
-    retrieve=extend_schema(summary="Read an asset", description="With its version as ETag."),
-    create=extend_schema(
-        summary="Record an asset found abroad",
-        description="Status 'identified'; amounts frozen, confiscated and returned come from transitions.",
-        request=AssetCreateSerializer,
-        responses={201: AssetSerializer},
-        parameters=[IDEMPOTENCY_KEY],
-        examples=[ASSET_EXAMPLE],
+@domain_schema(
+    "asset",
+    list_description="Assets abroad in the cases the caller may see.",
+    create=Doc(
+        "Record an asset found abroad",
+        "Status 'identified'; amounts frozen, confiscated and returned come from transitions.",
+        examples=(ASSET_EXAMPLE,),
     ),
-    update=extend_schema(
-        summary="Replace an asset's editable fields",
-        request=AssetUpdateSerializer,
-        responses=AssetSerializer,
-        parameters=[IF_MATCH],
-    ),
-    partial_update=extend_schema(
-        summary="Change some of an asset's fields",
-        request=AssetUpdateSerializer,
-        responses=AssetSerializer,
-        parameters=[IF_MATCH],
-    ),
-    transitions=extend_schema(
-        summary="Freeze, confiscate, return, release or retain an asset",
-        description="Freezing, confiscation and each return need an amount in the asset's currency; amounts "
+    transitions=Doc(
+        "Freeze, confiscate, return, release or retain an asset",
+        "Freezing, confiscation and each return need an amount in the asset's currency; amounts "
         "above what was frozen or confiscated need an override reason.",
-        request=AssetTransitionSerializer,
-        responses=AssetSerializer,
-        parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY],
-        examples=[FREEZE_EXAMPLE],
+        examples=(FREEZE_EXAMPLE,),
     ),
-    timeline=extend_schema(summary="An asset's status timeline", description="Every status change, oldest first."),
 )
 class AssetViewSet(TimelineMixin, DomainViewSet):
     serializer_class = AssetSerializer

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 
@@ -21,7 +21,8 @@ from cases.api.serializers import (
 from cases.filters import CaseFilterSet, SubjectFilterSet
 from cases.models import Case, CaseSubject, Subject
 from recovery.api.concurrency import idempotent
-from recovery.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, IF_MATCH_OPTIONAL, DomainViewSet, TimelineMixin
+from recovery.api.schema import IDEMPOTENCY_KEY, Doc, domain_schema
+from recovery.api.viewsets import DomainViewSet, TimelineMixin
 from recovery.scoping import case_scope
 
 CASE_EXAMPLE = OpenApiExample(
@@ -44,41 +45,21 @@ TRANSITION_EXAMPLE = OpenApiExample(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List cases", description="Cases the caller may see, filtered and ordered."),
-    retrieve=extend_schema(summary="Read a case", description="Returns the case with its version as ETag."),
-    create=extend_schema(
-        summary="Open a case",
-        description="Opens a case (status 'open') and writes the first row of its timeline.",
-        request=CaseCreateSerializer,
-        responses={201: CaseSerializer},
-        parameters=[IDEMPOTENCY_KEY],
-        examples=[CASE_EXAMPLE],
+@domain_schema(
+    "case",
+    list_description="Cases the caller may see, filtered and ordered.",
+    retrieve_description="Returns the case with its version as ETag.",
+    create=Doc(
+        "Open a case",
+        "Opens a case (status 'open') and writes the first row of its timeline.",
+        examples=(CASE_EXAMPLE,),
     ),
-    update=extend_schema(
-        summary="Replace a case's editable fields",
-        description="Needs If-Match with the case's ETag.",
-        request=CaseUpdateSerializer,
-        responses=CaseSerializer,
-        parameters=[IF_MATCH],
-    ),
-    partial_update=extend_schema(
-        summary="Change some of a case's fields",
-        description="Needs If-Match with the case's ETag.",
-        request=CaseUpdateSerializer,
-        responses=CaseSerializer,
-        parameters=[IF_MATCH],
-    ),
-    transitions=extend_schema(
-        summary="Change a case's status",
-        description="Moves the case along its workflow (open, suspended, in court, closed) and records "
+    transitions=Doc(
+        "Change a case's status",
+        "Moves the case along its workflow (open, suspended, in court, closed) and records "
         "the change on its timeline. Refused moves are 409 with the allowed next statuses.",
-        request=CaseTransitionSerializer,
-        responses=CaseSerializer,
-        parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY],
-        examples=[TRANSITION_EXAMPLE],
+        examples=(TRANSITION_EXAMPLE,),
     ),
-    timeline=extend_schema(summary="A case's status timeline", description="Every status change, oldest first."),
     subjects=extend_schema(
         summary="Give a subject a role in the case",
         description="Links an existing subject to the case with a role (suspect, nominee holder...).",
@@ -130,16 +111,13 @@ class CaseViewSet(TimelineMixin, DomainViewSet):
         return Response(CaseSubjectSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List subjects", description="Persons and companies in the cases the caller may see."),
-    retrieve=extend_schema(summary="Read a subject"),
-    create=extend_schema(
-        summary="Record a subject",
-        description="Records a person or company; with `case` and `role` it is linked to that case at once.",
-        request=SubjectCreateSerializer,
-        responses={201: SubjectSerializer},
-        parameters=[IDEMPOTENCY_KEY],
-        examples=[
+@domain_schema(
+    "subject",
+    list_description="Persons and companies in the cases the caller may see.",
+    create=Doc(
+        "Record a subject",
+        "Records a person or company; with `case` and `role` it is linked to that case at once.",
+        examples=(
             OpenApiExample(
                 "A nominee company",
                 request_only=True,
@@ -150,12 +128,8 @@ class CaseViewSet(TimelineMixin, DomainViewSet):
                     "case": 1,
                     "role": "nominee",
                 },
-            )
-        ],
-    ),
-    update=extend_schema(summary="Replace a subject's fields", request=SubjectWriteSerializer, parameters=[IF_MATCH]),
-    partial_update=extend_schema(
-        summary="Change some of a subject's fields", request=SubjectWriteSerializer, parameters=[IF_MATCH]
+            ),
+        ),
     ),
 )
 class SubjectViewSet(DomainViewSet):

@@ -1,6 +1,6 @@
 """Outgoing requests over the API: thin viewsets calling mla_requests.services."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 
 from mla_requests import services
@@ -15,7 +15,8 @@ from mla_requests.api.serializers import (
 from mla_requests.filters import RequestFilterSet
 from mla_requests.models import Request
 from recovery.api.concurrency import version_from_if_match
-from recovery.api.viewsets import IDEMPOTENCY_KEY, IF_MATCH, IF_MATCH_OPTIONAL, DomainViewSet, TimelineMixin
+from recovery.api.schema import IF_MATCH_OPTIONAL, Doc, domain_schema
+from recovery.api.viewsets import DomainViewSet, TimelineMixin
 
 REQUEST_EXAMPLE = OpenApiExample(
     "Freeze an account in Switzerland",
@@ -42,46 +43,24 @@ REFUSE_EXAMPLE = OpenApiExample(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List requests",
-        description="Outgoing requests the caller may see. `overdue=true`: pending and past the response "
-        "deadline. `updated_after` (or `sync=1`) switches to a cursor ordered by update time.",
-    ),
-    retrieve=extend_schema(summary="Read a request", description="With its checklist and its version as ETag."),
-    create=extend_schema(
-        summary="Draft a request",
-        description="Drafts a request to one state under a legal basis that binds it, for measures within "
+@domain_schema(
+    "request",
+    list_description="Outgoing requests the caller may see. `overdue=true`: pending and past the response "
+    "deadline. `updated_after` (or `sync=1`) switches to a cursor ordered by update time.",
+    retrieve_description="With its checklist and its version as ETag.",
+    create=Doc(
+        "Draft a request",
+        "Drafts a request to one state under a legal basis that binds it, for measures within "
         "its scope. The reference (MLA-YYYY-NNNNNN) is generated.",
-        request=RequestCreateSerializer,
-        responses={201: RequestSerializer},
-        parameters=[IDEMPOTENCY_KEY],
-        examples=[REQUEST_EXAMPLE],
+        examples=(REQUEST_EXAMPLE,),
     ),
-    update=extend_schema(
-        summary="Replace a request's editable fields",
-        description="Country, legal basis, channel and measures change only while it is a draft.",
-        request=RequestUpdateSerializer,
-        responses=RequestSerializer,
-        parameters=[IF_MATCH],
-    ),
-    partial_update=extend_schema(
-        summary="Change some of a request's fields",
-        description="Needs If-Match with the request's ETag.",
-        request=RequestUpdateSerializer,
-        responses=RequestSerializer,
-        parameters=[IF_MATCH],
-    ),
-    transitions=extend_schema(
-        summary="Send a request or record the foreign response",
-        description="`to_status: sent` sends a draft (checklist and scope checked; the response deadline "
+    update_description="Country, legal basis, channel and measures change only while it is a draft.",
+    transitions=Doc(
+        "Send a request or record the foreign response",
+        "`to_status: sent` sends a draft (checklist and scope checked; the response deadline "
         "computed). Other statuses record the foreign state's response or the withdrawal.",
-        request=RequestTransitionSerializer,
-        responses=RequestSerializer,
-        parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY],
-        examples=[SEND_EXAMPLE, REFUSE_EXAMPLE],
+        examples=(SEND_EXAMPLE, REFUSE_EXAMPLE),
     ),
-    timeline=extend_schema(summary="A request's status timeline", description="Every status change, oldest first."),
     checklist=extend_schema(
         summary="Mark the legal basis's required contents as provided",
         description="Only while the request is a draft.",

@@ -8,7 +8,7 @@ unit is 404. There is no DELETE: these records have legal history (405).
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -17,31 +17,9 @@ from rest_framework.response import Response
 from recovery.api.concurrency import etag_for, idempotent, version_from_if_match, with_etag
 from recovery.api.exceptions import PreconditionFailed
 from recovery.api.fields import valid_id
+from recovery.api.schema import IDEMPOTENCY_KEY, IF_MATCH, IF_MATCH_OPTIONAL
 from recovery.api.serializers import TimelineEntrySerializer
 from recovery.errors import VersionConflict
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description='The ETag from the last GET of the record (e.g. "v3"). 428 without it, 412 when stale.',
-)
-IF_MATCH_OPTIONAL = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The ETag from the last GET; when sent and stale, 412.",
-)
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Any unique string (a UUID). A retry with the same key and body replays the first "
-    "response; the same key with another body is 422.",
-)
 
 
 class DomainViewSet(viewsets.GenericViewSet):
