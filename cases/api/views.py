@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from cases import services
 from cases.api.serializers import (
@@ -20,10 +21,11 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilterSet, SubjectFilterSet
 from cases.models import Case, CaseSubject, Subject
-from recovery.api.concurrency import idempotent
+from recovery.api.concurrency import idempotent, with_etag
 from recovery.api.schema import IDEMPOTENCY_KEY, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
 from recovery.scoping import case_scope
+from recovery.security.events import record_personal_data_view
 
 CASE_EXAMPLE = OpenApiExample(
     "New case",
@@ -150,6 +152,13 @@ class SubjectViewSet(DomainViewSet):
 
     def scoped_queryset(self):
         return self.optimise(Subject.objects.visible_to(self.request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        # Opening one person's record is a view of personal data, audited as the admin page is
+        # (lists show identifiers masked by role and are not recorded row by row).
+        record_personal_data_view(request, obj)
+        return with_etag(Response(self.get_serializer(obj).data), obj)
 
     @staticmethod
     def _clean(data):

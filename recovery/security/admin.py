@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recovery.models import AuditEvent
 from recovery.paginators import EstimatedCountAdminMixin
-from recovery.security.events import record_event
+from recovery.security.events import record_event, record_personal_data_view
 from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, sees_full_identifiers
 
 
@@ -309,11 +309,6 @@ def _masked_column(field_name, request, model):
     column.short_description = model._meta.get_field(field_name).verbose_name
     column.__name__ = f"masked_{field_name}"
     return column
-
-
-def record_personal_data_view(request, subject):
-    """Record that the signed-in user opened `subject`'s personal data (admin page, API detail)."""
-    return record_event("personal_data_viewed", request=request, obj=subject)
 
 
 @admin.action(description=_("Export case bundle (JSON + printable HTML)"))

@@ -57,3 +57,8 @@ def record_event(
     event.save()
     logger.info("audit %s %s user=%s object=%s", action, outcome, event.username or "-", event.object_repr or "-")
     return event
+
+
+def record_personal_data_view(request, subject):
+    """Record that the signed-in user opened `subject`'s personal data (admin page, API detail)."""
+    return record_event("personal_data_viewed", request=request, obj=subject)

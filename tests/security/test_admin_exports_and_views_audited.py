@@ -87,3 +87,25 @@ def test_opening_a_subject_in_the_admin_is_recorded(records_a, analyst):
 def test_the_lead_investigator_sees_the_subject_page_in_full(records_a, investigator_a):
     html = client_for(investigator_a).get(reverse("admin:cases_subject_change", args=[records_a["subject"].pk])).content
     assert "860101300123" in html.decode()
+
+
+def test_reading_a_subject_through_the_api_is_recorded(records_a, analyst):
+    from rest_framework.test import APIClient
+
+    subject = records_a["subject"]
+    api = APIClient()
+    api.force_authenticate(analyst)
+    assert api.get("/api/v1/subjects/").status_code == 200
+    assert not AuditEvent.objects.filter(action="personal_data_viewed").exists()  # a list is not a view of one person
+    response = api.get(f"/api/v1/subjects/{subject.pk}/", REMOTE_ADDR="192.0.2.46")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="personal_data_viewed")
+    assert (event.user, event.outcome, event.ip_address, event.object_id) == (
+        analyst,
+        "success",
+        "192.0.2.46",
+        str(subject.pk),
+    )
+    # A subject out of sight is a 404 and records no view.
+    assert api.get("/api/v1/subjects/999999/").status_code == 404
+    assert AuditEvent.objects.filter(action="personal_data_viewed").count() == 1
