@@ -223,7 +223,7 @@ def unacknowledged_requests(*, today: datetime.date, min_ack_days: int):
 def scan_candidates(*, today: datetime.date, book: PolicyBook):
     """Every request a reminder can be due for today, in one query: pending with the deadline within
     the widest policy's horizon (request_pending_due_idx), or sent and unacknowledged for at least the
-    shortest acknowledgement chase (request_unacknowledged_idx)."""
+    shortest acknowledgement chase (the status index); PostgreSQL ORs the two index scans."""
     policies = book.all_policies()
     horizon = max(p.horizon_days() for p in policies)
     min_ack = min(p.ack_chase_after_days for p in policies)
@@ -310,7 +310,8 @@ def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> l
                 key = (pk, stage.name, deadline, person_id)
                 if key in existing_keys:
                     continue
-                if reminders.is_repeat_after_move(stage, earlier.get((pk, stage.name, person_id), ())):
+                before = earlier.get((pk, stage.name, person_id))
+                if before and reminders.is_repeat_after_move(stage, before):
                     continue
                 planned_keys.append((row, stage, deadline, person_id))
     if not planned_keys:
