@@ -25,8 +25,10 @@ from assets.services import (
 )
 from cases.models import Case
 from recovery.admin_base import (
+    CurrencyFilter,
     LocationCountryFilter,
     ReadOnlyAdminMixin,
+    ReferenceListFilter,
     ScopedAdminMixin,
     ServiceModelAdmin,
     country_html,
@@ -143,9 +145,9 @@ class AssetAdmin(
         "status",
         "kind",
         LocationCountryFilter,
-        ("case__unit", admin.RelatedOnlyFieldListFilter),
-        ("case__primary_crime_category", admin.RelatedOnlyFieldListFilter),
-        "currency",
+        ("case__unit", ReferenceListFilter),
+        ("case__primary_crime_category", ReferenceListFilter),
+        CurrencyFilter,
     )
     search_fields = (
         "identifier",
@@ -158,7 +160,6 @@ class AssetAdmin(
         "case__register_number",
     )
     search_help_text = _("Identifier (IBAN, VIN, cadastral number...), description, holder, case register number")
-    date_hierarchy = "identified_on"
     autocomplete_fields = ("case", "holder")
     fieldsets = (
         (

@@ -27,6 +27,7 @@ from mla_requests.models import Request
 from recovery.admin_base import (
     NationalityFilter,
     ReadOnlyAdminMixin,
+    ReferenceListFilter,
     ScopedAdminMixin,
     ServiceModelAdmin,
     VersionedModelForm,
@@ -126,9 +127,9 @@ class CaseAdmin(
     list_select_related = ("unit", "lead_investigator", "primary_crime_category")
     list_filter = (
         "status",
-        ("unit", admin.RelatedOnlyFieldListFilter),
-        ("primary_crime_category", admin.RelatedOnlyFieldListFilter),
-        ("lead_investigator", admin.RelatedOnlyFieldListFilter),
+        ("unit", ReferenceListFilter),
+        ("primary_crime_category", ReferenceListFilter),
+        ("lead_investigator", ReferenceListFilter),
     )
     search_fields = (
         "register_number",
@@ -142,7 +143,6 @@ class CaseAdmin(
         "assets__identifier",
     )
     search_help_text = _("Register number, title, subject name (Latin or Cyrillic), IIN/BIN, request reference, asset")
-    date_hierarchy = "opened_on"
     autocomplete_fields = ("unit", "lead_investigator", "team", "primary_crime_category", "other_crime_categories")
     readonly_fields = ("status", "closed_on")
     fieldsets = (

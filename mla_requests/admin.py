@@ -25,6 +25,7 @@ from mla_requests.services import (
 )
 from recovery.admin_base import (
     ReadOnlyAdminMixin,
+    ReferenceListFilter,
     ResponseDueFilter,
     ScopedAdminMixin,
     ServiceModelAdmin,
@@ -137,12 +138,12 @@ class RequestAdmin(
         "status",
         ResponseDueFilter,
         VisibleCountryFilter,
-        ("crime_category", admin.RelatedOnlyFieldListFilter),
-        ("legal_basis", admin.RelatedOnlyFieldListFilter),
+        ("crime_category", ReferenceListFilter),
+        ("legal_basis", ReferenceListFilter),
         "channel",
         "urgency",
-        ("case__unit", admin.RelatedOnlyFieldListFilter),
-        ("responsible_investigator", admin.RelatedOnlyFieldListFilter),
+        ("case__unit", ReferenceListFilter),
+        ("responsible_investigator", ReferenceListFilter),
     )
     search_fields = (
         "reference",
@@ -155,7 +156,6 @@ class RequestAdmin(
         "assets__identifier",
     )
     search_help_text = _("Reference, foreign reference, case register number, subject name or IIN/BIN, asset")
-    date_hierarchy = "sent_on"
     autocomplete_fields = ("case", "legal_basis", "crime_category", "responsible_investigator", "subjects", "assets")
     fieldsets = (
         (

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Case, DateField, F, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mla_requests import reminders
 from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy, Request
-from recovery.notifications import email_mode_for, notify
+from recovery.notifications import email_modes_for, notify
 from recovery.roles import SUPERVISOR
 
 logger = logging.getLogger(__name__)
@@ -116,16 +116,52 @@ class PolicyBook:
 # --- Recipients ---------------------------------------------------------------------------------
 
 
+def unit_lineage() -> dict:
+    """Each unit with the units above it ({unit id: [itself, its parent, ...]}), from one read of
+    the (small) unit table."""
+    from recovery.models import Unit
+
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    lineage = {}
+    for unit_id in parents:
+        chain, node = [], unit_id
+        while node is not None and node not in chain:  # a cycle (bad data) ends the walk
+            chain.append(node)
+            node = parents.get(node)
+        lineage[unit_id] = chain
+    return lineage
+
+
+def supervisors_by_unit(unit_ids) -> dict:
+    """{unit id: [supervisor ids]}: active users in the Supervisor group whose unit is the given unit
+    or one above it. Two queries however many units: the unit tree, then the supervisors."""
+    from recovery.models import User
+
+    lineage = unit_lineage()
+    wanted = {unit_id: lineage.get(unit_id, [unit_id]) for unit_id in set(unit_ids) if unit_id is not None}
+    if not wanted:
+        return {}
+    rows = (
+        User.objects.filter(
+            is_active=True, groups__name=SUPERVISOR, unit_id__in={u for chain in wanted.values() for u in chain}
+        )
+        .values_list("pk", "unit_id")
+        .distinct()
+    )
+    in_unit: dict = {}
+    for person_id, unit_id in rows:
+        in_unit.setdefault(unit_id, []).append(person_id)
+    return {
+        unit_id: sorted({person_id for u in chain for person_id in in_unit.get(u, ())})
+        for unit_id, chain in wanted.items()
+    }
+
+
 def supervisors_of_unit(unit_id) -> list:
     """Active users in the Supervisor group whose unit is the given unit or one above it."""
-    from recovery.models import Unit, User
+    from recovery.models import User
 
-    unit_ids = []
-    node = Unit.objects.filter(pk=unit_id).values_list("pk", "parent_id").first()
-    while node is not None and node[0] not in unit_ids:
-        unit_ids.append(node[0])
-        node = Unit.objects.filter(pk=node[1]).values_list("pk", "parent_id").first() if node[1] else None
-    return list(User.objects.filter(is_active=True, groups__name=SUPERVISOR, unit_id__in=unit_ids).distinct())
+    return list(User.objects.filter(pk__in=supervisors_by_unit([unit_id]).get(unit_id, [])))
 
 
 def investigator_for(request: Request):
@@ -151,6 +187,7 @@ class PlannedReminder:
     recipient: str
     # Its key exists but was cancelled (the deadline moved away and came back): reopen that row.
     reopens_cancelled: bool = False
+    cancelled_id: int | None = None
 
 
 @dataclass
@@ -163,89 +200,186 @@ class ScanResult:
 def due_requests(*, today: datetime.date, horizon_days: int):
     """Pending requests whose response deadline is within `horizon_days` (or past): the scan's
     read, served by the partial index request_pending_due_idx, so its cost follows what is due."""
-    return Request.objects.filter(
-        status__in=Request.PENDING_STATUSES, response_due__lte=today + datetime.timedelta(days=horizon_days)
-    )
+    return Request.objects.filter(due_condition(today=today, horizon_days=horizon_days))
 
 
-def unacknowledged_requests(*, today: datetime.date, min_ack_days: int):
-    """Sent requests with no acknowledgement for at least `min_ack_days` (the acknowledgement chase)."""
-    return Request.objects.filter(
+def due_condition(*, today: datetime.date, horizon_days: int) -> Q:
+    return Q(status__in=Request.PENDING_STATUSES, response_due__lte=today + datetime.timedelta(days=horizon_days))
+
+
+def unacknowledged_condition(*, today: datetime.date, min_ack_days: int) -> Q:
+    return Q(
         status=Request.Status.SENT,
         acknowledged_on__isnull=True,
         sent_on__lte=today - datetime.timedelta(days=min_ack_days),
     )
 
 
-def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> list[PlannedReminder]:
-    """Every reminder due today that has no delivery row yet (nothing is written)."""
-    book = book or PolicyBook.load(today=today)
+def unacknowledged_requests(*, today: datetime.date, min_ack_days: int):
+    """Sent requests with no acknowledgement for at least `min_ack_days` (the acknowledgement chase)."""
+    return Request.objects.filter(unacknowledged_condition(today=today, min_ack_days=min_ack_days))
+
+
+def scan_candidates(*, today: datetime.date, book: PolicyBook):
+    """Every request a reminder can be due for today, in one query: pending with the deadline within
+    the widest policy's horizon (request_pending_due_idx), or sent and unacknowledged for at least the
+    shortest acknowledgement chase (the status index); PostgreSQL ORs the two index scans."""
     policies = book.all_policies()
     horizon = max(p.horizon_days() for p in policies)
     min_ack = min(p.ack_chase_after_days for p in policies)
-    ids = set(due_requests(today=today, horizon_days=horizon).values_list("pk", flat=True))
-    ids |= set(unacknowledged_requests(today=today, min_ack_days=min_ack).values_list("pk", flat=True))
-    if not ids:
+    return Request.objects.filter(
+        due_condition(today=today, horizon_days=horizon) | unacknowledged_condition(today=today, min_ack_days=min_ack)
+    ).order_by()
+
+
+# What the plan needs of each candidate: its dates, what picks its policy, and who hears of it.
+CANDIDATE_FIELDS = (
+    "pk",
+    "reference",
+    "status",
+    "sent_on",
+    "response_due",
+    "acknowledged_on",
+    "legal_basis_id",
+    "country",
+    "case__unit_id",
+    "responsible_investigator_id",
+    "responsible_investigator__is_active",
+    "case__lead_investigator_id",
+    "case__lead_investigator__is_active",
+)
+
+
+def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> list[PlannedReminder]:
+    """Every reminder due today that has no delivery row yet (nothing is written).
+
+    Set-based: a fixed number of queries however many requests are due (the policies, the
+    candidates with what the plan needs of them, their earlier deliveries, the supervisors of their
+    units, the recipients' names); the rest is arithmetic in memory."""
+    book = book or PolicyBook.load(today=today)
+    candidates = scan_candidates(today=today, book=book)
+    rows = sorted(candidates.values_list(*CANDIDATE_FIELDS))  # by request id: a stable plan
+    if not rows:
         return []
-    requests = Request.objects.filter(pk__in=ids).select_related(
-        "responsible_investigator", "case__lead_investigator", "case"
-    )
     # Deliveries already made for these requests: by key, and by (request, stage, recipient) with
-    # the day each was planned, for the re-plan rule when a deadline moved.
-    existing_keys, cancelled_keys = set(), set()
+    # the day each was planned, for the re-plan rule when a deadline moved. Read through a
+    # semi-join on the same condition rather than a list of ids.
+    existing_keys, cancelled_keys = set(), {}
     earlier: dict[tuple, list[datetime.date]] = {}
-    for request_id, stage, deadline, recipient_id, created_at, status in ReminderDelivery.objects.filter(
-        request_id__in=ids
-    ).values_list("request_id", "stage", "deadline", "recipient_id", "created_at", "status"):
+    for pk, request_id, stage, deadline, recipient_id, created_at, status in ReminderDelivery.objects.filter(
+        request_id__in=candidates.values("pk")
+    ).values_list("pk", "request_id", "stage", "deadline", "recipient_id", "created_at", "status"):
         # A cancelled row does not count: its deadline may have come back (moved away and back).
         if status == ReminderDelivery.Status.CANCELLED:
-            cancelled_keys.add((request_id, stage, deadline, recipient_id))
+            cancelled_keys[(request_id, stage, deadline, recipient_id)] = pk
         else:
             existing_keys.add((request_id, stage, deadline, recipient_id))
             day = reminders.local_date(created_at, settings.TIME_ZONE)
             earlier.setdefault((request_id, stage, recipient_id), []).append(day)
-    supervisors_cache: dict = {}
-    planned = []
-    for request in requests:
-        policy = book.for_request(request)
+
+    policies: dict[tuple, reminders.Policy] = {}
+    supervisors: dict | None = None  # read once, the first time an escalation is due
+    planned_keys: list[tuple] = []  # (row, stage, deadline, recipient id)
+    for row in rows:
+        (pk, _ref, status, sent_on, response_due, acknowledged_on, legal_basis_id, country, unit_id) = row[:9]
+        (investigator_id, investigator_active, lead_id, lead_active) = row[9:]
+        policy_key = (legal_basis_id, str(country or ""))
+        policy = policies.get(policy_key)
+        if policy is None:
+            policy = policies[policy_key] = book.resolve(legal_instrument_id=legal_basis_id, country=policy_key[1])
         for stage in reminders.due_stages(
-            sent_on=request.sent_on,
-            response_due=request.response_due,
-            acknowledged=request.acknowledged_on is not None or request.status != Request.Status.SENT,
+            sent_on=sent_on,
+            response_due=response_due,
+            acknowledged=acknowledged_on is not None or status != Request.Status.SENT,
             policy=policy,
             today=today,
         ):
             if stage.name == reminders.ACK_CHASE:
-                deadline = reminders.ack_chase_deadline(request.sent_on, policy)
+                deadline = reminders.ack_chase_deadline(sent_on, policy)
             else:
-                deadline = request.response_due
+                deadline = response_due
             if stage.audience == reminders.TO_SUPERVISORS:
-                unit_id = request.case.unit_id
-                if unit_id not in supervisors_cache:
-                    supervisors_cache[unit_id] = supervisors_of_unit(unit_id)
-                recipients = supervisors_cache[unit_id]
-            else:
-                person = investigator_for(request)
-                recipients = [person] if person is not None else []
-            for person in recipients:
-                key = (request.pk, stage.name, deadline, person.pk)
+                if supervisors is None:
+                    supervisors = supervisors_by_unit({r[8] for r in rows})
+                recipients = supervisors.get(unit_id, [])
+            elif investigator_active:
+                recipients = [investigator_id]
+            else:  # the responsible investigator has left: the case's lead, if still active
+                recipients = [lead_id] if lead_id is not None and lead_active else []
+            for person_id in recipients:
+                key = (pk, stage.name, deadline, person_id)
                 if key in existing_keys:
                     continue
-                if reminders.is_repeat_after_move(stage, earlier.get((request.pk, stage.name, person.pk), ())):
+                before = earlier.get((pk, stage.name, person_id))
+                if before and reminders.is_repeat_after_move(stage, before):
                     continue
-                planned.append(
-                    PlannedReminder(
-                        request_id=request.pk,
-                        reference=request.reference,
-                        stage=stage.name,
-                        deadline=deadline,
-                        fires_on=stage.fires_on,
-                        recipient_id=person.pk,
-                        recipient=str(person),
-                        reopens_cancelled=key in cancelled_keys,
-                    )
-                )
+                planned_keys.append((row, stage, deadline, person_id))
+    if not planned_keys:
+        return []
+    from recovery.models import User
+
+    names = {person.pk: str(person) for person in User.objects.filter(pk__in={k[3] for k in planned_keys})}
+    planned = []
+    for row, stage, deadline, person_id in planned_keys:
+        cancelled_id = cancelled_keys.get((row[0], stage.name, deadline, person_id))
+        planned.append(
+            PlannedReminder(
+                request_id=row[0],
+                reference=row[1],
+                stage=stage.name,
+                deadline=deadline,
+                fires_on=stage.fires_on,
+                recipient_id=person_id,
+                recipient=names.get(person_id, ""),
+                reopens_cancelled=cancelled_id is not None,
+                cancelled_id=cancelled_id,
+            )
+        )
     return planned
+
+
+#: Rows per INSERT / UPDATE statement of the scan.
+SCAN_WRITE_BATCH = 2000
+
+
+NEW_DELIVERY_COLUMNS = ("request_id", "stage", "deadline", "recipient_id", "fires_on", "email_mode")
+
+
+def insert_deliveries(rows: list[tuple], *, now: datetime.datetime) -> None:
+    """Insert new pending deliveries, (request id, stage, deadline, recipient id, fires on, email
+    mode) each, skipping any key that exists already (ON CONFLICT DO NOTHING on the unique key).
+
+    On PostgreSQL the rows go through COPY into a temporary table and one INSERT ... SELECT: the
+    first scan over a large backlog plans tens of thousands of reminders, and building a model
+    instance and quoting every value of each (bulk_create) cost ten times the database's work."""
+    if connection.vendor != "postgresql":
+        ReminderDelivery.objects.bulk_create(
+            [
+                ReminderDelivery(
+                    **dict(zip(NEW_DELIVERY_COLUMNS, row, strict=True)), next_attempt_at=now, created_at=now
+                )
+                for row in rows
+            ],
+            batch_size=SCAN_WRITE_BATCH,
+            ignore_conflicts=True,
+        )
+        return
+    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+    columns = ", ".join(NEW_DELIVERY_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE reminder_scan_new (request_id bigint, stage text, deadline date,"
+            " recipient_id bigint, fires_on date, email_mode text) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY reminder_scan_new ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, status, attempts, next_attempt_at, last_error, created_at)"
+            f" SELECT {columns}, %s, 0, %s, '', %s FROM reminder_scan_new ON CONFLICT DO NOTHING",
+            [ReminderDelivery.Status.PENDING, now, now],
+        )
+        cursor.execute("DROP TABLE reminder_scan_new")
 
 
 def scan_reminders(*, now: datetime.datetime | None = None, dry_run: bool = False) -> ScanResult:
@@ -254,45 +388,35 @@ def scan_reminders(*, now: datetime.datetime | None = None, dry_run: bool = Fals
     Inserts a delivery row per new (request, stage, deadline, recipient), ignoring rows another
     scan inserted first (the unique constraint), then lists every delivery waiting to be sent: new
     ones, failed ones whose retry time has come, and claims older than REMINDER_CLAIM_TIMEOUT
-    (their worker died). With dry_run nothing is written."""
+    (their worker died). With dry_run nothing is written. The number of queries does not depend on
+    how many requests are due (tests/reminders/test_scan_shape.py)."""
     now = now or timezone.now()
     today = reminders.local_date(now, settings.TIME_ZONE)
     result = ScanResult(today=today)
     result.planned = plan_reminders(today=today)
     if dry_run:
         return result
-    modes: dict[int, str] = {}
-    rows = []
-    from recovery.models import User
-
-    people = {u.pk: u for u in User.objects.filter(pk__in={p.recipient_id for p in result.planned})}
-    for item in result.planned:
-        if item.recipient_id not in modes:
-            modes[item.recipient_id] = email_mode_for(people[item.recipient_id])
-        rows.append(
-            ReminderDelivery(
-                request_id=item.request_id,
-                stage=item.stage,
-                deadline=item.deadline,
-                recipient_id=item.recipient_id,
-                fires_on=item.fires_on,
-                email_mode=modes[item.recipient_id],
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
-    if rows:
+    modes = email_modes_for({p.recipient_id for p in result.planned})
+    new_rows = [
+        (item.request_id, item.stage, item.deadline, item.recipient_id, item.fires_on, modes[item.recipient_id])
+        for item in result.planned
+        if not item.reopens_cancelled
+    ]
+    if new_rows:
         # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
-        ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        # A key cancelled earlier (the deadline moved away and back) is due again: reopen it.
-        for item in (p for p in result.planned if p.reopens_cancelled):
-            ReminderDelivery.objects.filter(
-                request_id=item.request_id,
-                stage=item.stage,
-                deadline=item.deadline,
-                recipient_id=item.recipient_id,
-                status=ReminderDelivery.Status.CANCELLED,
-            ).update(status=ReminderDelivery.Status.PENDING, next_attempt_at=now, fires_on=item.fires_on)
+        insert_deliveries(new_rows, now=now)
+    # A key cancelled earlier (the deadline moved away and back) is due again: reopen that row, if
+    # it is still cancelled (a concurrent scan may have reopened it first).
+    reopened = [p for p in result.planned if p.reopens_cancelled]
+    for start in range(0, len(reopened), SCAN_WRITE_BATCH):
+        chunk = reopened[start : start + SCAN_WRITE_BATCH]
+        ReminderDelivery.objects.filter(
+            pk__in=[p.cancelled_id for p in chunk], status=ReminderDelivery.Status.CANCELLED
+        ).update(
+            status=ReminderDelivery.Status.PENDING,
+            next_attempt_at=now,
+            fires_on=Case(*[When(pk=p.cancelled_id, then=Value(p.fires_on)) for p in chunk], output_field=DateField()),
+        )
     result.to_deliver = list(
         ReminderDelivery.objects.filter(status__in=TODO_STATUSES, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")

@@ -135,8 +135,28 @@ def response_plan(response_due: datetime.date, policy: Policy, *, until: datetim
 
 def latest_investigator_stage(response_due: datetime.date, policy: Policy, *, today: datetime.date) -> Stage | None:
     """The latest before/due/overdue stage that has come by `today`, or None before the first."""
+    if not policy.working_days:
+        return _latest_calendar_stage(response_due, policy, today=today)
     plan = response_plan(response_due, policy, until=today)
     return max(plan) if plan else None
+
+
+def _latest_calendar_stage(response_due: datetime.date, policy: Policy, *, today: datetime.date) -> Stage | None:
+    """latest_investigator_stage in calendar days, by arithmetic instead of walking the plan: the
+    scan asks it for every candidate request, tens of thousands at volume. Same answer as
+    max(response_plan(...)) (tests/reminders/test_stage_arithmetic.py compares them)."""
+    late = (today - response_due).days
+    every = policy.overdue_every_days
+    if late >= every:
+        days = late // every * every
+        return Stage(response_due + datetime.timedelta(days=days), f"{OVERDUE_PREFIX}{days}", TO_INVESTIGATOR, days)
+    if late >= 0:
+        return Stage(response_due, DUE, TO_INVESTIGATOR, 0)
+    come = [days for days in policy.days_before if days >= -late]
+    if not come:
+        return None
+    days = min(come)
+    return Stage(response_due - datetime.timedelta(days=days), f"{BEFORE_PREFIX}{days}", TO_INVESTIGATOR, -days)
 
 
 def escalation_stage(response_due: datetime.date, policy: Policy, *, today: datetime.date) -> Stage | None:

@@ -8,14 +8,29 @@ from celery import shared_task
 
 from mla_requests import reminder_services
 
+#: Deliveries handed to one worker task: 10,000 due reminders make 100 messages, not 10,000.
+DELIVERY_CHUNK = 100
+
 
 @shared_task(name="mla_requests.tasks.scan_reminders")
 def scan_reminders() -> int:
-    """Plan the reminders due now and hand each waiting delivery to a worker."""
+    """Plan the reminders due now and hand the waiting deliveries to workers, a chunk per task."""
     result = reminder_services.scan_reminders()
-    for delivery_id in result.to_deliver:
-        deliver_reminder.delay(delivery_id)
-    return len(result.to_deliver)
+    ids = result.to_deliver
+    for start in range(0, len(ids), DELIVERY_CHUNK):
+        deliver_reminders.delay(ids[start : start + DELIVERY_CHUNK])
+    return len(ids)
+
+
+@shared_task(name="mla_requests.tasks.deliver_reminders")
+def deliver_reminders(delivery_ids: list[int]) -> dict[str, int]:
+    """Send a chunk of reminders, each claimed on its own (a redelivered chunk sends nothing twice:
+    the rows already sent are not claimed again). Returns how many ended how."""
+    outcomes: dict[str, int] = {}
+    for delivery_id in delivery_ids:
+        outcome = reminder_services.deliver_reminder(delivery_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 @shared_task(name="mla_requests.tasks.deliver_reminder")

@@ -141,6 +141,42 @@ class ScopedAdminMixin:
 # --- list filters limited to what the user sees -----------------------------------------------
 
 
+def distinct_values(queryset, field_name: str) -> list:
+    """The distinct non-empty values of a text column among the rows of `queryset`.
+
+    An unfiltered queryset on PostgreSQL is answered by a loose index scan: a recursive query that
+    jumps from one value to the next through the column's index, one probe per distinct value
+    (thirty countries: thirty probes), where SELECT DISTINCT reads every row of a million-row table
+    on each page view. A filtered (scoped) queryset, or another database: SELECT DISTINCT."""
+    from django.db import connections
+
+    qs = queryset.order_by()
+    query = qs.query
+    connection = connections[qs.db]
+    field = qs.model._meta.get_field(field_name)
+    loose_scan = (
+        connection.vendor == "postgresql"
+        and not query.where
+        and not query.combinator
+        and field.get_internal_type() in ("CharField", "TextField")
+    )
+    if not loose_scan:
+        return [value for value in qs.values_list(field_name, flat=True).distinct() if value]
+    table = connection.ops.quote_name(qs.model._meta.db_table)
+    column = connection.ops.quote_name(field.column)
+    sql = (
+        f"WITH RECURSIVE v(x) AS ("
+        f" (SELECT {column} FROM {table} WHERE {column} > '' ORDER BY {column} LIMIT 1)"
+        f" UNION ALL"
+        f" SELECT (SELECT {column} FROM {table} WHERE {column} > v.x ORDER BY {column} LIMIT 1)"
+        f" FROM v WHERE v.x IS NOT NULL"
+        f") SELECT x FROM v WHERE x IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
 class VisibleCountryFilter(admin.SimpleListFilter):
     """Countries of the rows the user can see (not every country in the world, not another unit's)."""
 
@@ -151,7 +187,7 @@ class VisibleCountryFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from django_countries import countries
 
-        codes = model_admin.get_queryset(request).order_by().values_list(self.field_name, flat=True).distinct()
+        codes = distinct_values(model_admin.get_queryset(request), self.field_name)
         names = dict(countries)
         return sorted(((c, f"{names.get(c, c)} ({c})") for c in codes if c), key=lambda pair: pair[1])
 
@@ -171,6 +207,38 @@ class NationalityFilter(VisibleCountryFilter):
     title = _("nationality / country of registration")
     parameter_name = "nationality"
     field_name = "nationality"
+
+
+class CurrencyFilter(admin.SimpleListFilter):
+    """The currencies of the rows the user can see (distinct_values: an index probe per currency)."""
+
+    title = _("currency")
+    parameter_name = "currency"
+    field_name = "currency"
+
+    def lookups(self, request, model_admin):
+        return [(code, code) for code in sorted(distinct_values(model_admin.get_queryset(request), self.field_name))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field_name: self.value()})
+        return queryset
+
+
+class ReferenceListFilter(admin.RelatedOnlyFieldListFilter):
+    """A foreign-key filter for a large list whose choices need no pass over that list.
+
+    RelatedOnlyFieldListFilter asks SELECT DISTINCT of the foreign key over every visible row (a
+    million requests: most of a second per page view). Someone who sees everything sees every row,
+    so the choices are the related table itself (units, people, crime categories, instruments: small
+    tables). A scoped user still gets only what their own rows refer to (RelatedOnlyFieldListFilter
+    over their share), so another unit's staff, units and instruments in use are not shown."""
+
+    def field_choices(self, field, request, model_admin):
+        if sees_everything(request.user):
+            ordering = self.field_admin_ordering(field, request, model_admin)
+            return field.get_choices(include_blank=False, ordering=ordering)
+        return super().field_choices(field, request, model_admin)
 
 
 class ResponseDueFilter(admin.SimpleListFilter):

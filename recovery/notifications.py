@@ -69,3 +69,21 @@ def set_email_mode(*, user, email_mode: str) -> NotificationPreference:
         raise InvalidInput(_("Unknown email mode."), field_errors={"email_mode": [_("Unknown.")]})
     pref, _created = NotificationPreference.objects.update_or_create(user=user, defaults={"email_mode": email_mode})
     return pref
+
+
+def email_modes_for(user_ids) -> dict:
+    """{user id: email mode} for many people in two queries (the reminder scan's batch form of
+    email_mode_for, which it must agree with)."""
+    from recovery.models import User
+
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    chosen = dict(NotificationPreference.objects.filter(user_id__in=ids).values_list("user_id", "email_mode"))
+    modes = {}
+    for pk, email in User.objects.filter(pk__in=ids).values_list("pk", "email"):
+        if not (email or "").strip():
+            modes[pk] = NotificationPreference.EmailMode.NONE
+        else:
+            modes[pk] = chosen.get(pk) or NotificationPreference.EmailMode.IMMEDIATE
+    return modes

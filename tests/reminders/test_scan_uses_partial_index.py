@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from mla_requests.models import Request
-from mla_requests.reminder_services import due_requests
+from mla_requests.reminder_services import CANDIDATE_FIELDS, PolicyBook, due_requests, scan_candidates
 from tests.reminders.conftest import send_request
 
 D = datetime.date
@@ -45,3 +45,11 @@ def test_the_due_request_query_uses_request_pending_due_idx(on_postgres, investi
         due_requests(today=D(2024, 6, 1), horizon_days=14).count()
         == len([r for r in rows if r.status == Request.Status.SENT and r.response_due <= D(2024, 6, 15)]) + 1
     )
+
+    # The scan's one read of its candidates (due, or unacknowledged too long) starts from that index
+    # too, not from a scan of the whole table.
+    today = D(2024, 6, 1)
+    candidates = scan_candidates(today=today, book=PolicyBook.load(today=today)).values_list(*CANDIDATE_FIELDS)
+    plan = candidates.explain()
+    assert "request_pending_due_idx" in plan, plan
+    assert "Seq Scan on requests_request" not in plan, plan

@@ -110,3 +110,16 @@ def test_the_day_is_the_office_day_in_almaty():
 def test_email_backoff_doubles_up_to_a_cap():
     assert [reminders.email_backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
     assert reminders.email_backoff(30).total_seconds() == 6 * 3600
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [Policy(), Policy(days_before=(30, 7, 1), overdue_every_days=10), Policy(days_before=(), overdue_every_days=1)],
+)
+def test_the_calendar_shortcut_agrees_with_walking_the_plan(policy):
+    # The scan's arithmetic (calendar days) must name the same stage as the walk of the whole plan.
+    due = datetime.date(2025, 4, 10)
+    for offset in range(-60, 400):
+        today = due + datetime.timedelta(days=offset)
+        plan = reminders.response_plan(due, policy, until=today)
+        assert reminders.latest_investigator_stage(due, policy, today=today) == (max(plan) if plan else None), offset
