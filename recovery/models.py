@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 
+from recovery.dashboards.rows import RowsDecoder, RowsEncoder
+
 
 class TrilingualName(models.Model):
     """A name in English, Russian and Kazakh; `name` picks the active language, falling back to English."""
@@ -440,7 +442,7 @@ class DashboardSnapshot(models.Model):
     filter_key = models.CharField(_("filter"), max_length=64, blank=True)
     filter_params = models.JSONField(_("filter parameters"), default=dict, blank=True)
     as_of = models.DateField(_("as of"))  # the day overdue and due-this-week were counted for
-    rows = models.JSONField(_("rows"), default=dict)
+    rows = models.JSONField(_("rows"), default=dict, encoder=RowsEncoder, decoder=RowsDecoder)
     computed_at = models.DateTimeField(_("computed at"))
     last_viewed_at = models.DateTimeField(_("last viewed at"), null=True, blank=True)
 

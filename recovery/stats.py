@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -26,23 +27,21 @@ from django.db import NotSupportedError, connection
 from django.db.models import (
     Aggregate,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
-from django.urls import reverse
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from recovery.dashboards.rows import encode_rows
 from recovery.scoping import NOTHING, case_scope, unit_and_descendant_ids
 
 ZERO = Decimal("0.00")
@@ -101,13 +100,33 @@ def _rounded(value) -> float | None:
 
 
 # --- Links to the admin ---------------------------------------------------------------------------
+_ADMIN_ROOTS: dict = {}
+
+
+def _admin_root() -> str:
+    """reverse("admin:index"), once per URL configuration and script prefix: a page links a
+    thousand figures, and reversing each time was most of the cost of a page served from a snapshot."""
+    key = (get_script_prefix(), get_resolver(get_urlconf()))
+    root = _ADMIN_ROOTS.get(key)
+    if root is None:
+        root = _ADMIN_ROOTS[key] = reverse("admin:index")
+    return root
+
+
 def admin_changelist_url(app_label: str, model_name: str, lookups: dict) -> str:
     """The admin changelist of a model, narrowed by field lookups. Built from the admin's root URL
     so it works even before the model is registered in the admin."""
-    base = f"{reverse('admin:index')}{app_label}/{model_name}/"
+    base = f"{_admin_root()}{app_label}/{model_name}/"
     if not lookups:
         return base
-    return f"{base}?{urlencode(sorted((k, str(v)) for k, v in lookups.items()))}"
+    return f"{base}?{'&'.join(_query_pair(k, str(v)) for k, v in sorted(lookups.items()))}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_pair(key: str, value: str) -> str:
+    """One `key=value` of a query string, as urlencode writes it. The same few lookups recur in
+    hundreds of links on a page (the filter's, a status, a currency, a year), so each is quoted once."""
+    return urlencode([(key, value)])
 
 
 def _ids(values) -> str:
@@ -242,44 +261,6 @@ class SnapshotMiss(LookupError):
     """A snapshot lacks a read the figures need (written by an older version of the code)."""
 
 
-def encode_rows(value):
-    """Database results as JSON, with type tags so that Decimal, date and datetime come back as
-    themselves (money is never a float): {"$decimal": "12.30"}, {"$date": ...}, {"$datetime": ...}.
-    Tuples become lists. Row keys are field names, so they never start with "$"."""
-    if isinstance(value, dict):
-        return {str(k): encode_rows(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode_rows(v) for v in value]
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, datetime.datetime):  # before date: a datetime is a date
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, datetime.date):
-        return {"$date": value.isoformat()}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(f"cannot store {type(value).__name__} in a dashboard snapshot")
-
-
-_DECODERS = {
-    "$decimal": Decimal,
-    "$date": datetime.date.fromisoformat,
-    "$datetime": datetime.datetime.fromisoformat,
-}
-
-
-def decode_rows(value):
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (key, raw), *_rest = value.items()
-            if key in _DECODERS:
-                return _DECODERS[key](raw)
-        return {k: decode_rows(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode_rows(v) for v in value]
-    return value
-
-
 # --- The filter -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StatsFilter:
@@ -342,7 +323,8 @@ class Stats:
 
     Every read of the figures' data goes through `_rows(name, read)`. Live (the default), it runs
     the read and keeps its result, encoded, in `recorded` (what a DashboardSnapshot stores). Built
-    with `replay` (a snapshot's rows), it returns the stored result instead and reads nothing: the
+    with `replay` (a snapshot's decoded rows: DashboardSnapshot.rows, or rows.decode_rows(recorded)),
+    it returns the stored result instead and reads nothing: the
     figures are then made from the snapshot exactly as from the database, in the active language.
     """
 
@@ -367,7 +349,7 @@ class Stats:
         if self.replay is not None:
             if name not in self.replay:
                 raise SnapshotMiss(name)
-            return decode_rows(self.replay[name])
+            return self.replay[name]
         value = read()
         # Encoded now: callers may annotate the rows they get back.
         self.recorded[name] = encode_rows(value)
@@ -772,25 +754,34 @@ class Stats:
     def overdue(self) -> dict:
         """Always live (an actionable list, not a statistic): the OVERDUE_LIST_LIMIT most overdue
         requests, and the number of all of them. Both read the partial index of pending deadlines
-        (request_pending_due_idx) in deadline order, so the page costs the same at any volume."""
+        (request_pending_due_idx) in deadline order, and the listed requests' reminders are read by
+        their ids, so the page costs the same at any volume."""
         requests, lookups = self.requests()
         q, lk = self._pending_counts()["overdue"]
         from mla_requests.models import ReminderDelivery
         from mla_requests.reminders import ESCALATED
 
         overdue = requests.filter(q)
-        delivered = ReminderDelivery.objects.filter(request=OuterRef("pk"), status=ReminderDelivery.Status.SENT)
-        # Subqueries rather than a join with GROUP BY: the database walks the deadline index and
-        # stops after the first rows instead of grouping every overdue request before the LIMIT.
-        reminders_sent = delivered.order_by().values("request").annotate(n=Count("pk")).values("n")
-        rows = (
-            overdue.select_related("case", "responsible_investigator")
-            .annotate(
-                reminders_sent=Coalesce(Subquery(reminders_sent, output_field=IntegerField()), 0),
-                escalated=Exists(delivered.filter(stage=ESCALATED)),
-            )
-            .order_by("response_due", "sent_on", "pk")[: self.OVERDUE_LIST_LIMIT]
+        rows = list(
+            overdue.select_related("case", "responsible_investigator").order_by("response_due", "sent_on", "pk")[
+                : self.OVERDUE_LIST_LIMIT
+            ]
         )
+        # The reminders of the listed requests in a second query, not as subqueries of the first:
+        # with them the planner priced the list as if it read every overdue request, and at volume
+        # PostgreSQL spent a second compiling it (JIT) before reading 200 rows.
+        reminders = {
+            r["request_id"]: r
+            for r in ReminderDelivery.objects.filter(
+                request_id__in=[r.pk for r in rows], status=ReminderDelivery.Status.SENT
+            )
+            .values("request_id")
+            .annotate(n=Count("pk"), escalated=Count("pk", filter=Q(stage=ESCALATED)))
+            .order_by()
+        }
+        for r in rows:
+            sent = reminders.get(r.pk, {"n": 0, "escalated": 0})
+            r.reminders_sent, r.escalated = sent["n"], sent["escalated"] > 0
         items = [
             {
                 "id": r.pk,
