@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from recovery.roles import role_names
@@ -158,12 +159,21 @@ def store(key: dict, params: dict, rows: dict, *, computed_at, viewed_at=None) -
     from recovery.models import DashboardSnapshot
 
     update = ["rows", "computed_at", "filter_params"] + (["last_viewed_at"] if viewed_at else [])
-    DashboardSnapshot.objects.bulk_create(
-        [DashboardSnapshot(**key, filter_params=params, rows=rows, computed_at=computed_at, last_viewed_at=viewed_at)],
-        update_conflicts=True,
-        unique_fields=["page", "scope_key", "filter_key", "as_of"],
-        update_fields=update,
-    )
+    try:
+        with transaction.atomic():
+            DashboardSnapshot.objects.bulk_create(
+                [
+                    DashboardSnapshot(
+                        **key, filter_params=params, rows=rows, computed_at=computed_at, last_viewed_at=viewed_at
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["page", "scope_key", "filter_key", "as_of"],
+                update_fields=update,
+            )
+    except DatabaseError:
+        # The figures are computed and shown; failing to keep them only costs the next view time.
+        log.exception("dashboard snapshot %s not stored", key)
 
 
 # --- The refresh task ----------------------------------------------------------------------------

@@ -294,3 +294,15 @@ def test_the_overdue_list_is_capped_with_the_full_count(client, known, monkeypat
     assert "Only the 2 most overdue are listed here" in html
     monkeypatch.setattr(Stats, "OVERDUE_LIST_LIMIT", 200)
     assert Stats(known.supervisor).overdue()["shown"] == 3
+
+
+def test_the_management_command_refreshes_now(known):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("refresh_dashboard_snapshots", stdout=out)
+    pages = snapshots.default_pages(timezone.localdate())
+    assert f"Refreshed {len(pages)} snapshot(s)" in out.getvalue()
+    assert snapshots.figures_for(known.analyst, StatsFilter(), "trends").from_snapshot
