@@ -277,7 +277,12 @@ def test_a_page_from_a_snapshot_costs_the_same_whatever_the_data(
     add_records(case, investigator_a, 4, 20)
     large = {url: served_queries(client, url) for url in SNAPSHOT_URLS}
     assert large == small
-    # Session, user, roles, the form's choices, the snapshot and the exchange rates: no figure query.
+    # Session, user, roles, the snapshot, the filter form's units and categories (the rates where money is shown).
+    client.get(reverse("dashboard:countries"))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("dashboard:countries"))
+    assert len(ctx.captured_queries) <= 6, [q["sql"] for q in ctx.captured_queries]
+    # No figure query.
     with CaptureQueriesContext(connection) as ctx:
         client.get("/api/v1/stats/countries/")
     assert sum("dashboardsnapshot" in q["sql"] for q in ctx.captured_queries) == 1
