@@ -749,7 +749,7 @@ class Stats:
             ],
         }
 
-    OVERDUE_LIST_LIMIT = 200
+    OVERDUE_LIST_LIMIT = 100
 
     def overdue(self) -> dict:
         """Always live (an actionable list, not a statistic): the OVERDUE_LIST_LIMIT most overdue
