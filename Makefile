@@ -52,7 +52,7 @@ bench: $(STAMP)
 	bin/bench
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

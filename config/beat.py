@@ -83,3 +83,18 @@ def beat_schedule(environ: Mapping[str, str] | None = None) -> dict:
             item["options"] = {"expires": entry.expires}
         schedule[entry.name] = item
     return schedule
+
+
+def dashboard_refresh_entry(every_seconds: int) -> dict:
+    """The beat entry of the dashboard snapshot refresh: every `every_seconds` (the setting
+    RECOVERY_DASHBOARD_REFRESH_SECONDS; 0 leaves it out). Its message expires before the next one
+    is due, so a stopped worker does not find a queue of refreshes on restart."""
+    if not every_seconds:
+        return {}
+    return {
+        "refresh-dashboard-snapshots": {
+            "task": "recovery.tasks.refresh_dashboard_snapshots",
+            "schedule": float(every_seconds),
+            "options": {"expires": max(every_seconds - 5, 1)},
+        }
+    }

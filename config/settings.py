@@ -268,6 +268,18 @@ if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS and (
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
 # --- end of reminders ----------------------------------------------------------------------------
 
+# --- Dashboard snapshots (issue 8; docs/dashboards.md) ---------------------------------------
+# Pages are served from stored figures younger than MAX_AGE; the task refreshes them every
+# REFRESH seconds (0: no task; views then compute and store on a miss). MAX_AGE=0: always live.
+RECOVERY_DASHBOARD_REFRESH_SECONDS = env_int("RECOVERY_DASHBOARD_REFRESH_SECONDS", 300, minimum=0, maximum=86400)
+RECOVERY_DASHBOARD_MAX_AGE_SECONDS = env_int("RECOVERY_DASHBOARD_MAX_AGE_SECONDS", 600, minimum=0, maximum=86400)
+if 0 < RECOVERY_DASHBOARD_MAX_AGE_SECONDS <= RECOVERY_DASHBOARD_REFRESH_SECONDS:
+    # The refreshed snapshots would go stale before the next refresh and views would compute live.
+    raise ImproperlyConfigured("RECOVERY_DASHBOARD_MAX_AGE_SECONDS must exceed RECOVERY_DASHBOARD_REFRESH_SECONDS.")
+from config.beat import dashboard_refresh_entry  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(dashboard_refresh_entry(RECOVERY_DASHBOARD_REFRESH_SECONDS))
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 
+from recovery.dashboards.rows import RowsDecoder, RowsEncoder
 from recovery.translation import pick_name
 
 
@@ -441,6 +442,38 @@ class ExchangeRate(models.Model):
                 self.currency = clean_currency(self.currency)
             except DomainError as exc:
                 raise ValidationError({"currency": str(exc)}) from None
+
+
+# --- Dashboard snapshots (issue 8; recovery/dashboards/snapshots.py, docs/dashboards.md) --------
+class DashboardSnapshot(models.Model):
+    """The database results behind one dashboard page, as one user's scope and one filter gave them
+    on one day: the summary table the pages are served from at volume. The rows are language-neutral
+    (codes, ids, counts, amounts); labels, names, links and converted totals are made when a page is
+    rendered. Refreshed by recovery.tasks.refresh_dashboard_snapshots; not audited (derived data)."""
+
+    page = models.CharField(_("page"), max_length=40)  # "overview", ..., "report:2025"
+    # "all" for the users who see every case, else the user with the unit and roles their scope
+    # was computed for: another scope never reads these figures.
+    scope_key = models.CharField(_("scope"), max_length=200)
+    # "" without a filter, else a digest of `filter_params` (the canonical StatsFilter).
+    filter_key = models.CharField(_("filter"), max_length=64, blank=True)
+    filter_params = models.JSONField(_("filter parameters"), default=dict, blank=True)
+    as_of = models.DateField(_("as of"))  # the day overdue and due-this-week were counted for
+    rows = models.JSONField(_("rows"), default=dict, encoder=RowsEncoder, decoder=RowsDecoder)
+    computed_at = models.DateTimeField(_("computed at"))
+    last_viewed_at = models.DateTimeField(_("last viewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "scope_key", "filter_key", "as_of"], name="dashboardsnapshot_unique_page_scope"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} {self.scope_key} {self.filter_key or '-'} {self.as_of}"
 
 
 # --- API: service-account tokens and idempotency keys (issue 4) --------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -23,15 +24,25 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import NotSupportedError, connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, Sum
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+)
 from django.db.models.functions import ExtractYear, TruncMonth
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from recovery.scoping import case_scope, unit_and_descendant_ids
+from recovery.dashboards.rows import encode_rows
+from recovery.scoping import NOTHING, case_scope, unit_and_descendant_ids
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -89,13 +100,33 @@ def _rounded(value) -> float | None:
 
 
 # --- Links to the admin ---------------------------------------------------------------------------
+_ADMIN_ROOTS: dict = {}
+
+
+def _admin_root() -> str:
+    """reverse("admin:index"), once per URL configuration and script prefix: a page links a
+    thousand figures, and reversing each time was most of the cost of a page served from a snapshot."""
+    key = (get_script_prefix(), get_resolver(get_urlconf()))
+    root = _ADMIN_ROOTS.get(key)
+    if root is None:
+        root = _ADMIN_ROOTS[key] = reverse("admin:index")
+    return root
+
+
 def admin_changelist_url(app_label: str, model_name: str, lookups: dict) -> str:
     """The admin changelist of a model, narrowed by field lookups. Built from the admin's root URL
     so it works even before the model is registered in the admin."""
-    base = f"{reverse('admin:index')}{app_label}/{model_name}/"
+    base = f"{_admin_root()}{app_label}/{model_name}/"
     if not lookups:
         return base
-    return f"{base}?{urlencode(sorted((k, str(v)) for k, v in lookups.items()))}"
+    return f"{base}?{'&'.join(_query_pair(k, str(v)) for k, v in sorted(lookups.items()))}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_pair(key: str, value: str) -> str:
+    """One `key=value` of a query string, as urlencode writes it. The same few lookups recur in
+    hundreds of links on a page (the filter's, a status, a currency, a year), so each is quoted once."""
+    return urlencode([(key, value)])
 
 
 def _ids(values) -> str:
@@ -225,6 +256,11 @@ def _month_range(months: set) -> list[datetime.date]:
     return out
 
 
+# --- Stored rows ---------------------------------------------------------------------------------
+class SnapshotMiss(LookupError):
+    """A snapshot lacks a read the figures need (written by an older version of the code)."""
+
+
 # --- The filter -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StatsFilter:
@@ -283,16 +319,47 @@ WAITING_LOOKUPS = {"status__in": ",".join(WAITING), "answered_on__isnull": "True
 
 
 class Stats:
-    """The figures one user may see, narrowed by one filter. Each method is one page's figures."""
+    """The figures one user may see, narrowed by one filter. Each method is one page's figures.
 
-    def __init__(self, user, flt: StatsFilter | None = None, *, today: datetime.date | None = None):
+    Every read of the figures' data goes through `_rows(name, read)`. Live (the default), it runs
+    the read and keeps its result, encoded, in `recorded` (what a DashboardSnapshot stores). Built
+    with `replay` (a snapshot's decoded rows: DashboardSnapshot.rows, or rows.decode_rows(recorded)),
+    it returns the stored result instead and reads nothing: the
+    figures are then made from the snapshot exactly as from the database, in the active language.
+    """
+
+    def __init__(
+        self,
+        user,
+        flt: StatsFilter | None = None,
+        *,
+        today: datetime.date | None = None,
+        replay: dict | None = None,
+    ):
         self.user = user
         self.flt = flt or StatsFilter()
         self.today = today or timezone.localdate()
         self.rates = RateBook()
         self._scopes: dict[str, Q] = {}
+        self.replay = replay
+        self.recorded: dict[str, object] = {}
+
+    def _rows(self, name: str, read):
+        """The result of `read()` (a list of rows, a count or an aggregate), or its stored copy."""
+        if self.replay is not None:
+            if name not in self.replay:
+                raise SnapshotMiss(name)
+            return self.replay[name]
+        value = read()
+        # Encoded now: callers may annotate the rows they get back.
+        self.recorded[name] = encode_rows(value)
+        return value
 
     def _scope(self, prefix: str) -> Q:
+        if self.replay is not None:
+            # Replaying reads nothing; should a query escape `_rows`, it finds nothing rather than
+            # rows outside the user's scope.
+            return NOTHING
         # case_scope reads the unit tree; do it once per page and relation path.
         if prefix not in self._scopes:
             self._scopes[prefix] = case_scope(self.user, prefix=prefix)
@@ -436,8 +503,11 @@ class Stats:
     def _money(self, totals: dict, as_of: datetime.date | None = None, link=None) -> dict:
         return money_block(totals, self.rates, as_of or self.today, link)
 
-    def _asset_value_rows(self, qs, group: tuple[str, ...] = ()):
+    def _asset_value_rows(self, name: str, qs, group: tuple[str, ...] = ()):
         """Funnel counts and values per currency (and per `group`), in one GROUP BY query."""
+        return self._rows(name, lambda: self._read_asset_values(qs, group))
+
+    def _read_asset_values(self, qs, group: tuple[str, ...]):
         from assets.models import Asset
 
         S = Asset.Status
@@ -492,15 +562,24 @@ class Stats:
         from mla_requests.models import Request
 
         cases, case_lookups = self.cases()
-        open_cases = cases.filter(status=Case.Status.OPEN).count()
+        open_cases = self._rows("open_cases", lambda: cases.filter(status=Case.Status.OPEN).count())
 
         requests, req_lookups = self.requests()
-        by_status = {r["status"]: r["n"] for r in requests.values("status").annotate(n=Count("pk")).order_by("status")}
+        by_status = {
+            r["status"]: r["n"]
+            for r in self._rows(
+                "requests_by_status",
+                lambda: list(requests.values("status").annotate(n=Count("pk")).order_by("status")),
+            )
+        }
         counters = self._pending_counts()
-        counts = requests.aggregate(**{key: Count("pk", filter=q) for key, (q, _lk) in counters.items()})
+        counts = self._rows(
+            "pending_counts",
+            lambda: requests.aggregate(**{key: Count("pk", filter=q) for key, (q, _lk) in counters.items()}),
+        )
 
         assets, asset_lookups = self.assets()
-        rows = self._asset_value_rows(assets)
+        rows = self._asset_value_rows("asset_values", assets)
         return {
             "open_cases": {
                 "count": open_cases,
@@ -573,13 +652,19 @@ class Stats:
                 answer_p50=PercentileCont(answer_days, 0.5),
                 answer_p90=PercentileCont(answer_days, 0.9),
             )
-        rows = list(requests.values("country").annotate(**annotations).order_by("-total", "country"))
+        rows = self._rows(
+            "countries",
+            lambda: list(requests.values("country").annotate(**annotations).order_by("-total", "country")),
+        )
         if not on_postgres:
             durations: dict[str, tuple[list, list]] = {}
-            for country, ack, answer in (
-                requests.filter(acknowledged_on__isnull=False)
-                .annotate(ack=ack_days, answer=answer_days)
-                .values_list("country", "ack", "answer")
+            for country, ack, answer in self._rows(
+                "durations",
+                lambda: list(
+                    requests.filter(acknowledged_on__isnull=False)
+                    .annotate(ack=ack_days, answer=answer_days)
+                    .values_list("country", "ack", "answer")
+                ),
             ):
                 acks, answers = durations.setdefault(country, ([], []))
                 acks.append(ack)
@@ -633,16 +718,19 @@ class Stats:
     def by_category(self) -> dict:
         requests, lookups = self.requests()
         requests = requests.filter(sent_on__isnull=False)
-        rows = list(
-            requests.values(
-                "crime_category",
-                "crime_category__code",
-                "crime_category__name_en",
-                "crime_category__name_ru",
-                "crime_category__name_kk",
-            )
-            .annotate(n=Count("pk"))
-            .order_by("-n", "crime_category__code")
+        rows = self._rows(
+            "categories",
+            lambda: list(
+                requests.values(
+                    "crime_category",
+                    "crime_category__code",
+                    "crime_category__name_en",
+                    "crime_category__name_ru",
+                    "crime_category__name_kk",
+                )
+                .annotate(n=Count("pk"))
+                .order_by("-n", "crime_category__code")
+            ),
         )
         total = sum(r["n"] for r in rows)
         return {
@@ -661,23 +749,39 @@ class Stats:
             ],
         }
 
+    OVERDUE_LIST_LIMIT = 100
+
     def overdue(self) -> dict:
+        """Always live (an actionable list, not a statistic): the OVERDUE_LIST_LIMIT most overdue
+        requests, and the number of all of them. Both read the partial index of pending deadlines
+        (request_pending_due_idx) in deadline order, and the listed requests' reminders are read by
+        their ids, so the page costs the same at any volume."""
         requests, lookups = self.requests()
         q, lk = self._pending_counts()["overdue"]
         from mla_requests.models import ReminderDelivery
         from mla_requests.reminders import ESCALATED
 
-        sent = Q(reminder_deliveries__status=ReminderDelivery.Status.SENT)
-        escalations = ReminderDelivery.objects.filter(
-            request=OuterRef("pk"), stage=ESCALATED, status=ReminderDelivery.Status.SENT
+        overdue = requests.filter(q)
+        rows = list(
+            overdue.select_related("case", "responsible_investigator").order_by("response_due", "sent_on", "pk")[
+                : self.OVERDUE_LIST_LIMIT
+            ]
         )
-        rows = (
-            requests.filter(q)
-            .select_related("case", "responsible_investigator")
-            # Counted in the same query: the list stays one query however long it is.
-            .annotate(reminders_sent=Count("reminder_deliveries", filter=sent), escalated=Exists(escalations))
-            .order_by("response_due", "sent_on", "pk")
-        )
+        # The reminders of the listed requests in a second query, not as subqueries of the first:
+        # with them the planner priced the list as if it read every overdue request, and at volume
+        # PostgreSQL spent a second compiling it (JIT) before reading 200 rows.
+        reminders = {
+            r["request_id"]: r
+            for r in ReminderDelivery.objects.filter(
+                request_id__in=[r.pk for r in rows], status=ReminderDelivery.Status.SENT
+            )
+            .values("request_id")
+            .annotate(n=Count("pk"), escalated=Count("pk", filter=Q(stage=ESCALATED)))
+            .order_by()
+        }
+        for r in rows:
+            sent = reminders.get(r.pk, {"n": 0, "escalated": 0})
+            r.reminders_sent, r.escalated = sent["n"], sent["escalated"] > 0
         items = [
             {
                 "id": r.pk,
@@ -697,15 +801,16 @@ class Stats:
             }
             for r in rows
         ]
-        return {"count": len(items), "url": request_url({**lookups, **lk}), "requests": items}
+        count = len(items) if len(items) < self.OVERDUE_LIST_LIMIT else overdue.count()
+        return {"count": count, "shown": len(items), "url": request_url({**lookups, **lk}), "requests": items}
 
     def asset_recovery(self) -> dict:
         from assets.models import Asset
 
         assets, lookups = self.assets()
-        all_rows = self._asset_value_rows(assets)
-        by_country_rows = self._asset_value_rows(assets, ("location_country",))
-        by_kind_rows = self._asset_value_rows(assets, ("kind",))
+        all_rows = self._asset_value_rows("asset_values", assets)
+        by_country_rows = self._asset_value_rows("asset_values_by_country", assets, ("location_country",))
+        by_kind_rows = self._asset_value_rows("asset_values_by_kind", assets, ("kind",))
 
         def grouped(rows, key, lookup, name):
             out: dict[str, list] = {}
@@ -735,19 +840,29 @@ class Stats:
         answered_qs, answered_lookups = self.requests(period_field="answered_on")
         sent = {
             datetime.date(r["month"].year, r["month"].month, 1): r["n"]
-            for r in sent_qs.filter(sent_on__isnull=False)
-            .annotate(month=TruncMonth("sent_on"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by("month")
+            for r in self._rows(
+                "sent_per_month",
+                lambda: list(
+                    sent_qs.filter(sent_on__isnull=False)
+                    .annotate(month=TruncMonth("sent_on"))
+                    .values("month")
+                    .annotate(n=Count("pk"))
+                    .order_by("month")
+                ),
+            )
         }
         answered = {
             datetime.date(r["month"].year, r["month"].month, 1): r["n"]
-            for r in answered_qs.filter(answered_on__isnull=False)
-            .annotate(month=TruncMonth("answered_on"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by("month")
+            for r in self._rows(
+                "answered_per_month",
+                lambda: list(
+                    answered_qs.filter(answered_on__isnull=False)
+                    .annotate(month=TruncMonth("answered_on"))
+                    .values("month")
+                    .annotate(n=Count("pk"))
+                    .order_by("month")
+                ),
+            )
         }
         months = []
         for month in _month_range(set(sent) | set(answered)):
@@ -774,13 +889,16 @@ class Stats:
 
     def _values_by_year(self) -> list[dict]:
         changes, lookups = self.asset_changes()
-        rows = list(
-            changes.filter(to_status__in=self.VALUE_STEPS, amount__isnull=False)
-            .annotate(year=ExtractYear("effective_on"))
-            .values("year", "to_status", "amount_currency")
-            # Assets, not timeline rows: two returns of one asset in a year are one asset.
-            .annotate(n=Count("asset_id", distinct=True), total=Sum("amount"))
-            .order_by("year", "to_status", "amount_currency")
+        rows = self._rows(
+            "values_by_year",
+            lambda: list(
+                changes.filter(to_status__in=self.VALUE_STEPS, amount__isnull=False)
+                .annotate(year=ExtractYear("effective_on"))
+                .values("year", "to_status", "amount_currency")
+                # Assets, not timeline rows: two returns of one asset in a year are one asset.
+                .annotate(n=Count("asset_id", distinct=True), total=Sum("amount"))
+                .order_by("year", "to_status", "amount_currency")
+            ),
         )
         years = []
         for year in sorted({r["year"] for r in rows}):
@@ -809,14 +927,18 @@ class Stats:
         from mla_requests.models import Request
         from recovery.models import LegalInstrument
 
-        yearly = Stats(self.user, self.flt.for_year(year), today=self.today)
-        yearly.rates, yearly._scopes = self.rates, self._scopes
+        yearly = Stats(self.user, self.flt.for_year(year), today=self.today, replay=self.replay)
+        # One page: the same rate table, scopes and stored reads (their names do not collide).
+        yearly.rates, yearly._scopes, yearly.recorded = self.rates, self._scopes, self.recorded
         as_of = min(datetime.date(year, 12, 31), self.today)
         requests, lookups = yearly.requests()
         requests = requests.filter(sent_on__isnull=False)
 
         def grouped(field_name, lookup, name):
-            rows = requests.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name)
+            rows = self._rows(
+                f"report_by_{field_name}",
+                lambda: list(requests.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name)),
+            )
             return [
                 {
                     "key": r[field_name],
@@ -896,16 +1018,22 @@ class Stats:
                 {"status__in": ",".join(PENDING), "answered_on__isnull": "True", "response_due__lt": today.isoformat()},
             ),
         )
-        counts = requests.aggregate(
-            total=Count("pk"),
-            **{f"outcome_{k}": Count("pk", filter=q) for k, _l, q, _lk in outcomes},
-            **{f"time_{k}": Count("pk", filter=q) for k, _l, q, _lk in timeliness},
+        counts = self._rows(
+            "report_counts",
+            lambda: requests.aggregate(
+                total=Count("pk"),
+                **{f"outcome_{k}": Count("pk", filter=q) for k, _l, q, _lk in outcomes},
+                **{f"time_{k}": Count("pk", filter=q) for k, _l, q, _lk in timeliness},
+            ),
         )
-        grounds = list(
-            requests.filter(status=S.REFUSED)
-            .values("refusal_grounds")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "refusal_grounds")
+        grounds = self._rows(
+            "report_refusal_grounds",
+            lambda: list(
+                requests.filter(status=S.REFUSED)
+                .values("refusal_grounds")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "refusal_grounds")
+            ),
         )
 
         decisions, dec_lookups = yearly.decisions()
@@ -915,11 +1043,14 @@ class Stats:
             (K.CONFISCATION, _("Confiscation orders")),
             (K.RETURN, _("Return orders")),
         )
-        dec_rows = list(
-            decisions.filter(kind__in=[k for k, _l in order_kinds])
-            .values("kind", "conviction_based", "amount_currency")
-            .annotate(n=Count("pk"), total=Sum("amount"))
-            .order_by("kind", "conviction_based", "amount_currency")
+        dec_rows = self._rows(
+            "report_orders",
+            lambda: list(
+                decisions.filter(kind__in=[k for k, _l in order_kinds])
+                .values("kind", "conviction_based", "amount_currency")
+                .annotate(n=Count("pk"), total=Sum("amount"))
+                .order_by("kind", "conviction_based", "amount_currency")
+            ),
         )
         bases = (
             ("conviction_based", _("Conviction-based"), True, {"conviction_based__exact": "1"}),

@@ -1,6 +1,8 @@
 """/api/v1/stats/: the dashboards' figures as JSON, read through the same filter form and the same
-selectors (recovery.stats), so the API and the pages never disagree. Money amounts are strings."""
+selectors (recovery.stats) and the same snapshots (recovery.dashboards.snapshots), so the API and the
+pages never disagree. Money amounts are strings; `computed_at` says when the figures were read."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -8,8 +10,9 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recovery.dashboards import snapshots
 from recovery.dashboards.forms import DashboardFilterForm, ReportForm
-from recovery.stats import Stats, jsonable, may_view_dashboards
+from recovery.stats import jsonable, may_view_dashboards
 
 
 class MayViewDashboards(permissions.BasePermission):
@@ -23,7 +26,7 @@ class StatsView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, MayViewDashboards]
     form_class = DashboardFilterForm
-    figures = ""  # the Stats method to call
+    page = ""  # the snapshotted page (recovery.dashboards.snapshots.PAGES)
 
     @extend_schema(
         # 4xx answers are problem+json, documented for every operation by recovery.api.schema.
@@ -58,35 +61,35 @@ class StatsView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
                 content_type="application/problem+json",
             )
-        stats = Stats(request.user, form.stats_filter())
-        return Response(jsonable(self.compute(stats, form)))
+        found = snapshots.figures_for(request.user, form.stats_filter(), self.page_of(form))
+        return Response(jsonable({**found.figures, "computed_at": timezone.localtime(found.computed_at)}))
 
-    def compute(self, stats, form):
-        return getattr(stats, self.figures)()
+    def page_of(self, form) -> str:
+        return self.page
 
 
 class OverviewStats(StatsView):
-    figures = "overview"
+    page = "overview"
 
 
 class CountryStats(StatsView):
-    figures = "by_country"
+    page = "countries"
 
 
 class CategoryStats(StatsView):
-    figures = "by_category"
+    page = "categories"
 
 
 class OverdueStats(StatsView):
-    figures = "overdue"
+    page = "overdue"  # live, as the page: an actionable list, never snapshotted
 
 
 class AssetRecoveryStats(StatsView):
-    figures = "asset_recovery"
+    page = "assets"
 
 
 class TrendStats(StatsView):
-    figures = "trends"
+    page = "trends"
 
 
 class ReportStats(StatsView):
@@ -106,5 +109,5 @@ class ReportStats(StatsView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    def compute(self, stats, form):
-        return stats.report(form.cleaned_data["year"])
+    def page_of(self, form) -> str:
+        return snapshots.report_page(form.cleaned_data["year"])

@@ -1,5 +1,7 @@
-"""Dashboard pages. Each view reads the filter form, asks recovery.stats for one page's figures
-(scoped to the signed-in user) and renders them; the charts are server-side SVG."""
+"""Dashboard pages. Each view reads the filter form, asks for one page's figures (scoped to the
+signed-in user) and renders them; the charts are server-side SVG. The figures come from a fresh
+snapshot of the same page, scope, filter and day when there is one (recovery.dashboards.snapshots),
+else from recovery.stats live; the overdue list is always live."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from recovery.dashboards import charts, export
+from recovery.dashboards import charts, export, snapshots
 from recovery.dashboards.forms import DashboardFilterForm, ReportForm
 from recovery.stats import Stats, may_view_dashboards
 
@@ -37,6 +39,26 @@ def _filtered(request, form_class=DashboardFilterForm):
     if not form.is_valid():
         return form, None
     return form, Stats(request.user, form.stats_filter())
+
+
+def _figures(request, page, form_class=DashboardFilterForm):
+    """(form, snapshots.Figures or None when the form is invalid) for a snapshotted page."""
+    form = form_class(request.GET)
+    if not form.is_valid():
+        return form, None
+    if page == "report":
+        page = snapshots.report_page(form.cleaned_data["year"])
+    return form, snapshots.figures_for(request.user, form.stats_filter(), page)
+
+
+def _freshness(found) -> dict:
+    """What the page says about the age of its figures."""
+    return {
+        "computed_at": found.computed_at,
+        "refresh_minutes": max(1, round(settings.RECOVERY_DASHBOARD_REFRESH_SECONDS / 60))
+        if settings.RECOVERY_DASHBOARD_REFRESH_SECONDS
+        else None,
+    }
 
 
 def _active_filters(form) -> list[tuple[str, str]]:
@@ -69,16 +91,17 @@ def _render(request, template, form, context, *, page):
 
 @dashboard_access
 def overview(request):
-    form, stats = _filtered(request)
+    form, found = _figures(request, "overview")
     context = {}
-    if stats:
-        figures = stats.overview()
+    if found:
+        figures = found.figures
         rows = [
             charts.Row(s["label"], [charts.Segment(s["count"], s["url"])])
             for s in figures["requests_by_status"]
             if s["count"]
         ]
         context = {
+            **_freshness(found),
             "stats": figures,
             "status_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests by status")),
         }
@@ -87,15 +110,16 @@ def overview(request):
 
 @dashboard_access
 def by_country(request):
-    form, stats = _filtered(request)
+    form, found = _figures(request, "countries")
     context = {}
-    if stats:
-        figures = stats.by_country()
+    if found:
+        figures = found.figures
         rows = [
             charts.Row(c["name"], [charts.Segment(seg["count"], seg["url"]) for seg in c["segments"]])
             for c in figures["countries"]
         ]
         context = {
+            **_freshness(found),
             "stats": figures,
             "country_chart": charts.hbar_chart(rows, figures["segment_labels"], title=_("Requests per country")),
         }
@@ -104,12 +128,13 @@ def by_country(request):
 
 @dashboard_access
 def by_category(request):
-    form, stats = _filtered(request)
+    form, found = _figures(request, "categories")
     context = {}
-    if stats:
-        figures = stats.by_category()
+    if found:
+        figures = found.figures
         rows = [charts.Row(c["name"], [charts.Segment(c["count"], c["url"])]) for c in figures["categories"]]
         context = {
+            **_freshness(found),
             "stats": figures,
             "category_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests per crime category")),
         }
@@ -125,12 +150,13 @@ def overdue(request):
 
 @dashboard_access
 def asset_recovery(request):
-    form, stats = _filtered(request)
+    form, found = _figures(request, "assets")
     context = {}
-    if stats:
-        figures = stats.asset_recovery()
+    if found:
+        figures = found.figures
         rows = [charts.Row(s["label"], [charts.Segment(s["count"], s["url"])]) for s in figures["funnel"]]
         context = {
+            **_freshness(found),
             "stats": figures,
             "funnel_chart": charts.hbar_chart(rows, [_("Assets")], title=_("Asset recovery funnel (number of assets)")),
         }
@@ -139,10 +165,10 @@ def asset_recovery(request):
 
 @dashboard_access
 def trends(request):
-    form, stats = _filtered(request)
+    form, found = _figures(request, "trends")
     context = {}
-    if stats:
-        figures = stats.trends()
+    if found:
+        figures = found.figures
         columns = [
             charts.Row(
                 m["month"],
@@ -154,6 +180,7 @@ def trends(request):
             for m in figures["months"]
         ]
         context = {
+            **_freshness(found),
             "stats": figures,
             "month_chart": charts.column_chart(
                 columns, [_("Sent"), _("Answered")], title=_("Requests sent and answered per month")
@@ -163,17 +190,19 @@ def trends(request):
 
 
 def _report(request):
-    form, stats = _filtered(request, ReportForm)
-    return form, (stats.report(form.cleaned_data["year"]) if stats else None)
+    form, found = _figures(request, "report", ReportForm)
+    return form, found
 
 
 @dashboard_access
 def report(request):
-    form, figures = _report(request)
+    form, found = _report(request)
     context = {}
-    if figures:
+    if found:
+        figures = found.figures
         rows = [charts.Row(c["name"], [charts.Segment(c["count"], c["url"])]) for c in figures["by_country"]]
         context = {
+            **_freshness(found),
             "stats": figures,
             "country_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests sent per country")),
             "year_query": request.GET.urlencode(),
@@ -183,15 +212,15 @@ def report(request):
 
 @dashboard_access
 def report_csv(request):
-    form, figures = _report(request)
-    if figures is None:
+    form, found = _report(request)
+    if found is None:
         return _render(request, "dashboard/report.html", form, {}, page="report")
-    return export.csv_response(figures)
+    return export.csv_response(found.figures)
 
 
 @dashboard_access
 def report_xlsx(request):
-    form, figures = _report(request)
-    if figures is None:
+    form, found = _report(request)
+    if found is None:
         return _render(request, "dashboard/report.html", form, {}, page="report")
-    return export.xlsx_response(figures)
+    return export.xlsx_response(found.figures)
