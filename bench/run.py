@@ -124,6 +124,12 @@ def prepare(args) -> dict:
     session[SESSION_LOGIN_AT] = session[SESSION_LAST_SEEN] = now
     session.create()
 
+    # The reminder scan of an earlier run is rolled back, which leaves its inserted delivery rows
+    # dead in the table until autovacuum comes by; clear them so they do not slow this run's pages.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE requests_reminderdelivery")
+
     # The dashboards read summary snapshots that a beat task keeps fresh (docs/dashboards.md); a
     # running service would have them, so refresh them as the task does, and time it.
     refresh = {"status": "not available (no refresh_dashboard_snapshots command)"}
