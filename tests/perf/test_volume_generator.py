@@ -153,3 +153,13 @@ def test_allocation_is_exact_and_deterministic():
     counts = dict(_allocate(1000, FIGURE_2 + TAIL))
     assert sum(counts.values()) == 1000
     assert _deal(random.Random(3), 500, FIGURE_2) == _deal(random.Random(3), 500, FIGURE_2)
+
+
+@pytest.mark.django_db
+def test_seed_demo_data_scale_large_is_the_volume_generator():
+    out = io.StringIO()
+    call_command(
+        "seed_demo_data", "--scale", "large", "--cases", "20", "--requests", "60", "--assets", "30", stdout=out
+    )
+    assert (Case.objects.count(), Request.objects.count(), Asset.objects.count()) == (20, 60, 30)
+    assert RequestStatusChange.objects.count() >= 60  # every request has at least its creation row
