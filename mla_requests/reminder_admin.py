@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy
 from mla_requests.reminder_services import retry_deliveries
+from recovery.admin_base import ReadOnlyAdminMixin
 from recovery.models import Notification, NotificationPreference
 
 
@@ -36,15 +37,8 @@ class HolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The delivery log and notifications: written by the scan and the workers, read here."""
 
 
 @admin.register(ReminderDelivery)

@@ -835,35 +835,25 @@ class Stats:
             "by_kind": grouped(by_kind_rows, "kind", "kind__exact", lambda k: _label(Asset.Kind.choices, k)),
         }
 
+    def _per_month(self, name: str, qs, date_field: str) -> dict[datetime.date, int]:
+        """How many of `qs` fall in each month of `date_field` (first of the month -> count)."""
+        rows = self._rows(
+            name,
+            lambda: list(
+                qs.filter(**{f"{date_field}__isnull": False})
+                .annotate(month=TruncMonth(date_field))
+                .values("month")
+                .annotate(n=Count("pk"))
+                .order_by("month")
+            ),
+        )
+        return {datetime.date(r["month"].year, r["month"].month, 1): r["n"] for r in rows}
+
     def trends(self) -> dict:
         sent_qs, sent_lookups = self.requests(period_field="sent_on")
         answered_qs, answered_lookups = self.requests(period_field="answered_on")
-        sent = {
-            datetime.date(r["month"].year, r["month"].month, 1): r["n"]
-            for r in self._rows(
-                "sent_per_month",
-                lambda: list(
-                    sent_qs.filter(sent_on__isnull=False)
-                    .annotate(month=TruncMonth("sent_on"))
-                    .values("month")
-                    .annotate(n=Count("pk"))
-                    .order_by("month")
-                ),
-            )
-        }
-        answered = {
-            datetime.date(r["month"].year, r["month"].month, 1): r["n"]
-            for r in self._rows(
-                "answered_per_month",
-                lambda: list(
-                    answered_qs.filter(answered_on__isnull=False)
-                    .annotate(month=TruncMonth("answered_on"))
-                    .values("month")
-                    .annotate(n=Count("pk"))
-                    .order_by("month")
-                ),
-            )
-        }
+        sent = self._per_month("sent_per_month", sent_qs, "sent_on")
+        answered = self._per_month("answered_per_month", answered_qs, "answered_on")
         months = []
         for month in _month_range(set(sent) | set(answered)):
             months.append(

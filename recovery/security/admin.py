@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recovery.admin_base import ReadOnlyAdminMixin
 from recovery.models import AuditEvent
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.events import record_event, record_personal_data_view
@@ -52,7 +53,7 @@ CSV_COLUMNS = (
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("occurred_at", "username", "ip_address", "action", "outcome", "content_type", "object_repr")
     list_filter = ("action", "outcome", "content_type", ("occurred_at", admin.DateFieldListFilter))
     search_fields = ("username", "object_repr", "object_id", "ip_address", "path")
@@ -60,15 +61,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ("content_type",)
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
     actions = ["export_csv"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Export selected audit events as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -149,7 +141,9 @@ class AuditedModelFilter(admin.SimpleListFilter):
             return queryset.none()
 
 
-class ChangeLogAdmin(EstimatedCountAdminMixin, auditlog_admin.LogEntryAdmin):
+# ReadOnlyAdminMixin first: auditlog's own admin allows deletes cascading from a deleted record;
+# ours never adds, changes or deletes an entry.
+class ChangeLogAdmin(ReadOnlyAdminMixin, EstimatedCountAdminMixin, auditlog_admin.LogEntryAdmin):
     """The record change log, read-only for everyone (the database refuses changes anyway on
     PostgreSQL): per user (actor filter or search), per record (record type filter + record id,
     searched exactly) and per period (date hierarchy, date filter, `timestamp__gte`/`__lt`)."""
@@ -170,16 +164,6 @@ class ChangeLogAdmin(EstimatedCountAdminMixin, auditlog_admin.LogEntryAdmin):
         (_("Changes"), {"fields": ["action", "msg"]}),
     ]
     readonly_fields = ["created", "resource_url", "action", "user_url", "remote_addr", "cid", "msg"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # auditlog's admin allows deletes cascading from a deleted record; ours never deletes.
-        return False
 
     def get_object(self, request, object_id, from_field=None):
         # The entry page shows the changes of this copy, masked for this request's user (not
