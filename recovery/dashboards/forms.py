@@ -3,15 +3,36 @@
 import datetime
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from mla_requests.models import Request
 from recovery.models import CrimeCategory, LegalInstrument, Unit
 from recovery.stats import StatsFilter
+from recovery.translation import country_choices
 
 ANY = [("", _("All"))]
+
+
+class QuickSelect(forms.Select):
+    """A <select> written in one pass. Django draws each option through its own template; with the
+    ~250 countries that was a quarter of a dashboard page served from its snapshot (profiled)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(option), mark_safe(" selected") if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
 class DashboardFilterForm(forms.Form):
@@ -22,11 +43,19 @@ class DashboardFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Period end")
     )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.order_by("code"), required=False, empty_label=_("All")
+        label=_("Unit"),
+        queryset=Unit.objects.order_by("code"),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
     crime_category = forms.ModelChoiceField(
-        label=_("Crime category"), queryset=CrimeCategory.objects.all(), required=False, empty_label=_("All")
+        label=_("Crime category"),
+        queryset=CrimeCategory.objects.all(),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=ANY + list(Request.Channel.choices))
     legal_basis_kind = forms.ChoiceField(
@@ -36,7 +65,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form so the names follow the active language.
-        self.fields["country"].choices = ANY + list(countries)
+        self.fields["country"].choices = ANY + country_choices()
 
     def clean(self):
         data = super().clean()
