@@ -89,60 +89,56 @@ def _render(request, template, form, context, *, page):
     return render(request, template, {**base, **context}, status=status)
 
 
-@dashboard_access
-def overview(request):
-    form, found = _figures(request, "overview")
+def _snapshot_page(request, page, charts_for, *, form_class=DashboardFilterForm, extra=None):
+    """The shape of every snapshotted page: the filter form, the figures (from a snapshot, or live
+    on a miss), what the page says about their age, the page's charts from `charts_for(figures)`,
+    and the render (400 with the form's errors when the filter is invalid)."""
+    form, found = _figures(request, page, form_class)
     context = {}
     if found:
-        figures = found.figures
-        rows = [
-            charts.Row(s["label"], [charts.Segment(s["count"], s["url"])])
-            for s in figures["requests_by_status"]
-            if s["count"]
-        ]
-        context = {
-            **_freshness(found),
-            "stats": figures,
-            "status_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests by status")),
-        }
-    return _render(request, "dashboard/overview.html", form, context, page="overview")
+        context = {**_freshness(found), "stats": found.figures, **charts_for(found.figures), **(extra or {})}
+    return _render(request, f"dashboard/{page}.html", form, context, page=page)
+
+
+def _hbar(items, label_key, title, segment_label=None):
+    """A horizontal bar chart of one count (and its link) per item; the bars count requests unless
+    `segment_label` says otherwise (translated per request, hence not a default argument)."""
+    rows = [charts.Row(item[label_key], [charts.Segment(item["count"], item["url"])]) for item in items]
+    return charts.hbar_chart(rows, [segment_label or _("Requests")], title=title)
+
+
+@dashboard_access
+def overview(request):
+    def status_chart(figures):
+        shown = [s for s in figures["requests_by_status"] if s["count"]]
+        return {"status_chart": _hbar(shown, "label", _("Requests by status"))}
+
+    return _snapshot_page(request, "overview", status_chart)
 
 
 @dashboard_access
 def by_country(request):
-    form, found = _figures(request, "countries")
-    context = {}
-    if found:
-        figures = found.figures
+    def country_chart(figures):
         rows = [
             charts.Row(c["name"], [charts.Segment(seg["count"], seg["url"]) for seg in c["segments"]])
             for c in figures["countries"]
         ]
-        context = {
-            **_freshness(found),
-            "stats": figures,
-            "country_chart": charts.hbar_chart(rows, figures["segment_labels"], title=_("Requests per country")),
-        }
-    return _render(request, "dashboard/countries.html", form, context, page="countries")
+        return {"country_chart": charts.hbar_chart(rows, figures["segment_labels"], title=_("Requests per country"))}
+
+    return _snapshot_page(request, "countries", country_chart)
 
 
 @dashboard_access
 def by_category(request):
-    form, found = _figures(request, "categories")
-    context = {}
-    if found:
-        figures = found.figures
-        rows = [charts.Row(c["name"], [charts.Segment(c["count"], c["url"])]) for c in figures["categories"]]
-        context = {
-            **_freshness(found),
-            "stats": figures,
-            "category_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests per crime category")),
-        }
-    return _render(request, "dashboard/categories.html", form, context, page="categories")
+    def category_chart(figures):
+        return {"category_chart": _hbar(figures["categories"], "name", _("Requests per crime category"))}
+
+    return _snapshot_page(request, "categories", category_chart)
 
 
 @dashboard_access
 def overdue(request):
+    # Live: an actionable list of late requests, read off the partial index (not snapshotted).
     form, stats = _filtered(request)
     context = {"stats": stats.overdue()} if stats else {}
     return _render(request, "dashboard/overdue.html", form, context, page="overdue")
@@ -150,25 +146,16 @@ def overdue(request):
 
 @dashboard_access
 def asset_recovery(request):
-    form, found = _figures(request, "assets")
-    context = {}
-    if found:
-        figures = found.figures
-        rows = [charts.Row(s["label"], [charts.Segment(s["count"], s["url"])]) for s in figures["funnel"]]
-        context = {
-            **_freshness(found),
-            "stats": figures,
-            "funnel_chart": charts.hbar_chart(rows, [_("Assets")], title=_("Asset recovery funnel (number of assets)")),
-        }
-    return _render(request, "dashboard/assets.html", form, context, page="assets")
+    def funnel_chart(figures):
+        title = _("Asset recovery funnel (number of assets)")
+        return {"funnel_chart": _hbar(figures["funnel"], "label", title, _("Assets"))}
+
+    return _snapshot_page(request, "assets", funnel_chart)
 
 
 @dashboard_access
 def trends(request):
-    form, found = _figures(request, "trends")
-    context = {}
-    if found:
-        figures = found.figures
+    def month_chart(figures):
         columns = [
             charts.Row(
                 m["month"],
@@ -179,35 +166,24 @@ def trends(request):
             )
             for m in figures["months"]
         ]
-        context = {
-            **_freshness(found),
-            "stats": figures,
-            "month_chart": charts.column_chart(
-                columns, [_("Sent"), _("Answered")], title=_("Requests sent and answered per month")
-            ),
-        }
-    return _render(request, "dashboard/trends.html", form, context, page="trends")
+        title = _("Requests sent and answered per month")
+        return {"month_chart": charts.column_chart(columns, [_("Sent"), _("Answered")], title=title)}
+
+    return _snapshot_page(request, "trends", month_chart)
 
 
 def _report(request):
-    form, found = _figures(request, "report", ReportForm)
-    return form, found
+    return _figures(request, "report", ReportForm)
 
 
 @dashboard_access
 def report(request):
-    form, found = _report(request)
-    context = {}
-    if found:
-        figures = found.figures
-        rows = [charts.Row(c["name"], [charts.Segment(c["count"], c["url"])]) for c in figures["by_country"]]
-        context = {
-            **_freshness(found),
-            "stats": figures,
-            "country_chart": charts.hbar_chart(rows, [_("Requests")], title=_("Requests sent per country")),
-            "year_query": request.GET.urlencode(),
-        }
-    return _render(request, "dashboard/report.html", form, context, page="report")
+    def country_chart(figures):
+        return {"country_chart": _hbar(figures["by_country"], "name", _("Requests sent per country"))}
+
+    return _snapshot_page(
+        request, "report", country_chart, form_class=ReportForm, extra={"year_query": request.GET.urlencode()}
+    )
 
 
 @dashboard_access
