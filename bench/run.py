@@ -78,6 +78,11 @@ def service_env(db_url: str, secret_key: str) -> dict[str, str]:
             # minute) the faster scenarios would be answered 429. The throttle still runs (its
             # cache read and write are part of each request); only its limit is out of reach.
             "API_THROTTLE_USER": "1000000/minute",
+            "API_THROTTLE_TOKEN": "1000000/minute",
+            # Production runs with a shared cache (Redis): throttle counters and the table versions
+            # behind the API's list cache (recovery/api/list_cache.py). Its own database number,
+            # emptied at the start of each run.
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5"),
         }
     )
     return env
@@ -128,6 +133,20 @@ def prepare(args) -> dict:
     session[SESSION_LOGIN_AT] = session[SESSION_LAST_SEEN] = now
     session.create()
 
+    # The API scenarios sign in as an integrating agency's system does: with an API token.
+    from recovery.api.services import api_token_create
+    from recovery.models import ApiToken
+
+    ApiToken.objects.filter(user=admin, name="bench").delete()
+    _token, token_text = api_token_create(
+        actor=admin, user=admin, name="bench", scopes=[c for c in ApiToken.SCOPE_CHOICES if c.endswith(":read")]
+    )
+    # A cache left by an earlier run would hold pages of a database that may since have been
+    # regenerated outside Django (COPY): start from an empty one.
+    from django.core.cache import cache
+
+    cache.clear()
+
     # The reminder scan of an earlier run is rolled back, which leaves its inserted delivery rows
     # dead in the table until autovacuum comes by; clear them so they do not slow this run's pages.
     if connection.vendor == "postgresql":
@@ -168,6 +187,7 @@ def prepare(args) -> dict:
     connection.close()
     return {
         "session": session.session_key,
+        "token": token_text,
         "ids": ids,
         "volume": volume,
         "postgres": server,
@@ -235,12 +255,9 @@ def settle(port: int, workers: int):
             fetch(port, "/healthz", timeout=300)
 
 
-def fetch(port: int, path: str, cookie: str | None = None, timeout: float = 60) -> tuple[int, bytes]:
+def fetch(port: int, path: str, headers: dict | None = None, timeout: float = 60) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    headers = {"Host": HOST}
-    if cookie:
-        headers["Cookie"] = cookie
-    conn.request("GET", path, headers=headers)
+    conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
     response = conn.getresponse()
     body = response.read()
     conn.close()
@@ -248,11 +265,11 @@ def fetch(port: int, path: str, cookie: str | None = None, timeout: float = 60) 
 
 
 # --- load generators ----------------------------------------------------------------------------
-def run_wrk(port: int, path: str, connections: int, duration: float, cookie: str | None) -> dict:
+def run_wrk(port: int, path: str, connections: int, duration: float, headers: dict | None) -> dict:
     cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{max(1, int(duration))}s"]
     cmd += ["--timeout", "10s", "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", f"Host: {HOST}"]
-    if cookie:
-        cmd += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     cmd.append(f"http://{HOST}:{port}{path}")
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("BENCHJSON "))
@@ -269,13 +286,13 @@ def run_wrk(port: int, path: str, connections: int, duration: float, cookie: str
     }
 
 
-def run_python_load(port: int, path: str, connections: int, duration: float, cookie: str | None) -> dict:
+def run_python_load(port: int, path: str, connections: int, duration: float, headers: dict | None) -> dict:
     """Threads with keep-alive http.client connections; used when wrk is not installed."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + duration
-    headers = {"Host": HOST, **({"Cookie": cookie} if cookie else {})}
+    headers = {"Host": HOST, **(headers or {})}
 
     def worker():
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -381,6 +398,9 @@ def time_scan_query() -> dict:
 
 # --- reports ------------------------------------------------------------------------------------
 def verdict(row: dict) -> str:
+    if row.get("informational"):
+        # Measured to be shown (e.g. the API list with its cache skipped), not a target of the issue.
+        return "(shown, no target)"
     if "pass" not in row:
         return "n/a"
     return "pass" if row.get("pass") else "FAIL"
@@ -492,12 +512,20 @@ def main(argv=None) -> int:
     db_url = args.database_url
     ensure_database(db_url)
     env = service_env(db_url, secrets.token_urlsafe(48))
-    os.environ.update({k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_URL", "LOG_LEVEL"))})
+    os.environ.update(
+        {k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_URL", "LOG_LEVEL", "CACHE_URL"))}
+    )
     sys.path.insert(0, str(ROOT))
     state = prepare(args)
     from django.conf import settings
 
-    cookie = f"{settings.SESSION_COOKIE_NAME}={state['session']}"
+    # How each scenario signs in: people by their session cookie (admin, dashboards), other
+    # agencies' systems by their API token (what the API's integrators send).
+    credentials = {
+        "session": {"Cookie": f"{settings.SESSION_COOKIE_NAME}={state['session']}"},
+        "token": {"Authorization": f"Token {state['token']}"},
+        "none": {},
+    }
     port, baseline_port = free_port(args.port), free_port(args.baseline_port)
     service = start_gunicorn("config.wsgi:application", port, env, args.workers, "service")
     baseline = start_gunicorn("bench.baseline_app:app", baseline_port, env, args.workers, "baseline")
@@ -512,7 +540,12 @@ def main(argv=None) -> int:
             path = spec["path"].format(**state["ids"])
             auth = spec.get("auth", defaults.get("auth", "session"))
             row = {"name": spec["name"], "path": path, "connections": conns, "target_p95_ms": spec["target_p95_ms"]}
-            use_cookie = cookie if auth == "session" else None
+            use_headers = {**credentials[auth], **spec.get("headers", {})}
+            if spec.get("headers"):
+                row["headers"] = spec["headers"]
+            row["auth"] = auth
+            if spec.get("informational"):
+                row["informational"] = True
             if spec.get("baseline"):
                 # The baseline first, on idle servers: measured after the service, it would share the
                 # cores with whatever backlog the service's workers were still working through.
@@ -524,7 +557,7 @@ def main(argv=None) -> int:
                 baseline_row["status"] = "ok" if not baseline_row["errors"] else "errors"
                 settle(baseline_port, args.workers)
             try:
-                status, _body = fetch(port, path, use_cookie, timeout=120)
+                status, _body = fetch(port, path, use_headers, timeout=120)
             except OSError as exc:  # a page slower than the probe's patience is a result, not a crash
                 status, row["status"] = None, f"error (probe: {type(exc).__name__})"
                 row["pass"] = False
@@ -539,8 +572,8 @@ def main(argv=None) -> int:
             else:
                 log(f"{spec['name']}: warm-up {warmup} s, then {duration} s at {conns} connections")
                 if warmup:
-                    load(port, path, conns, warmup, use_cookie)
-                row.update(load(port, path, conns, duration, use_cookie))
+                    load(port, path, conns, warmup, use_headers)
+                row.update(load(port, path, conns, duration, use_headers))
                 settle(port, args.workers)
                 if not row["requests"]:
                     row["status"] = f"no answer within {duration} s"

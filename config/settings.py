@@ -206,6 +206,22 @@ SPECTACULAR_SETTINGS = {
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
 
+# --- Cache ------------------------------------------------------------------------------------
+# CACHE_URL (e.g. redis://127.0.0.1:6379/1) gives every process one shared cache: API throttle
+# counters, the table versions behind the API's list cache (recovery.table_versions). Without it
+# each process has its own memory cache, which is enough for `make run` and the tests.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {"default": _env.cache_url_config(CACHE_URL)}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "recovery"}}
+# API list pages served again while none of the tables they were read from changed, for at most
+# this long (recovery/api/list_cache.py). On by default only with a shared cache: with one cache
+# per process a write in one would not reach the pages kept by another.
+RECOVERY_API_LIST_CACHE_SECONDS = env_int(
+    "RECOVERY_API_LIST_CACHE_SECONDS", 300 if CACHE_URL else 0, minimum=0, maximum=86400
+)
+
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":

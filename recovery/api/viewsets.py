@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from recovery.api import list_cache
 from recovery.api.concurrency import etag_for, idempotent, version_from_if_match, with_etag
 from recovery.api.exceptions import PreconditionFailed
 from recovery.api.fields import valid_id
@@ -61,7 +62,16 @@ class DomainViewSet(viewsets.GenericViewSet):
     #: class represents in bulk (no model instances: see mla_requests.api.serializers).
     list_columns: tuple[str, ...] = ()
 
+    #: List pages are served from recovery.api.list_cache while none of their tables changed.
+    #: Off for a list whose reading is itself audited (an audit row per call must be written).
+    list_cache = True
+
     def list(self, request, *args, **kwargs):
+        if self.list_cache:
+            return list_cache.cached_list(self, request, lambda: self._list(request))
+        return self._list(request)
+
+    def _list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         if self.list_columns:
             rows = queryset.values(*self.list_columns)

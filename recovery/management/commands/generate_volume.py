@@ -10,6 +10,7 @@ for how the rows still satisfy every constraint. Running it again appends anothe
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from recovery import table_versions
 from recovery.volume import VolumeGenerator
 
 
@@ -44,6 +45,9 @@ class Command(BaseCommand):
             quiet=verbosity == 0,
             stream=self.stderr,
         ).run()
+        # The rows went in by COPY, past the execute wrapper that moves the table versions: say so,
+        # or a cached API page of the tables as they were would still be served.
+        table_versions.touch()
         self.stdout.write(
             f"cases {report.cases:,}, requests {report.requests:,}, assets {report.assets:,}, "
             f"timeline rows {report.timeline:,} (cases {report.case_timeline:,}, requests "
