@@ -213,6 +213,10 @@ INSTALLED_APPS += ["drf_spectacular_sidecar"]
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     CACHES = {"default": _env.cache_url_config(CACHE_URL)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # django-redis keeps one client per server; Django's own backend builds a new redis.Redis
+        # (and its table of ~170 response callbacks) for every cache call, several per request.
+        CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "recovery"}}
 # API list pages served again while none of the tables they were read from changed, for at most
@@ -362,6 +366,13 @@ MIDDLEWARE[_auth_index + 1 : _auth_index + 1] = [
     "recovery.security.middleware.SessionExpiryMiddleware",
     "recovery.security.middleware.TwoFactorMiddleware",
 ]
+# An API token's list pages are served from the cache before sessions, CSRF and DRF (their checks
+# made on the cached entry instead: recovery/api/list_cache.py); the headers of the middleware
+# above it (security, CSP) still go on every answer.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "recovery.api.list_cache.TokenListCacheMiddleware",
+)
 # Axes turns its lockout flag into a response; it must be last.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 

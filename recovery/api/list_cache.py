@@ -11,6 +11,17 @@ only after checking that all those versions are unchanged: one cache read for th
 the versions. Writes move the versions when they commit, so a client that has just changed
 something and reads again sees its change.
 
+Two doors to the same pages:
+- a person signed in by session: the viewset looks the page up after authentication, permissions
+  and throttling (`cached_list`), keyed by the user;
+- a system calling with an API token (`TokenListCacheMiddleware`, near the top of the middleware):
+  the page is keyed by the token's hash and served before sessions, language, CSRF, two-factor and
+  DRF are even consulted, which is most of what a call costs. Serving it still checks everything
+  the token's own authentication would: the token row and its user, roles, permissions and
+  units unchanged (their tables are dependencies: a revocation, a deactivation or a new role is a
+  write), not expired, the caller's address in its allow-list, its last use recorded within the
+  minute (else the call goes through and records it), and its throttle counted.
+
 Off unless RECOVERY_API_LIST_CACHE_SECONDS > 0 (the default only with a shared cache, CACHE_URL).
 Only successful JSON GETs are kept; the browsable API and errors never are. A caller who sends
 `Cache-Control: no-cache` gets a page computed afresh (and kept for the next one).
@@ -19,8 +30,10 @@ Only successful JSON GETs are kept; the browsable API and errors never are. A ca
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +41,10 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from recovery import table_versions
+from recovery.api.authentication import LAST_USED_RESOLUTION, TokenAuthentication, client_address
+from recovery.api.throttling import TokenOrUserRateThrottle
+from recovery.api.tokens import address_allowed, hash_token
+from recovery.models import ApiToken
 
 logger = logging.getLogger(__name__)
 
@@ -110,18 +127,25 @@ def _cache_call(method, *args, **kwargs):
         raise CacheUnavailable from exc
 
 
+def _asks_fresh(request) -> bool:
+    return "no-cache" in request.headers.get("Cache-Control", "").lower()
+
+
 def _cached_list(view, request, compute):
-    key = _cache_key(view, request)
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    # A token's pages are kept and served by TokenListCacheMiddleware; a session's here.
+    key = None if token is not None else _cache_key(view, request)
     name = view.__class__.__qualname__
-    fresh = "no-cache" in request.headers.get("Cache-Control", "").lower()
-    if not fresh:
+    if key is not None and not _asks_fresh(request):
         entry = _cache_call(cache.get, key)
         if entry is not None:
             depends, body, content_type = entry
             if _cache_call(table_versions.versions, depends) == depends:
                 return _response(body, content_type, "hit")
 
-    expected = _learned.get(name, frozenset()) | SCOPE_TABLES
+    # A token's page also depends on the token row (revoked, scopes or allow-list changed).
+    always = SCOPE_TABLES | ({ApiToken._meta.db_table} if token is not None else set())
+    expected = _learned.get(name, frozenset()) | always
     before = _cache_call(table_versions.versions, expected)
     with table_versions.reads() as read:
         response = compute()
@@ -134,7 +158,106 @@ def _cached_list(view, request, compute):
         # rows, so this page cannot be tagged safely. Learn it; the next call keeps its page.
         _learned[name] = frozenset(_learned.get(name, frozenset()) | read)
         return _response(response.content, response["Content-Type"], "miss")
-    depends = {table: before[table] for table in sorted(read | SCOPE_TABLES)}
+    depends = {table: before[table] for table in sorted(read | always)}
+    page = _response(response.content, response["Content-Type"], "miss")
+    if token is not None:
+        page.list_cache_token_entry = TokenEntry(
+            depends=depends,
+            token_pk=token.pk,
+            expires_at=token.expires_at,
+            allowed_ips=token.allowed_ips,
+            last_used_at=token.last_used_at,
+        )
+        return page
     with contextlib.suppress(CacheUnavailable):
         _cache_call(cache.set, key, (depends, response.content, response["Content-Type"]), _timeout())
-    return _response(response.content, response["Content-Type"], "miss")
+    return page
+
+
+# --- the token door ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    """What serving a token's page again must check, besides the versions of its tables."""
+
+    depends: dict
+    token_pk: int
+    expires_at: datetime.datetime | None
+    allowed_ips: str
+    last_used_at: datetime.datetime | None
+
+
+# Headers of the page as it left the inner middleware; hop-by-hop and per-call ones are not kept.
+_NOT_KEPT = {"x-list-cache", "set-cookie", "date", "connection"}
+
+
+class TokenListCacheMiddleware:
+    """Serves a token's API list page from the cache before the rest of the stack runs (see the
+    module's docstring), and keeps the pages the viewset marked for it. Sits after the security,
+    CSP and static-file middleware, so their headers go on every answer, served or computed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.throttle = TokenOrUserRateThrottle()
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        if not _asks_fresh(request):
+            try:
+                served = self._serve(request, key)
+            except CacheUnavailable:
+                served = None
+            if served is not None:
+                return served
+        response = self.get_response(request)
+        entry = getattr(response, "list_cache_token_entry", None)
+        if entry is not None and response.status_code == 200 and response.get("Content-Language", key[1]) == key[1]:
+            headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_KEPT]
+            with contextlib.suppress(CacheUnavailable):
+                _cache_call(cache.set, key[0], (entry, response.content, headers), _timeout())
+        return response
+
+    @staticmethod
+    def _key(request) -> tuple[str, str] | None:
+        if not enabled() or request.method != "GET" or not request.path.startswith("/api/"):
+            return None
+        header = request.headers.get("Authorization", "").split()
+        if len(header) != 2 or header[0].lower() not in TokenAuthentication.keywords:
+            return None
+        language = translation.get_language_from_request(request)
+        parts = [
+            "token",
+            hash_token(header[1]),
+            request.get_full_path(),
+            request.get_host(),
+            "https" if request.is_secure() else "http",
+            language,
+            timezone.localdate().isoformat(),
+            request.headers.get("Accept", ""),
+        ]
+        return KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), language
+
+    def _serve(self, request, key):
+        found = _cache_call(cache.get, key[0])
+        if found is None:
+            return None
+        entry, body, headers = found
+        now = timezone.now()
+        if entry.expires_at is not None and entry.expires_at <= now:
+            return None
+        if entry.last_used_at is None or now - entry.last_used_at >= LAST_USED_RESOLUTION:
+            return None  # through the door that records the token's use
+        if not address_allowed(client_address(request), entry.allowed_ips):
+            return None
+        if _cache_call(table_versions.versions, entry.depends) != entry.depends:
+            return None
+        if not _cache_call(self.throttle.count, "token", f"token-{entry.token_pk}"):
+            return None  # the full path answers 429 with its problem details
+        response = HttpResponse(body)
+        for name, value in headers:
+            response[name] = value
+        response["X-List-Cache"] = "hit"
+        return response

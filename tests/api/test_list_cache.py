@@ -182,10 +182,10 @@ def test_statements_are_read_for_their_tables():
 def test_with_redis_a_write_reaches_every_process(settings, client_for, investigator_a, requests_a):
     """The production shape: the versions and pages in Redis, shared by every worker process. A
     second cache client (what another process holds) sees the version a write moved."""
-    from django.core.cache.backends.redis import RedisCache
+    from django_redis.cache import RedisCache
 
     url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/6"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}}
     from django.core.cache import caches
 
     caches["default"].clear()
@@ -209,3 +209,89 @@ def test_users_written_elsewhere_move_the_scope_tables():
     with transaction.atomic():
         UserFactory(username="someone-new")
     assert table_versions.versions(["recovery_user"])["recovery_user"] != before
+
+
+# --- the token door: pages served before the rest of the stack ---------------------------------
+
+
+@pytest.fixture
+def token_client(token_for, investigator_a):
+    def build(**options):
+        token, client = token_for(investigator_a, **options)
+        return token, client
+
+    return build
+
+
+def test_a_token_page_is_served_without_a_query_with_the_same_headers(token_client, requests_a):
+    _token, client = token_client()
+    warm(client)
+    computed = read(client, HTTP_CACHE_CONTROL="no-cache")
+    with CaptureQueriesContext(connection) as queries:
+        served = read(client)
+    assert served["X-List-Cache"] == "hit"
+    assert queries.captured_queries == []
+    assert served.content == computed.content
+    for header in ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy", "X-Frame-Options"):
+        assert served.get(header) == computed.get(header), header
+
+
+def test_a_revoked_token_is_refused_at_once(token_client, requests_a, investigator_a):
+    from recovery.api.services import api_token_revoke
+
+    token, client = token_client()
+    warm(client)
+    assert read(client)["X-List-Cache"] == "hit"
+    api_token_revoke(token=token, actor=investigator_a)
+    assert client.get(LIST).status_code == 401
+
+
+def test_a_deactivated_account_is_refused_at_once(token_client, requests_a, investigator_a):
+    _token, client = token_client()
+    warm(client)
+    investigator_a.is_active = False
+    investigator_a.save()
+    assert client.get(LIST).status_code == 401
+
+
+def test_an_expired_token_is_refused_even_with_its_page_kept(token_client, requests_a, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    _token, client = token_client(expires_at=timezone.now() + datetime.timedelta(hours=1))
+    warm(client)
+    assert read(client)["X-List-Cache"] == "hit"
+    later = timezone.now() + datetime.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(LIST).status_code == 401
+
+
+def test_a_call_from_outside_the_allow_list_is_refused_even_with_its_page_kept(token_client, requests_a):
+    _token, client = token_client(allowed_ips="127.0.0.1/32")
+    warm(client)
+    assert read(client)["X-List-Cache"] == "hit"
+    assert client.get(LIST, REMOTE_ADDR="10.9.8.7").status_code == 403
+
+
+def test_served_pages_still_count_against_the_throttle(settings, token_client, requests_a):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "5/minute"}}
+    _token, client = token_client()
+    states = [client.get(LIST) for _ in range(6)]
+    assert [r.status_code for r in states] == [200] * 5 + [429]
+    assert "hit" in {r.get("X-List-Cache") for r in states[:5]}
+
+
+def test_the_last_use_is_still_recorded_every_minute(token_client, requests_a, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    token, client = token_client()
+    warm(client)
+    assert read(client)["X-List-Cache"] == "hit"
+    later = timezone.now() + datetime.timedelta(seconds=90)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert read(client)["X-List-Cache"] == "miss"
+    token.refresh_from_db()
+    assert token.last_used_at == later
