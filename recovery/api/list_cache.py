@@ -56,6 +56,7 @@ SCOPE_TABLES = frozenset(
     {
         "recovery_user",
         "recovery_user_groups",
+        "recovery_user_user_permissions",
         "auth_group",
         "auth_group_permissions",
         "recovery_unit",

@@ -295,3 +295,8 @@ def test_the_last_use_is_still_recorded_every_minute(token_client, requests_a, m
     assert read(client)["X-List-Cache"] == "miss"
     token.refresh_from_db()
     assert token.last_used_at == later
+
+
+def test_the_scope_tables_are_real_tables():
+    # A renamed table would silently stop being a dependency.
+    assert table_versions.known_tables() >= list_cache.SCOPE_TABLES
