@@ -280,6 +280,30 @@ from config.beat import dashboard_refresh_entry  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(dashboard_refresh_entry(RECOVERY_DASHBOARD_REFRESH_SECONDS))
 
+# --- Caches -----------------------------------------------------------------------------------
+# "default" is what Django uses without this setting (per-process memory: the API throttle's
+# counters). "dashboards" holds the rendered figures of the dashboard pages
+# (recovery/dashboards/fragments.py). Its keys name everything an entry depends on, so no process
+# ever needs to be told to drop one: per-process memory is correct, and Redis
+# (RECOVERY_DASHBOARD_CACHE_URL, on a database of its own, not the broker's: the tests and
+# `cache.clear()` may flush it) only lets the workers share what each renders.
+_dashboard_cache_url = env_str("RECOVERY_DASHBOARD_CACHE_URL")
+if _dashboard_cache_url and not _dashboard_cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("RECOVERY_DASHBOARD_CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboards": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _dashboard_cache_url}
+        if _dashboard_cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dashboards",
+            # A page's figures are 20-300 KiB of HTML; 200 of them bound a process's share.
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+    ),
+}
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

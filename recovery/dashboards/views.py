@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from recovery.dashboards import charts, export, snapshots
+from recovery.dashboards import charts, export, fragments, snapshots
 from recovery.dashboards.forms import DashboardFilterForm, ReportForm
 from recovery.stats import Stats, may_view_dashboards
 
@@ -89,14 +89,32 @@ def _render(request, template, form, context, *, page):
     return render(request, template, {**base, **context}, status=status)
 
 
-def _snapshot_page(request, page, charts_for, *, form_class=DashboardFilterForm, extra=None):
-    """The shape of every snapshotted page: the filter form, the figures (from a snapshot, or live
-    on a miss), what the page says about their age, the page's charts from `charts_for(figures)`,
-    and the render (400 with the form's errors when the filter is invalid)."""
-    form, found = _figures(request, page, form_class)
-    context = {}
-    if found:
-        context = {**_freshness(found), "stats": found.figures, **charts_for(found.figures), **(extra or {})}
+# Pages whose figures show money: their rendered figures depend on the exchange rates too.
+MONEY_PAGES = {"overview", "assets", "trends", "report"}
+
+
+def _snapshot_page(request, page, context_for, *, form_class=DashboardFilterForm, extra=None, variant=None):
+    """The shape of every snapshotted page: the filter form, the figures section (rendered from a
+    snapshot, or live on a miss, and kept in the cache: recovery.dashboards.fragments), what the
+    page says about the figures' age, and the render (400 with the form's errors when the filter is
+    invalid). `context_for(figures, form)` gives the section its charts and display choices;
+    `variant(form)` names the request's choices the section depends on besides the filter."""
+    form = form_class(request.GET)
+    context = {**(extra or {})}
+    if form.is_valid():
+        key_page = snapshots.report_page(form.cleaned_data["year"]) if page == "report" else page
+        served = fragments.serve(
+            request.user,
+            form.stats_filter(),
+            key_page,
+            template=f"dashboard/figures/{page}.html",
+            context_for=lambda figures: context_for(figures, form),
+            money=page in MONEY_PAGES,
+            variant=variant(form) if variant else "",
+        )
+        context.update(
+            _freshness(served), stats=served.stats, figures_html=served.html, year=form.cleaned_data.get("year")
+        )
     return _render(request, f"dashboard/{page}.html", form, context, page=page)
 
 
@@ -109,7 +127,7 @@ def _hbar(items, label_key, title, segment_label=None):
 
 @dashboard_access
 def overview(request):
-    def status_chart(figures):
+    def status_chart(figures, form):
         shown = [s for s in figures["requests_by_status"] if s["count"]]
         return {"status_chart": _hbar(shown, "label", _("Requests by status"))}
 
@@ -118,7 +136,7 @@ def overview(request):
 
 @dashboard_access
 def by_country(request):
-    def country_chart(figures):
+    def country_chart(figures, form):
         rows = [
             charts.Row(c["name"], [charts.Segment(seg["count"], seg["url"]) for seg in c["segments"]])
             for c in figures["countries"]
@@ -130,7 +148,7 @@ def by_country(request):
 
 @dashboard_access
 def by_category(request):
-    def category_chart(figures):
+    def category_chart(figures, form):
         return {"category_chart": _hbar(figures["categories"], "name", _("Requests per crime category"))}
 
     return _snapshot_page(request, "categories", category_chart)
@@ -146,7 +164,7 @@ def overdue(request):
 
 @dashboard_access
 def asset_recovery(request):
-    def funnel_chart(figures):
+    def funnel_chart(figures, form):
         title = _("Asset recovery funnel (number of assets)")
         return {"funnel_chart": _hbar(figures["funnel"], "label", title, _("Assets"))}
 
@@ -155,7 +173,7 @@ def asset_recovery(request):
 
 @dashboard_access
 def trends(request):
-    def month_chart(figures):
+    def month_chart(figures, form):
         columns = [
             charts.Row(
                 m["month"],
@@ -178,7 +196,7 @@ def _report(request):
 
 @dashboard_access
 def report(request):
-    def country_chart(figures):
+    def country_chart(figures, form):
         return {"country_chart": _hbar(figures["by_country"], "name", _("Requests sent per country"))}
 
     return _snapshot_page(
