@@ -5,7 +5,9 @@ else from recovery.stats live; the overdue list is always live."""
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -171,9 +173,46 @@ def asset_recovery(request):
     return _snapshot_page(request, "assets", funnel_chart)
 
 
+# Without a period in the filter the trends page shows the months of the last calendar years, not
+# every month since the first request (263 at the volume, and a chart whose columns are a pixel
+# wide); the filter's period, or "every month" (?months=all), shows the others. The JSON and the
+# snapshot keep every month.
+TRENDS_RECENT_YEARS = 5
+
+
+def _canonical_query(form) -> str:
+    """The filter in use as a query string made from the form's cleaned values, not the request's
+    own string: the same filter always gives the same links (and cache key)."""
+    pairs = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        pairs.append((name, str(value)))
+    return urlencode(pairs)
+
+
+def _with(query: str, **params) -> str:
+    return "&".join(part for part in (query, urlencode(params)) if part)
+
+
 @dashboard_access
 def trends(request):
-    def month_chart(figures, form):
+    show_all = request.GET.get("months") == "all"
+
+    def months_and_chart(figures, form):
+        months = figures["months"]
+        recent_from = None
+        if months and not (form.cleaned_data.get("date_from") or form.cleaned_data.get("date_to")):
+            first_recent = int(months[-1]["month"][:4]) - TRENDS_RECENT_YEARS + 1
+            recent = [m for m in months if int(m["month"][:4]) >= first_recent]
+            if len(recent) < len(months):
+                recent_from = recent[0]["month"]
+                if not show_all:
+                    months = recent
         columns = [
             charts.Row(
                 m["month"],
@@ -182,12 +221,25 @@ def trends(request):
                     charts.Segment(m["answered"]["count"], m["answered"]["url"]),
                 ],
             )
-            for m in figures["months"]
+            for m in months
         ]
         title = _("Requests sent and answered per month")
-        return {"month_chart": charts.column_chart(columns, [_("Sent"), _("Answered")], title=title)}
+        query = _canonical_query(form)
+        return {
+            "months": months,
+            "recent_from": recent_from,
+            "show_all": show_all,
+            "first_month": figures["months"][0]["month"] if figures["months"] else None,
+            "all_months_query": _with(query, months="all"),
+            "recent_query": query,
+            "month_chart": charts.column_chart(columns, [_("Sent"), _("Answered")], title=title),
+        }
 
-    return _snapshot_page(request, "trends", month_chart)
+    # Which months are shown, and the filter the links carry, are in the section: they key it too.
+    months = "all" if show_all else "recent"
+    return _snapshot_page(
+        request, "trends", months_and_chart, variant=lambda form: f"months={months}&{_canonical_query(form)}"
+    )
 
 
 def _report(request):
