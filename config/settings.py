@@ -300,6 +300,25 @@ from config.beat import dashboard_refresh_entry  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(dashboard_refresh_entry(RECOVERY_DASHBOARD_REFRESH_SECONDS))
 
+# The rendered dashboard figures (recovery/dashboards/fragments.py) have a cache alias of their
+# own, bounded in memory. Their keys name everything an entry depends on, so no process ever needs
+# to be told to drop one: per-process memory is correct, and a shared Redis (the default cache's
+# CACHE_URL, or RECOVERY_DASHBOARD_CACHE_URL for a database of its own) only lets the workers share
+# what each renders.
+_dashboard_cache_url = env_str("RECOVERY_DASHBOARD_CACHE_URL") or CACHE_URL
+if _dashboard_cache_url and not _dashboard_cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("RECOVERY_DASHBOARD_CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+CACHES["dashboards"] = (
+    {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": _dashboard_cache_url, "KEY_PREFIX": "dashboards"}
+    if _dashboard_cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboards",
+        # A page's figures are 20-300 KiB of HTML; 200 of them bound a process's share.
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
+)
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

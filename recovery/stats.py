@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -183,6 +184,19 @@ class RateBook:
             rates.append(rate)
         self._by_currency = table
 
+    def fingerprint(self) -> str:
+        """A digest of the whole table (reading it if not read yet): it changes with any rate
+        added, edited or deleted, so it can key what was made with these rates (the cached figures
+        of a page, recovery/dashboards/fragments.py) without a version column or a signal, which
+        other processes would not see."""
+        if self._by_currency is None:
+            self._load()
+        digest = hashlib.sha256()
+        for currency, (dates, rates) in sorted(self._by_currency.items()):
+            for date, rate in zip(dates, rates, strict=True):
+                digest.update(f"{currency}|{date.isoformat()}|{rate}\n".encode())
+        return digest.hexdigest()
+
     def rate(self, currency: str, as_of: datetime.date) -> tuple[Decimal, datetime.date | None] | None:
         if currency == settings.REPORTING_CURRENCY:
             return Decimal(1), None
@@ -335,11 +349,13 @@ class Stats:
         *,
         today: datetime.date | None = None,
         replay: dict | None = None,
+        rates: RateBook | None = None,
     ):
         self.user = user
         self.flt = flt or StatsFilter()
         self.today = today or timezone.localdate()
-        self.rates = RateBook()
+        # A page that has read the rate table already (to key its cached figures) passes it on.
+        self.rates = rates or RateBook()
         self._scopes: dict[str, Q] = {}
         self.replay = replay
         self.recorded: dict[str, object] = {}

@@ -108,46 +108,115 @@ def _compute(stats: Stats, page: str) -> dict:
 
 # --- Serving a page ------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class Stored:
+    """A fresh snapshot's identity, read without its rows. A stored row is never changed in place
+    except by a refresh, which gives it a new `computed_at`: (pk, computed_at) names its content."""
+
+    pk: int
+    computed_at: datetime.datetime
+    page: str
+    scope_key: str
+    filter_key: str
+    as_of: datetime.date
+
+
+@dataclass(frozen=True)
 class Figures:
     figures: dict
     computed_at: datetime.datetime  # when the rows behind the figures were read
     from_snapshot: bool
+    stored: Stored | None = None  # the snapshot they were made from
 
 
 def max_age() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.RECOVERY_DASHBOARD_MAX_AGE_SECONDS)
 
 
-def figures_for(user, flt: StatsFilter, page: str, *, today: datetime.date | None = None) -> Figures:
+def enabled() -> bool:
+    return settings.RECOVERY_DASHBOARD_MAX_AGE_SECONDS > 0
+
+
+def _key(user, flt: StatsFilter, page: str, today: datetime.date) -> tuple[dict, dict]:
+    params = filter_params(flt)
+    return {"page": page, "scope_key": scope_key(user), "filter_key": filter_key(params), "as_of": today}, params
+
+
+def _touch(pk: int, last_viewed_at, now) -> None:
+    if last_viewed_at is None or last_viewed_at < now - TOUCH_EVERY:
+        from recovery.models import DashboardSnapshot
+
+        DashboardSnapshot.objects.filter(pk=pk).update(last_viewed_at=now)
+
+
+def find(user, flt: StatsFilter, page: str, *, today: datetime.date | None = None) -> Stored | None:
+    """The fresh snapshot of this page, scope, filter and day, without its rows (one query), or
+    None. Counts as a view of it (the refresh task keeps viewed snapshots warm)."""
+    from recovery.models import DashboardSnapshot
+
+    if page == LIVE or not enabled():
+        return None
+    today = today or timezone.localdate()
+    key, _params = _key(user, flt, page, today)
+    now = timezone.now()
+    row = (
+        DashboardSnapshot.objects.filter(**key, computed_at__gt=now - max_age())
+        .values_list("pk", "computed_at", "last_viewed_at")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, computed_at, last_viewed_at = row
+    _touch(pk, last_viewed_at, now)
+    return Stored(pk, computed_at, **key)
+
+
+_LOOK = object()  # figures_for's default: look for a fresh snapshot (with its rows) itself
+
+
+def figures_for(
+    user,
+    flt: StatsFilter,
+    page: str,
+    *,
+    today: datetime.date | None = None,
+    rates=None,
+    stored=_LOOK,
+) -> Figures:
     """One page's figures for `user` and `flt`: from a fresh snapshot of the same page, scope,
-    filter and day if there is one (one query), else computed live and stored."""
+    filter and day if there is one (one query), else computed live and stored.
+
+    `stored` is what `find` answered, when the caller asked already: a Stored (its rows are read
+    by pk, and only if it has not been refreshed since) or None (no fresh snapshot: compute live).
+    `rates` is a RateBook the caller has read already."""
     from recovery.models import DashboardSnapshot
 
     today = today or timezone.localdate()
     if page == LIVE:
-        return Figures(Stats(user, flt, today=today).overdue(), timezone.now(), from_snapshot=False)
-    enabled = settings.RECOVERY_DASHBOARD_MAX_AGE_SECONDS > 0
-    params = filter_params(flt)
-    key = {"page": page, "scope_key": scope_key(user), "filter_key": filter_key(params), "as_of": today}
+        return Figures(Stats(user, flt, today=today, rates=rates).overdue(), timezone.now(), from_snapshot=False)
+    key, params = _key(user, flt, page, today)
     now = timezone.now()
-    if enabled:
-        snapshot = (
-            DashboardSnapshot.objects.filter(**key, computed_at__gt=now - max_age())
-            .only("pk", "rows", "computed_at", "last_viewed_at")
-            .first()
-        )
+    if enabled() and stored is not None:
+        fields = ("pk", "rows", "computed_at", "last_viewed_at")
+        fresh = DashboardSnapshot.objects.filter(**key, computed_at__gt=now - max_age()).only(*fields)
+        snapshot = None
+        if stored is not _LOOK:
+            same = DashboardSnapshot.objects.filter(pk=stored.pk, computed_at=stored.computed_at)
+            snapshot = same.only(*fields).first()
+        if snapshot is None:
+            # Not asked yet, or refreshed since `find`: whatever fresh snapshot there is now.
+            snapshot = fresh.first()
         if snapshot is not None:
             try:
-                figures = _compute(Stats(user, flt, today=today, replay=snapshot.rows), page)
+                figures = _compute(Stats(user, flt, today=today, replay=snapshot.rows, rates=rates), page)
             except SnapshotMiss:
                 log.info("dashboard snapshot %s lacks a read; computing live", snapshot.pk)
             else:
-                if snapshot.last_viewed_at is None or snapshot.last_viewed_at < now - TOUCH_EVERY:
-                    DashboardSnapshot.objects.filter(pk=snapshot.pk).update(last_viewed_at=now)
-                return Figures(figures, snapshot.computed_at, from_snapshot=True)
-    stats = Stats(user, flt, today=today)
+                _touch(snapshot.pk, snapshot.last_viewed_at, now)
+                identity = Stored(snapshot.pk, snapshot.computed_at, **key)
+                return Figures(figures, snapshot.computed_at, from_snapshot=True, stored=identity)
+    stats = Stats(user, flt, today=today, rates=rates)
     figures = _compute(stats, page)
-    if enabled:
+    if enabled():
         store(key, params, stats.recorded, computed_at=now, viewed_at=now)
     return Figures(figures, now, from_snapshot=False)
 

@@ -5,7 +5,9 @@ else from recovery.stats live; the overdue list is always live."""
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from recovery.dashboards import charts, export, snapshots
+from recovery.dashboards import charts, export, fragments, snapshots
 from recovery.dashboards.forms import DashboardFilterForm, ReportForm
 from recovery.stats import Stats, may_view_dashboards
 
@@ -89,14 +91,32 @@ def _render(request, template, form, context, *, page):
     return render(request, template, {**base, **context}, status=status)
 
 
-def _snapshot_page(request, page, charts_for, *, form_class=DashboardFilterForm, extra=None):
-    """The shape of every snapshotted page: the filter form, the figures (from a snapshot, or live
-    on a miss), what the page says about their age, the page's charts from `charts_for(figures)`,
-    and the render (400 with the form's errors when the filter is invalid)."""
-    form, found = _figures(request, page, form_class)
-    context = {}
-    if found:
-        context = {**_freshness(found), "stats": found.figures, **charts_for(found.figures), **(extra or {})}
+# Pages whose figures show money: their rendered figures depend on the exchange rates too.
+MONEY_PAGES = {"overview", "assets", "trends", "report"}
+
+
+def _snapshot_page(request, page, context_for, *, form_class=DashboardFilterForm, extra=None, variant=None):
+    """The shape of every snapshotted page: the filter form, the figures section (rendered from a
+    snapshot, or live on a miss, and kept in the cache: recovery.dashboards.fragments), what the
+    page says about the figures' age, and the render (400 with the form's errors when the filter is
+    invalid). `context_for(figures, form)` gives the section its charts and display choices;
+    `variant(form)` names the request's choices the section depends on besides the filter."""
+    form = form_class(request.GET)
+    context = {**(extra or {})}
+    if form.is_valid():
+        key_page = snapshots.report_page(form.cleaned_data["year"]) if page == "report" else page
+        served = fragments.serve(
+            request.user,
+            form.stats_filter(),
+            key_page,
+            template=f"dashboard/figures/{page}.html",
+            context_for=lambda figures: context_for(figures, form),
+            money=page in MONEY_PAGES,
+            variant=variant(form) if variant else "",
+        )
+        context.update(
+            _freshness(served), stats=served.stats, figures_html=served.html, year=form.cleaned_data.get("year")
+        )
     return _render(request, f"dashboard/{page}.html", form, context, page=page)
 
 
@@ -109,7 +129,7 @@ def _hbar(items, label_key, title, segment_label=None):
 
 @dashboard_access
 def overview(request):
-    def status_chart(figures):
+    def status_chart(figures, form):
         shown = [s for s in figures["requests_by_status"] if s["count"]]
         return {"status_chart": _hbar(shown, "label", _("Requests by status"))}
 
@@ -118,7 +138,7 @@ def overview(request):
 
 @dashboard_access
 def by_country(request):
-    def country_chart(figures):
+    def country_chart(figures, form):
         rows = [
             charts.Row(c["name"], [charts.Segment(seg["count"], seg["url"]) for seg in c["segments"]])
             for c in figures["countries"]
@@ -130,7 +150,7 @@ def by_country(request):
 
 @dashboard_access
 def by_category(request):
-    def category_chart(figures):
+    def category_chart(figures, form):
         return {"category_chart": _hbar(figures["categories"], "name", _("Requests per crime category"))}
 
     return _snapshot_page(request, "categories", category_chart)
@@ -146,16 +166,53 @@ def overdue(request):
 
 @dashboard_access
 def asset_recovery(request):
-    def funnel_chart(figures):
+    def funnel_chart(figures, form):
         title = _("Asset recovery funnel (number of assets)")
         return {"funnel_chart": _hbar(figures["funnel"], "label", title, _("Assets"))}
 
     return _snapshot_page(request, "assets", funnel_chart)
 
 
+# Without a period in the filter the trends page shows the months of the last calendar years, not
+# every month since the first request (263 at the volume, and a chart whose columns are a pixel
+# wide); the filter's period, or "every month" (?months=all), shows the others. The JSON and the
+# snapshot keep every month.
+TRENDS_RECENT_YEARS = 5
+
+
+def _canonical_query(form) -> str:
+    """The filter in use as a query string made from the form's cleaned values, not the request's
+    own string: the same filter always gives the same links (and cache key)."""
+    pairs = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        pairs.append((name, str(value)))
+    return urlencode(pairs)
+
+
+def _with(query: str, **params) -> str:
+    return "&".join(part for part in (query, urlencode(params)) if part)
+
+
 @dashboard_access
 def trends(request):
-    def month_chart(figures):
+    show_all = request.GET.get("months") == "all"
+
+    def months_and_chart(figures, form):
+        months = figures["months"]
+        recent_from = None
+        if months and not (form.cleaned_data.get("date_from") or form.cleaned_data.get("date_to")):
+            first_recent = int(months[-1]["month"][:4]) - TRENDS_RECENT_YEARS + 1
+            recent = [m for m in months if int(m["month"][:4]) >= first_recent]
+            if len(recent) < len(months):
+                recent_from = recent[0]["month"]
+                if not show_all:
+                    months = recent
         columns = [
             charts.Row(
                 m["month"],
@@ -164,12 +221,25 @@ def trends(request):
                     charts.Segment(m["answered"]["count"], m["answered"]["url"]),
                 ],
             )
-            for m in figures["months"]
+            for m in months
         ]
         title = _("Requests sent and answered per month")
-        return {"month_chart": charts.column_chart(columns, [_("Sent"), _("Answered")], title=title)}
+        query = _canonical_query(form)
+        return {
+            "months": months,
+            "recent_from": recent_from,
+            "show_all": show_all,
+            "first_month": figures["months"][0]["month"] if figures["months"] else None,
+            "all_months_query": _with(query, months="all"),
+            "recent_query": query,
+            "month_chart": charts.column_chart(columns, [_("Sent"), _("Answered")], title=title),
+        }
 
-    return _snapshot_page(request, "trends", month_chart)
+    # Which months are shown, and the filter the links carry, are in the section: they key it too.
+    months = "all" if show_all else "recent"
+    return _snapshot_page(
+        request, "trends", months_and_chart, variant=lambda form: f"months={months}&{_canonical_query(form)}"
+    )
 
 
 def _report(request):
@@ -178,7 +248,7 @@ def _report(request):
 
 @dashboard_access
 def report(request):
-    def country_chart(figures):
+    def country_chart(figures, form):
         return {"country_chart": _hbar(figures["by_country"], "name", _("Requests sent per country"))}
 
     return _snapshot_page(

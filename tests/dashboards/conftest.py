@@ -207,3 +207,29 @@ def known(investigator_a, investigator_a1, investigator_b, supervisor_a, analyst
 def fast_password_hashing(settings):
     # The cast's passwords are hashed once per test; the default hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_figures_cache():
+    # The rendered figures are cached per process (locmem in the tests); each test starts without.
+    from recovery.dashboards.fragments import cache
+
+    cache().clear()
+    yield
+    cache().clear()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The figures sections rendered (not read from the cache) during the test, by template."""
+    from recovery.dashboards import fragments
+
+    calls = []
+    original = fragments.render_figures
+
+    def counting(template, figures, context_for):
+        calls.append(template)
+        return original(template, figures, context_for)
+
+    monkeypatch.setattr(fragments, "render_figures", counting)
+    return calls
