@@ -39,8 +39,9 @@ DOMAIN = {"view": {INV, SUP, ANA, ADM}, "add": {INV, SUP, ADM}, "change": {INV, 
 REFERENCE = {"view": {INV, SUP, ANA, ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
 ACCOUNTS = {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()}
 # Colleagues can be looked up by anyone with a role (naming a lead investigator); the list is
-# limited to one's units; only administrators manage accounts.
-USERS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
+# limited to one's units; only administrators manage accounts, and deactivate rather than delete
+# them (the append-only trails name them).
+USERS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": {ADM}, "change": {ADM}, "delete": set()}
 AUDIT = {"view": {ADM, AUD}, "add": set(), "change": set(), "delete": set()}
 LOCKOUTS = {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}}
 LOGS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
