@@ -76,18 +76,22 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """Revoke a token: its next call gets 401. Revoking twice keeps the first date."""
+def api_token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
+    """Revoke a token: its next call gets 401. Revoking twice keeps the first date. `reason` goes
+    into the audit event (e.g. "user_deactivated" when the account's deactivation revoked it)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         with audit_actor(actor):
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            extra = {"token_id": token.pk, "name": token.name}
+            if reason:
+                extra["reason"] = reason
             record_event(
                 "token_revoked",
                 user=actor if getattr(actor, "pk", None) else None,
                 obj=token.user,
-                extra={"token_id": token.pk, "name": token.name},
+                extra=extra,
             )
     return token
 
