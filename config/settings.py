@@ -367,6 +367,9 @@ INSTALLED_APPS += [
     "django_otp.plugins.otp_totp",
     "csp",
 ]
+# Its `auditlogflush` takes the place of django-auditlog's (the first app listed wins) and refuses:
+# the change log is append-only.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("auditlog"), "recovery.security.auditlog_commands")
 # The CSP header goes on every response, including errors, so it sits next to SecurityMiddleware.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 # The change log records the client address as the security events do (behind trusted proxies only).

@@ -168,6 +168,11 @@ class UserAdmin(DjangoUserAdmin):
     def has_module_permission(self, request):
         return request.user.has_module_perms(self.opts.app_label) and super().has_view_permission(request)
 
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated (the "active" box), never deleted, superusers included: the
+        # append-only trails name them (deleting would rewrite the change log's actor column).
+        return False
+
     @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(sorted(g.name for g in obj.groups.all()))

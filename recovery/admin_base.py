@@ -20,12 +20,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from recovery.errors import DomainError, VersionConflict
 from recovery.roles import is_read_only
 from recovery.scoping import case_scope, sees_everything, unit_and_descendant_ids
+from recovery.security.masking import is_identifier_lookup, may_search_identifiers, searchable_fields
 
 # --- scoped querysets ---------------------------------------------------------------------------
 
@@ -113,7 +115,25 @@ class ScopedAdminMixin:
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_search_fields(self, request):
+        # Whoever sees a person's identifiers masked may not search by them (a match would confirm
+        # the number): the IIN/BIN and passport fields drop out of the search (and autocomplete).
+        return searchable_fields(super().get_search_fields(request), request.user)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if changelist.search_help_text and len(changelist.search_fields) < len(super().get_search_fields(request)):
+            changelist.search_help_text = format_lazy(
+                "{} {}",
+                changelist.search_help_text,
+                _("Identifiers (IIN/BIN, passport) are not searched for your role."),
+            )
+        return changelist
+
     def lookup_allowed(self, lookup, value, request=None):
+        # Nor filter by them in the URL (?iin_bin__startswith=8601 would answer yes or no).
+        if is_identifier_lookup(lookup) and not may_search_identifiers(getattr(request, "user", None)):
+            return False
         # The dashboards link each figure to the changelist of exactly its records, with lookups
         # that cross two relations (case__unit__id__in). Django accepts those only for paths in
         # list_filter; these are allowed here instead, without cluttering the filter sidebar.

@@ -15,6 +15,9 @@ class RecoveryConfig(AppConfig):
             table_versions,
         )
         from .security import receivers  # noqa: F401  (audit of logins; sessions end on deactivation)
+        from .security.append_only import protect_change_log
+
+        protect_change_log()  # the change log refuses changes in the ORM, as AuditEvent does
 
         # Every statement through Django moves the versions of the tables it writes (the API's list
         # cache relies on it), in every process that writes: web, workers, beat, commands.

@@ -177,9 +177,14 @@ class SearchFilterSet(StrictFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
     def filter_q(self, queryset, name, value):
+        # A person's identifiers are searched only for those who see them in full (masking.py):
+        # a match would otherwise confirm a number the API shows them masked.
+        from recovery.security.masking import searchable_fields
+
+        fields = searchable_fields(self.search_fields, getattr(self.request, "user", None))
         for word in value.split()[:10]:
             condition = Q()
-            for field in self.search_fields:
+            for field in fields:
                 condition |= Q(**{f"{field}__icontains": word})
             queryset = queryset.filter(condition)
         return queryset

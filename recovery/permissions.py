@@ -23,6 +23,9 @@ def _domain(using, actions):
     return [p for p in _perms(using, DOMAIN_APPS, actions) if p.content_type.model not in REMINDER_MODELS]
 
 
+NO_DELETE = "delete_user"
+
+
 def sync_role_permissions(using="default"):
     groups = {g.name: g for g in Group.objects.using(using).all()}
     if not groups:
@@ -41,7 +44,8 @@ def sync_role_permissions(using="default"):
         ADMINISTRATOR: _domain(using, write)
         + _perms(using, ["requests"], {"view", "add", "change", "delete"}, REMINDER_SETTINGS_MODELS)
         + _perms(using, ["requests"], read, REMINDER_LOG_MODELS)
-        + _perms(using, [REFERENCE_APP], {"view", "add", "change", "delete"})
+        # Not delete_user: accounts are deactivated, never deleted (the audit trails name them).
+        + [p for p in _perms(using, [REFERENCE_APP], {"view", "add", "change", "delete"}) if p.codename != NO_DELETE]
         + _perms(using, ["auth"], {"view", "add", "change"})
         + _perms(using, ["auditlog"], read),
     }

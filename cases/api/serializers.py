@@ -9,8 +9,7 @@ from cases.models import Case, CaseSubject, Subject
 from recovery.api.fields import CountryField, IdRelatedField, MoneyField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import CrimeCategory, Unit, User
-from recovery.roles import ADMINISTRATOR, INVESTIGATOR, SUPERVISOR, role_names
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
+from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, subjects_seen_in_full
 
 
 class CaseRefSerializer(serializers.Serializer):
@@ -175,24 +174,25 @@ class SubjectSerializer(serializers.ModelSerializer):
 
     def to_representation(self, subject):
         data = super().to_representation(subject)
-        if not self._reader_sees_full_identifiers():
+        if subject.pk not in self._seen_in_full(subject):
             for name in IDENTIFIER_FIELDS:
                 if name in data:
                     data[name] = mask_value(data[name])
         return data
 
-    def _reader_sees_full_identifiers(self) -> bool:
-        """Decided once per response, without a query per row: administrators, supervisors and
-        investigators see identifiers in full (an investigator only ever reads subjects of cases
-        they investigate, through visible_to); analysts and other roles see them masked."""
-        if "_full_identifiers" not in self.context:
+    def _seen_in_full(self, subject) -> set:
+        """The subjects of this response whose identifiers the reader sees in full, by the one
+        rule of masking.py (the admin's and the bundle's too), decided once for the whole page:
+        no query for roles that decide it, one for an investigator (whose cases may be fewer
+        than the ones they see, e.g. an investigator who is also an analyst)."""
+        decided = self.context.get("_identifiers_seen_in_full")
+        if decided is None or subject.pk not in decided[0]:
             request = self.context.get("request")
-            user = getattr(request, "user", None)
-            full = bool(user and user.is_authenticated) and (
-                user.is_superuser or bool(role_names(user) & {ADMINISTRATOR, SUPERVISOR, INVESTIGATOR})
-            )
-            self.context["_full_identifiers"] = full
-        return self.context["_full_identifiers"]
+            page = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+            ids = {row.pk for row in page or ()} | {subject.pk}
+            decided = (ids, subjects_seen_in_full(getattr(request, "user", None), ids))
+            self.context["_identifiers_seen_in_full"] = decided
+        return decided[1]
 
 
 SUBJECT_READ_ONLY = ("id", "cases", "version", "created_at", "updated_at")

@@ -38,10 +38,12 @@ def api_token_create(
     scopes,
     expires_at: datetime.datetime | None = None,
     allowed_ips: str = "",
+    operator: str = "",
 ) -> tuple[ApiToken, str]:
     """Issue a token for a service account. Returns (token row, token text): the text is not stored
     and cannot be shown again. Refuses unknown scopes, no scope, a past expiry, malformed IPs and
-    an inactive account."""
+    an inactive account. `operator` names who issued it when there is no `actor` (a command run
+    on the server: recovery.security.events.command_operator), for the audit event."""
     if not (name or "").strip():
         raise InvalidInput(_("Name the token."), field_errors={"name": [_("Required.")]})
     if not user.is_active:
@@ -69,6 +71,7 @@ def api_token_create(
         record_event(
             "token_created",
             user=actor if getattr(actor, "pk", None) else None,
+            username=operator,
             obj=user,
             extra={"token_id": token.pk, "name": token.name, "scopes": scopes},
         )
@@ -76,18 +79,24 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """Revoke a token: its next call gets 401. Revoking twice keeps the first date."""
+def api_token_revoke(*, actor, token: ApiToken, reason: str = "", operator: str = "") -> ApiToken:
+    """Revoke a token: its next call gets 401. Revoking twice keeps the first date. `reason` goes
+    into the audit event (e.g. "user_deactivated" when the account's deactivation revoked it);
+    `operator` names who revoked it when there is no `actor` (see api_token_create)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         with audit_actor(actor):
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            extra = {"token_id": token.pk, "name": token.name}
+            if reason:
+                extra["reason"] = reason
             record_event(
                 "token_revoked",
                 user=actor if getattr(actor, "pk", None) else None,
+                username=operator,
                 obj=token.user,
-                extra={"token_id": token.pk, "name": token.name},
+                extra=extra,
             )
     return token
 

@@ -106,6 +106,19 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
     return [(title, header, _safe_rows(rows)) for title, header, rows in sections]
 
 
+def record_report_export(request, report: dict, file_format: str):
+    """Downloading the report is an audited `export`, as every other export is (docs/security.md):
+    which report, in what format, for which year and with which filters."""
+    from recovery.security.events import record_event
+
+    filters = {key: values for key, values in request.GET.lists() if any(values)}
+    record_event(
+        "export",
+        request=request,
+        extra={"what": "statistics_report", "format": file_format, "year": report["year"], "filters": filters},
+    )
+
+
 def csv_response(report: dict) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statistics-{report["year"]}.csv"'

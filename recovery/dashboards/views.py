@@ -261,6 +261,7 @@ def report_csv(request):
     form, found = _report(request)
     if found is None:
         return _render(request, "dashboard/report.html", form, {}, page="report")
+    export.record_report_export(request, found.figures, "csv")
     return export.csv_response(found.figures)
 
 
@@ -269,4 +270,5 @@ def report_xlsx(request):
     form, found = _report(request)
     if found is None:
         return _render(request, "dashboard/report.html", form, {}, page="report")
+    export.record_report_export(request, found.figures, "xlsx")
     return export.xlsx_response(found.figures)

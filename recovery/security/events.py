@@ -3,6 +3,7 @@ tokens, views of personal data). Changes of records are django-auditlog's job, n
 
 from __future__ import annotations
 
+import getpass
 import logging
 
 from django.contrib.contenttypes.models import ContentType
@@ -57,6 +58,16 @@ def record_event(
     event.save()
     logger.info("audit %s %s user=%s object=%s", action, outcome, event.username or "-", event.object_repr or "-")
     return event
+
+
+def command_operator(command: str) -> str:
+    """Who ran a management command, for an event that has no user: "manage.py <command> (<OS
+    login name>)", kept in the event's `username` (export_case, api_token)."""
+    try:
+        login = getpass.getuser()
+    except Exception:  # no login name in some containers
+        login = "unknown"
+    return f"manage.py {command} ({login})"[:150]
 
 
 def record_personal_data_view(request, subject):

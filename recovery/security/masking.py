@@ -4,6 +4,7 @@ Who sees them in full: superusers, administrators and supervisors, and investiga
 case (leading it, on its team, or in the unit that owns it). Everyone else - analysts, auditors,
 investigators of other units, service accounts without a role - sees only the last characters.
 Lists, exports and the bundle use `mask_identifier`; the admin and API helpers call it too.
+Whoever sees identifiers masked may not search or filter by them either (`may_search_identifiers`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,34 @@ def subjects_seen_in_full(user, subject_ids) -> set:
     return set(
         CaseSubject.objects.filter(investigated, subject_id__in=subject_ids).values_list("subject_id", flat=True)
     )
+
+
+def may_search_identifiers(user) -> bool:
+    """Whether a search or filter on a person's identifiers may run for `user` (the admin's search
+    and lookups, the API's `q`): only when every identifier it can reach is one they see in full.
+    Otherwise a match, or its absence, would confirm a number shown to them masked."""
+    by_role = _decided_by_role(user)
+    if by_role is not None:
+        return by_role
+    # An investigator sees in full the identifiers in the cases they investigate, which is all
+    # their scope reaches (recovery.scoping.case_scope: their unit, cases they lead or are on the
+    # team of) - unless another role (Analyst) widens that scope to every case.
+    from recovery.scoping import sees_everything
+
+    return not sees_everything(user)
+
+
+def is_identifier_lookup(path: str) -> bool:
+    """Whether a search field or lookup reads an identifier: "iin_bin", "=passport_number",
+    "subject_roles__subject__iin_bin", "iin_bin__startswith"."""
+    return any(part in IDENTIFIER_FIELDS for part in path.lstrip("=^@").split("__"))
+
+
+def searchable_fields(fields, user) -> tuple:
+    """`fields` (search fields or lookups) less those on identifiers, unless `user` may search them."""
+    if may_search_identifiers(user):
+        return tuple(fields)
+    return tuple(field for field in fields if not is_identifier_lookup(field))
 
 
 def mask_value(value: str | None) -> str:

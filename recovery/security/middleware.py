@@ -37,13 +37,24 @@ class PermissionDeniedAuditMiddleware:
             current_request.reset(token)
         if response.status_code == 403:
             match = getattr(request, "resolver_match", None)
+            user = getattr(request, "user", None)
+            if not getattr(user, "is_authenticated", False):
+                user = getattr(request, "_audit_session_user", None)
             record_event(
                 "permission_denied",
                 request=request,
+                user=user if getattr(user, "is_authenticated", False) else None,
                 outcome="denied",
                 extra={"method": request.method, "view": match.view_name if match else ""},
             )
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The session's user, kept before a view replaces request.user: DRF sets it to an
+        # anonymous user when it refuses a call during authentication (a session call without
+        # its CSRF token), and the refusal must still name who made it.
+        request._audit_session_user = getattr(request, "user", None)
+        return None
 
 
 class TrustedAddressAuditlogMiddleware(AuditlogMiddleware):

@@ -1,5 +1,6 @@
 """Signal receivers: logins, logouts, failed logins and lockouts become audit events; a user
-deactivated loses every open session at once. The Auditor group's permissions: grant_audit_permissions."""
+deactivated loses every open session and every API token at once. The Auditor group's
+permissions: grant_audit_permissions."""
 
 from __future__ import annotations
 
@@ -70,18 +71,30 @@ def remember_active_flag(sender, instance, **kwargs):
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="recovery_security_user_post_save")
 def end_sessions_on_deactivation(sender, instance, created, **kwargs):
-    """Deactivating a user ends their sessions now, not when they next expire. (API tokens are
-    refused by the token authentication, which checks `user.is_active` on every call.)"""
+    """Deactivating a user ends their sessions now, not when they next expire, and revokes their
+    API tokens: revoked, not merely refused while the account is inactive, so reactivating the
+    account does not bring them back. Each revocation is a `token_revoked` event of the actor."""
     if created or instance.is_active or not getattr(instance, "_security_was_active", False):
         return
     ended = end_sessions_of(instance)
     actor = _current_actor()
+    revoked = _revoke_tokens_of(instance, actor)
     record_event(
         "user_deactivated",
         user=actor,
         obj=instance,
-        extra={"sessions_ended": ended, "username": instance.get_username()},
+        extra={"sessions_ended": ended, "tokens_revoked": revoked, "username": instance.get_username()},
     )
+
+
+def _revoke_tokens_of(user, actor) -> int:
+    from recovery.api.services import api_token_revoke
+    from recovery.models import ApiToken
+
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("pk"))
+    for token in tokens:
+        api_token_revoke(actor=actor, token=token, reason="user_deactivated")
+    return len(tokens)
 
 
 def _current_actor():

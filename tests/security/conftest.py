@@ -51,9 +51,11 @@ def superuser(db):
     return UserFactory(username="root", unit=None, is_superuser=True)
 
 
-def client_for(user, *, verified=True):
-    """A client signed in as `user`; `verified` marks the session as having passed two-factor."""
-    client = Client()
+def client_for(user, *, verified=True, csrf_checks=False):
+    """A client signed in as `user`; `verified` marks the session as having passed two-factor;
+    `csrf_checks` makes it send no CSRF token where a browser would (Django's test client skips
+    the check otherwise)."""
+    client = Client(enforce_csrf_checks=csrf_checks)
     client.force_login(user)
     if verified:
         from django_otp import DEVICE_ID_SESSION_KEY

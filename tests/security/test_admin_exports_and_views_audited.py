@@ -109,3 +109,21 @@ def test_reading_a_subject_through_the_api_is_recorded(records_a, analyst):
     # A subject out of sight is a 404 and records no view.
     assert api.get("/api/v1/subjects/999999/").status_code == 404
     assert AuditEvent.objects.filter(action="personal_data_viewed").count() == 1
+
+
+@pytest.mark.parametrize(("route", "fmt"), [("dashboard:report-csv", "csv"), ("dashboard:report-xlsx", "xlsx")])
+def test_the_statistics_report_download_is_an_audited_export(records_a, supervisor_a, route, fmt):
+    client = client_for(supervisor_a)
+    response = client.get(reverse(route), {"year": 2024, "unit": ""}, REMOTE_ADDR="192.0.2.45")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="export")
+    assert (event.user, event.outcome, event.ip_address) == (supervisor_a, "success", "192.0.2.45")
+    assert event.extra == {"what": "statistics_report", "format": fmt, "year": 2024, "filters": {"year": ["2024"]}}
+    assert event.path.startswith(reverse(route))
+
+
+def test_a_refused_report_download_records_no_export(records_a, supervisor_a):
+    # An invalid year answers the page with its errors (400): nothing was exported.
+    response = client_for(supervisor_a).get(reverse("dashboard:report-csv"), {"year": 1800})
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action="export").exists()

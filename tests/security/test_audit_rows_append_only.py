@@ -1,5 +1,5 @@
 """Audit rows cannot be changed or deleted: not through the ORM, not through the admin, and on
-PostgreSQL not even with SQL (a trigger refuses UPDATE and DELETE)."""
+PostgreSQL not even with SQL (triggers refuse UPDATE, DELETE and TRUNCATE)."""
 
 import pytest
 from auditlog.models import LogEntry
@@ -94,6 +94,19 @@ def test_postgres_refuses_update_and_delete_of_change_log(on_postgres, records_a
     assert entry is not None  # the services' changes were logged
     _refused_sql("UPDATE auditlog_logentry SET object_repr = %s WHERE id = %s", ["x", entry.pk])
     _refused_sql("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        LogEntry.objects.filter(pk=entry.pk).delete()
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.parametrize("table", ["recovery_auditevent", "auditlog_logentry"])
+def test_postgres_refuses_truncate_of_the_audit_tables(on_postgres, event, records_a, table):
+    # The test database's sessions may truncate (tests/conftest.py: the flush between
+    # transactional tests); any other session may not. SET LOCAL ends with the savepoint.
+    # PostgreSQL will not truncate a table with foreign-key checks still pending in the
+    # transaction (the test's own inserts), so those run first.
+    for statement in (f"TRUNCATE {table}", f"TRUNCATE {table} CASCADE"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL recovery.allow_audit_truncate = 'off'")
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    assert LogEntry.objects.exists()

@@ -87,26 +87,47 @@ def test_export_of_an_unknown_case_fails_cleanly(db, tmp_path):
 
 
 def test_admin_action_exports_a_zip_of_visible_cases_and_audits_each(records_a, records_b, investigator_a):
+    """The case admin's changelist action, as an investigator selects it: both cases' ids posted,
+    the one of unit B is not the investigator's to export (the changelist is scoped)."""
     import io
     import zipfile
 
-    from django.contrib import admin as django_admin
-    from django.test import RequestFactory
+    from django.urls import reverse
 
-    from cases.models import Case
-    from recovery.security.admin import export_case_bundle
+    from tests.security.conftest import client_for
 
-    request = RequestFactory().post("/admin/cases/case/", REMOTE_ADDR="192.0.2.44")
-    request.user = investigator_a
-    model_admin = django_admin.ModelAdmin(Case, django_admin.AdminSite(name="bundle_test"))
-    # Both cases selected; the one of unit B is not the investigator's to export.
-    response = export_case_bundle(model_admin, request, Case.objects.all())
+    response = client_for(investigator_a).post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "export_case_bundle", "_selected_action": [records_a["case"].pk, records_b["case"].pk]},
+        REMOTE_ADDR="192.0.2.44",
+    )
 
+    assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     stem = f"case-{records_a['case'].register_number}"
     assert sorted(archive.namelist()) == [f"{stem}.html", f"{stem}.json"]
     bundle = json.loads(archive.read(f"{stem}.json"))
     assert bundle["exported_by"] == "inv_a"
+    assert bundle["subjects"][0]["iin_bin"] == "860101300123"
     event = AuditEvent.objects.get(action="export")
     assert (event.user, event.object_id, event.ip_address) == (investigator_a, str(records_a["case"].pk), "192.0.2.44")
+
+
+def test_admin_action_masks_the_bundle_for_an_analyst(records_a, analyst):
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    from tests.security.conftest import client_for
+
+    response = client_for(analyst).post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "export_case_bundle", "_selected_action": [records_a["case"].pk]},
+    )
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    text = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert "860101300123" not in text and "•••••••••123" in text
+    assert AuditEvent.objects.get(action="export").user == analyst

@@ -99,3 +99,25 @@ def test_production_security_settings(tmp_path):
     assert values["twofa"] is True
     assert "'unsafe-inline'" not in values["csp"]["script-src"]
     assert values["csp"]["frame-ancestors"] == ["'none'"]
+
+
+def test_seed_demo_data_refuses_to_run_in_production(tmp_path):
+    """The demo's superuser has a password printed in the README: never on a production database.
+    (A database of its own here, so a broken refusal could not seed any real one.)"""
+    database = tmp_path / "refused.sqlite3"
+    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{database}"}
+    result = _run("seed_demo_data", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "refuses to run when DJANGO_ENV=production" in result.stderr
+    assert not database.exists() or database.stat().st_size == 0
+
+
+def test_seed_demo_data_refuses_in_process_too(db, settings):
+    from django.core.management import CommandError, call_command
+
+    from recovery.models import User
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="DJANGO_ENV=production"):
+        call_command("seed_demo_data")
+    assert not User.objects.exists()

@@ -4,7 +4,11 @@ another unit, against the records of unit A and unit B, gives the expected answe
 The routes come from the URL resolver, so a route added later is visited too; a route that no
 rule below covers fails its test until a rule says what each role must get. Expectations come
 from the declared policy (which role may do what to which model, and which unit each user sees),
-not from the code under test.
+not from the code under test. The admin's pages are told apart by their URL names' suffixes; every
+dashboard and API route is listed by name in a table (DASHBOARD_ROUTES, API_ROUTES), never given a
+rule from the model its view happens to serve. Besides the GET visits, every API route that accepts
+POST, PUT or PATCH is written to by the read-only roles and by a user of another unit
+(test_api_writes_are_refused_to_read_only_roles_and_other_units).
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ DOMAIN = {"view": {INV, SUP, ANA, ADM}, "add": {INV, SUP, ADM}, "change": {INV, 
 REFERENCE = {"view": {INV, SUP, ANA, ADM}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
 ACCOUNTS = {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()}
 # Colleagues can be looked up by anyone with a role (naming a lead investigator); the list is
-# limited to one's units; only administrators manage accounts.
-USERS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": {ADM}, "change": {ADM}, "delete": {ADM}}
+# limited to one's units; only administrators manage accounts, and deactivate rather than delete
+# them (the append-only trails name them).
+USERS = {"view": {INV, SUP, ANA, ADM, AUD}, "add": {ADM}, "change": {ADM}, "delete": set()}
 AUDIT = {"view": {ADM, AUD}, "add": set(), "change": set(), "delete": set()}
 LOCKOUTS = {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}}
 LOGS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
@@ -248,24 +253,66 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
     raise LookupError(f"no admin rule for {route.id}")
 
 
+# --- The API: every route by name ---------------------------------------------------------------
+# What a GET of the route is: READ (a list or a record: 200, or 403 without the model's view
+# permission, 404 for a record out of scope), or POST_ONLY (an action: 405 for whoever may view
+# the model, 403 for the others).
+READ, POST_ONLY = "read", "post-only"
+# URL name -> (the model whose policy decides, what a GET is). A route missing here fails
+# test_every_route_has_a_rule; a line naming a route that no longer exists fails too.
+API_ROUTES = {
+    "api:case-list": ("cases.case", READ),
+    "api:case-detail": ("cases.case", READ),
+    "api:case-subjects": ("cases.case", POST_ONLY),
+    "api:case-timeline": ("cases.case", READ),
+    "api:case-transitions": ("cases.case", POST_ONLY),
+    "api:subject-list": ("cases.subject", READ),
+    "api:subject-detail": ("cases.subject", READ),
+    "api:request-list": ("requests.request", READ),
+    "api:request-detail": ("requests.request", READ),
+    "api:request-checklist": ("requests.request", POST_ONLY),
+    "api:request-timeline": ("requests.request", READ),
+    "api:request-transitions": ("requests.request", POST_ONLY),
+    "api:asset-list": ("assets.asset", READ),
+    "api:asset-detail": ("assets.asset", READ),
+    "api:asset-timeline": ("assets.asset", READ),
+    "api:asset-transitions": ("assets.asset", POST_ONLY),
+    "api:country-list": ("recovery.countryprofile", READ),
+    "api:country-detail": ("recovery.countryprofile", READ),
+    "api:legal-instrument-list": ("recovery.legalinstrument", READ),
+    "api:legal-instrument-detail": ("recovery.legalinstrument", READ),
+    "api:measure-list": ("recovery.assistancemeasure", READ),
+    "api:measure-detail": ("recovery.assistancemeasure", READ),
+    "api:crime-category-list": ("recovery.crimecategory", READ),
+    "api:crime-category-detail": ("recovery.crimecategory", READ),
+    "api:unit-list": ("recovery.unit", READ),
+    "api:unit-detail": ("recovery.unit", READ),
+    # Each person's own notifications (API_MODEL_POLICY: everyone reads their own).
+    "notification-list": ("recovery.notification", READ),
+    "notification-detail": ("recovery.notification", READ),
+    "notification-unread-count": ("recovery.notification", READ),
+    "notification-read": ("recovery.notification", POST_ONLY),
+    "notification-read-all": ("recovery.notification", POST_ONLY),
+}
+
+
 def expect_api(route: Route, visitor: str, target) -> set[int]:
     role, units = VISITORS[visitor]
-    if _is_docs(route):
-        return {200}
-    actions = getattr(route.callback, "actions", None) or {}
+    model_label, kind = API_ROUTES[route.name]
     if visitor == "anonymous":
         return {401, 403}
-    if target.model is None:
-        raise LookupError(f"cannot tell which model {route.id} serves; give it a rule in RULES_BY_NAME")
-    model_label = _label(target.model)
     allowed = can(role, model_label, "view", api=True)
-    if "get" not in actions:
+    if kind == POST_ONLY:
         return {405} if allowed else {403}  # an action visited with GET
     if not allowed:
         return {403}
     if target.pk is None:
         return {200}
     return {200} if in_scope_for(visitor, target) else {404}
+
+
+def expect_api_docs(route: Route, visitor: str, target) -> set[int]:
+    return {200}  # the schema and its two viewers are public (they hold no records)
 
 
 def in_scope_for(visitor, target) -> bool:
@@ -306,7 +353,30 @@ def expect_otp_page(route, visitor, target):
     return {302} if route.name == "security:otp-setup" else {200}
 
 
-# Rules: exact URL name first, then the longest matching name or path prefix.
+# The dashboards and their figures as JSON, page by page.
+DASHBOARD_ROUTES = {
+    **{
+        f"dashboard:{name}": expect_dashboard
+        for name in (
+            "overview",
+            "countries",
+            "categories",
+            "overdue",
+            "assets",
+            "trends",
+            "report",
+            "report-csv",
+            "report-xlsx",
+        )
+    },
+    **{
+        f"stats:{name}": expect_stats_api
+        for name in ("overview", "countries", "categories", "overdue", "assets", "trends", "report")
+    },
+}
+
+# Rules: exact URL name first; then, for the admin only, its path prefix (expect_admin tells the
+# admin's pages apart by their URL names). Dashboard and API routes have a rule only by name.
 RULES_BY_NAME = {
     "healthz": expect_public({200}),
     "readyz": expect_public({200}),
@@ -316,20 +386,26 @@ RULES_BY_NAME = {
     "security:otp-verify": expect_otp_page,
     # The API's index of resources: any signed-in account may read the list of links.
     "api:api-root": lambda route, visitor, target: {401, 403} if visitor == "anonymous" else {200},
+    "api:schema": expect_api_docs,
+    "api:docs": expect_api_docs,
+    "api:redoc": expect_api_docs,
 }
-RULES_BY_PREFIX = {
-    "admin/": expect_admin,
-    "api/": expect_api,
-    "api/v1/stats/": expect_stats_api,
-    "dashboard/": expect_dashboard,
-}
+RULES_BY_PREFIX = {"admin/": expect_admin}
+NAMED_ONLY_PREFIXES = ("api/", "dashboard/")
 
 
 def rule_for(route: Route):
     if route.name in RULES_BY_NAME:
         return RULES_BY_NAME[route.name]
+    if route.name in API_ROUTES:
+        return expect_api
+    if route.name in DASHBOARD_ROUTES:
+        return DASHBOARD_ROUTES[route.name]
+    path = route.path.lstrip("^")
+    if path.startswith(NAMED_ONLY_PREFIXES):
+        return None
     for prefix in sorted(RULES_BY_PREFIX, key=len, reverse=True):
-        if route.path.lstrip("^").startswith(prefix):
+        if path.startswith(prefix):
             return RULES_BY_PREFIX[prefix]
     return None
 
@@ -355,11 +431,19 @@ def _registered(model) -> bool:
     return admin.site.is_registered(model)
 
 
-def _is_docs(route: Route) -> bool:
-    return any(word in route.name for word in ("schema", "docs", "swagger", "redoc"))
+def _view_model(route: Route):
+    """The model a DRF view serves, read off its queryset or serializer (None if neither says)."""
+    cls = getattr(route.callback, "cls", None)
+    queryset = getattr(cls, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    serializer = getattr(cls, "serializer_class", None)
+    return getattr(getattr(serializer, "Meta", None), "model", None)
 
 
 def _route_model(route: Route):
+    if route.name in API_ROUTES:
+        return apps.get_model(API_ROUTES[route.name][0])
     if route.path.startswith("admin/"):
         match = re.match(r"admin/(\w+)/(\w+)/", route.path)
         if match:
@@ -368,12 +452,7 @@ def _route_model(route: Route):
             except LookupError:
                 return None
         return None
-    cls = getattr(route.callback, "cls", None)
-    queryset = getattr(cls, "queryset", None)
-    if queryset is not None:
-        return queryset.model
-    serializer = getattr(cls, "serializer_class", None)
-    return getattr(getattr(serializer, "Meta", None), "model", None)
+    return None
 
 
 def _records(world, model):
@@ -462,7 +541,33 @@ def test_route_answers_each_role_as_declared(route, world):
 
 def test_every_route_has_a_rule():
     missing = [route.id for route in ROUTES if rule_for(route) is None]
-    assert not missing, f"routes without an authorization rule: {missing}"
+    assert not missing, f"routes without an authorization rule: {missing} (API_ROUTES, DASHBOARD_ROUTES, RULES_BY_NAME)"
+
+
+def test_a_new_api_or_dashboard_route_needs_its_own_line():
+    """No rule comes from a path prefix or from the model a view serves: a new route fails above."""
+    from cases.api.views import CaseViewSet
+
+    for path, name in (
+        ("api/v1/^cases/(?P<pk>[^/.]+)/archive/$", "api:case-archive"),
+        ("api/v1/^widgets/$", "api:widget-list"),
+        ("dashboard/heatmap/", "dashboard:heatmap"),
+        ("api/v1/stats/heatmap/", "stats:heatmap"),
+    ):
+        route = Route(path, name, CaseViewSet.as_view({"get": "list"}), ())
+        assert rule_for(route) is None, name
+
+
+def test_the_tables_name_existing_routes_and_agree_with_the_views():
+    names = {route.name: route for route in ROUTES}
+    stale = sorted((set(API_ROUTES) | set(DASHBOARD_ROUTES)) - set(names))
+    assert not stale, f"lines for routes that no longer exist: {stale}"
+    for name, (model_label, kind) in API_ROUTES.items():
+        route = names[name]
+        served = _view_model(route)
+        assert served is None or _label(served) == model_label, f"{name} serves {_label(served)}, not {model_label}"
+        actions = getattr(route.callback, "actions", None) or {}
+        assert (kind == POST_ONLY) == ("get" not in actions), f"{name}: GET is {kind} in API_ROUTES, view has {actions}"
 
 
 def test_matrix_tells_roles_apart(world):
@@ -473,3 +578,195 @@ def test_matrix_tells_roles_apart(world):
     assert expect_admin(route, "investigator_a", target) == {403}
     assert world["clients"]["investigator_a"].get("/admin/auth/group/").status_code == 403
     assert world["clients"]["administrator"].get("/admin/auth/group/").status_code == 200
+
+
+# --- Writes: every API route that accepts POST, PUT or PATCH ------------------------------------
+WRITE_METHODS = ("post", "put", "patch")
+WRITE_ROUTES = [
+    (route, method)
+    for route in ROUTES
+    for method in WRITE_METHODS
+    if method in (getattr(route.callback, "actions", None) or {})
+]
+# Who must not write: the read-only roles and a user of another unit.
+WRITE_REFUSED_TO = ("analyst", "auditor", "investigator_b")
+
+
+def _records_of_unit_a(world) -> dict:
+    case = world["case_A"]
+    return {
+        "case": case,
+        "subject": case.subject_roles.order_by("pk").first().subject,
+        "request": case.requests.order_by("pk").first(),
+        "asset": case.assets.order_by("pk").first(),
+    }
+
+
+def _case_body(world, **extra):
+    case = world["case_A"]
+    return {
+        "title": "Another embezzlement",
+        "unit": case.unit_id,
+        "lead_investigator": world["investigator_a"].pk,
+        "primary_crime_category": case.primary_crime_category_id,
+        "opened_on": "2024-01-01",
+        **extra,
+    }
+
+
+def _asset_body(world, **extra):
+    return {
+        "kind": "bank_account",
+        "description": "Current account at a private bank",
+        "identifier": "CH5604835012345678009",
+        "location_country": "CH",
+        "currency": "USD",
+        "estimated_value": {"amount": "1000.00", "currency": "USD"},
+        "identified_on": "2024-03-01",
+        **extra,
+    }
+
+
+def _request_body(world):
+    request = _records_of_unit_a(world)["request"]
+    return {
+        "case": world["case_A"].pk,
+        "country": "CH",
+        "legal_basis": request.legal_basis_id,
+        "crime_category": request.crime_category_id,
+        "measures": list(request.measures.values_list("pk", flat=True)),
+    }
+
+
+def _transition_body(world, kind):
+    obj = _records_of_unit_a(world)[kind]
+    return {"to_status": sorted(obj.workflow.allowed_from(obj.status))[0], "effective_on": "2024-06-01"}
+
+
+# (URL name, method) -> (body: what the record's own investigator could send, whether the test
+# also sends it as investigator_a and expects success: the proof that the refusals are the
+# authorization's, not the body's). A write route missing here fails with what to add.
+API_WRITES = {
+    ("api:case-list", "post"): (lambda w: _case_body(w, register_number="240000000000099"), True),
+    ("api:case-detail", "put"): (_case_body, True),
+    ("api:case-detail", "patch"): (lambda w: {"title": "Renamed"}, True),
+    ("api:case-subjects", "post"): (
+        lambda w: {"subject": _records_of_unit_a(w)["subject"].pk, "role": "witness"},
+        False,
+    ),
+    ("api:case-transitions", "post"): (lambda w: _transition_body(w, "case"), False),
+    ("api:subject-list", "post"): (
+        lambda w: {"kind": "person", "name_latin": "A new witness", "case": w["case_A"].pk, "role": "witness"},
+        True,
+    ),
+    ("api:subject-detail", "put"): (lambda w: {"name_latin": "Renamed subject"}, True),
+    ("api:subject-detail", "patch"): (lambda w: {"notes": "Checked"}, True),
+    ("api:request-list", "post"): (_request_body, True),
+    ("api:request-detail", "put"): (lambda w: {"summary": "Replaced"}, False),
+    ("api:request-detail", "patch"): (lambda w: {"foreign_reference": "B-77"}, True),
+    ("api:request-checklist", "post"): (lambda w: {"answers": {}}, False),
+    ("api:request-transitions", "post"): (lambda w: _transition_body(w, "request"), False),
+    ("api:asset-list", "post"): (lambda w: _asset_body(w, case=w["case_A"].pk), True),
+    ("api:asset-detail", "put"): (_asset_body, True),
+    ("api:asset-detail", "patch"): (lambda w: {"description": "Savings account"}, True),
+    ("api:asset-transitions", "post"): (lambda w: _transition_body(w, "asset"), False),
+    ("notification-read", "post"): (lambda w: {}, False),
+    ("notification-read-all", "post"): (lambda w: {}, False),
+}
+# A refusal says why and nothing about the record: a problem document with only these keys.
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "code", "errors"}
+
+
+def expect_write(route: Route, method: str, visitor: str, target) -> set[int]:
+    role, _units = VISITORS[visitor]
+    model_label, _kind = API_ROUTES[route.name]
+    if model_label in OWNER_FIELD:
+        # Personal records: another's is not found; a collection action touches one's own only.
+        return {200} if target.pk is None else ({200} if in_scope_for(visitor, target) else {404})
+    verb = "add" if method == "post" and target.pk is None else "change"
+    if not can(role, model_label, verb, api=True):
+        return {403}  # refused before the body is read or the record looked up
+    if target.pk is None:
+        return {400}  # a create naming another unit's case or unit: refused, naming the field
+    return {200, 201} if in_scope_for(visitor, target) else {404}
+
+
+def _written(world) -> dict:
+    """What a write would change: the rows of every domain table and of the change log, unit A's
+    investigator's read notifications, and each unit-A record's version."""
+    from auditlog.models import LogEntry
+
+    from recovery.models import Notification
+
+    state = {
+        model._meta.label: model._base_manager.count()
+        for app in ("cases", "requests", "assets")
+        for model in apps.get_app_config(app).get_models()
+    }
+    state["auditlog.logentry"] = LogEntry.objects.count()
+    # Unit A's investigator's notifications (the others may mark their own read).
+    state["read notifications of investigator_a"] = Notification.objects.filter(
+        recipient=world["investigator_a"], read_at__isnull=False
+    ).count()
+    for name, obj in _records_of_unit_a(world).items():
+        state[f"{name} version"] = type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).get()
+    return state
+
+
+def test_every_write_route_has_a_body():
+    missing = sorted({(route.name, method) for route, method in WRITE_ROUTES} - set(API_WRITES))
+    assert not missing, f"API write routes without a line in API_WRITES: {missing}"
+    stale = sorted(set(API_WRITES) - {(route.name, method) for route, method in WRITE_ROUTES})
+    assert not stale, f"lines in API_WRITES for writes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(("route", "method"), WRITE_ROUTES, ids=[f"{m.upper()} {r.name}" for r, m in WRITE_ROUTES])
+def test_api_writes_are_refused_to_read_only_roles_and_other_units(route, method, world):
+    import json
+
+    build_body, control = API_WRITES[(route.name, method)]
+    [(target, path)] = [(t, p) for t, p in targets_for(route, world) if t.label in ("A", "-", "owner:investigator_a")]
+    owner = world["clients"]["investigator_a"]
+    records = _records_of_unit_a(world)
+    # Nothing of unit A's records may come back in a refusal.
+    secrets = [
+        records["case"].register_number,
+        records["case"].title,
+        records["subject"].name_latin,
+        records["subject"].iin_bin,
+        records["request"].reference,
+        records["asset"].identifier,
+    ]
+
+    def send(client):
+        headers = {}
+        if method in ("put", "patch"):
+            headers["If-Match"] = owner.get(path)["ETag"]  # the current version: only authorization stands
+        return getattr(client, method)(
+            path, json.dumps(build_body(world)), content_type="application/json", headers=headers
+        )
+
+    before = _written(world)
+    failures = []
+    for visitor in WRITE_REFUSED_TO:
+        expected = expect_write(route, method, visitor, target)
+        response = send(world["clients"][visitor])
+        if response.status_code not in expected:
+            failures.append(f"{visitor}: {method.upper()} {path} -> {response.status_code}, expected {expected}")
+            continue
+        if response.status_code >= 400:
+            body = response.content.decode()
+            if body:
+                problem = response.json()
+                assert set(problem) <= PROBLEM_KEYS, (visitor, path, problem)
+                assert len(body) < 1000, (visitor, path, body)
+            leaked = [secret for secret in secrets if secret and secret in body]
+            assert not leaked, (visitor, path, leaked)
+            if response.status_code == 400:
+                assert set(response.json()["errors"]) & {"case", "unit"}, (visitor, path, response.json())
+    assert not failures, "\n" + "\n".join(failures)
+    assert _written(world) == before, f"{method.upper()} {path}: a refused write changed something"
+    if control:
+        response = send(owner)
+        assert response.status_code in (200, 201), (path, response.status_code, response.content[:500])
+        assert _written(world) != before

@@ -58,3 +58,31 @@ def test_change_log_records_the_client_address_as_the_security_events_do(setting
     assert TrustedAddressAuditlogMiddleware._get_remote_addr(forged) == "198.51.100.4"  # not the forged 1.1.1.1
     settings.RECOVERY_TRUSTED_PROXY_COUNT = 0
     assert TrustedAddressAuditlogMiddleware._get_remote_addr(forged) == "10.0.0.2"
+
+
+def test_the_api_token_command_records_who_ran_it(integration_client, monkeypatch):
+    """No user signs in to run a command: the events name the command and the OS login, as
+    export_case's do."""
+    import getpass
+    import io
+
+    from django.core.management import call_command
+
+    from recovery.models import ApiToken
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "ops-anna")
+    out = io.StringIO()
+    call_command(
+        "api_token", "create", "--user", "svc_register", "--name", "register", "--scope", "cases:read", stdout=out
+    )
+    token = ApiToken.objects.get(user=integration_client)
+    call_command("api_token", "revoke", token.prefix, stdout=out)
+
+    created = AuditEvent.objects.get(action="token_created")
+    revoked = AuditEvent.objects.get(action="token_revoked")
+    for event in (created, revoked):
+        assert event.user is None
+        assert event.username == "manage.py api_token (ops-anna)"
+        assert event.object_id == str(integration_client.pk) and event.extra["token_id"] == token.pk
+    token.refresh_from_db()
+    assert token.revoked_at is not None

@@ -17,6 +17,7 @@ from django.utils import timezone
 from recovery.api.services import api_token_create, api_token_revoke
 from recovery.errors import DomainError
 from recovery.models import ApiToken
+from recovery.security.events import command_operator
 
 
 class Command(BaseCommand):
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         token = ApiToken.objects.filter(prefix=options["prefix"]).first()
         if token is None:
             raise CommandError(f"No token with prefix {options['prefix']}.")
-        api_token_revoke(actor=None, token=token)
+        # No user signs in to run a command: the event names the command and the OS login.
+        api_token_revoke(actor=None, token=token, operator=command_operator("api_token"))
         self.stdout.write(f"Revoked {token}.")
         return None
 
@@ -69,6 +71,7 @@ class Command(BaseCommand):
                 scopes=scope,
                 expires_at=expires_at,
                 allowed_ips="\n".join(allowed_ip),
+                operator=command_operator("api_token"),
             )
         except DomainError as exc:
             raise CommandError(str(exc)) from None

@@ -1,6 +1,5 @@
 """Export one case as a bundle (JSON + printable HTML) for a court or another agency."""
 
-import getpass
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case
 from recovery.security.bundle import export_case
+from recovery.security.events import command_operator
 
 
 class Command(BaseCommand):
@@ -37,13 +37,6 @@ class Command(BaseCommand):
             if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
                 raise CommandError(f"User {as_user!r} may not see case {reference!r}.")
         out_dir = Path(output_dir) if output_dir else Path(settings.VAR_DIR) / "exports"
-        operator = f"manage.py export_case ({_os_user()})"
+        operator = command_operator("export_case")
         json_path, html_path = export_case(case, out_dir=out_dir, user=user, operator=operator)
         self.stdout.write(self.style.SUCCESS(f"Wrote {json_path} and {html_path}"))
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"

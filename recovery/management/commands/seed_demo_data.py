@@ -5,10 +5,13 @@ Deterministic and idempotent: a second run creates nothing. The scale multiplies
 requests (the seed article's figure 2 spread); the default gives about a tenth of the figure.
 `--scale large` is the benchmark's volume instead (100,000 cases, 1,000,000 requests, 500,000
 assets, bulk-loaded by `generate_volume`; docs/perf.md); --cases/--requests/--assets change it.
+Refused when DJANGO_ENV=production (the demo users' password is public).
 """
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from recovery.demo_data import DEFAULT_SCALE, DEMO_PASSWORD, USERS, seed_demo_data
 
@@ -42,6 +45,15 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name}", type=int, default=default, help="With --scale large: how many.")
 
     def handle(self, *args, scale, **options):
+        if settings.PRODUCTION:
+            # The demo creates a superuser (and users of every role) whose password is printed
+            # here and written in the repository: never on a real deployment's database.
+            raise CommandError(
+                _(
+                    "seed_demo_data refuses to run when DJANGO_ENV=production: it creates a superuser "
+                    "with the public demo password."
+                )
+            )
         # call_command(scale=...) passes the value without the parser's type check.
         scale = _scale(str(scale))
         if scale == LARGE:
