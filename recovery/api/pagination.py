@@ -51,6 +51,17 @@ class SyncCursorPagination(CursorPagination):
         # Always (updated_at, id), whatever ?ordering= says: the cursor is only stable on it.
         return self.ordering
 
+    def get_page_size(self, request):
+        limit = _strict_int(request, self.page_size_query_param, 1)
+        return self.page_size if limit is None else min(limit, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The cursor pages by position, not by offset: an offset is refused rather than ignored
+        # (a client that sends one expects it to mean something).
+        if request.query_params.get("offset") is not None:
+            raise ValidationError({"offset": [_("Not with a sync cursor: follow `next` instead.")]})
+        return super().paginate_queryset(queryset, request, view)
+
 
 SYNC_PARAMS = ("updated_after", "sync", "cursor")
 

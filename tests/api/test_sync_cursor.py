@@ -37,3 +37,11 @@ def test_any_iso_offset_is_accepted(client_for, investigator_a, case_a):
     assert [c["id"] for c in response.json()["results"]] == [case_a.pk]
     early = client_for(investigator_a).get("/api/v1/cases/", {"updated_after": "0001-01-01T00:00:00+05:00"})
     assert early.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["offset=-1", "offset=0", "limit=0", "limit=-3", "limit=many"])
+def test_a_sync_page_refuses_bad_paging_parameters(client_for, analyst, query):
+    response = client_for(analyst).get(f"/api/v1/requests/?sync=1&{query}")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
