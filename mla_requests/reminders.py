@@ -206,6 +206,57 @@ def due_stages(
     return found
 
 
+def next_firing_day(
+    *,
+    sent_on: datetime.date | None,
+    response_due: datetime.date | None,
+    acknowledged: bool,
+    policy: Policy,
+    after: datetime.date,
+) -> datetime.date | None:
+    """The first day after `after` on which due_stages gives a stage it did not give the day
+    before, across the three tracks (countdown, escalation, acknowledgement chase); None when no
+    new stage can ever come (no deadline, and the acknowledgement is in or already chased).
+
+    The scan keeps this day per request (ReminderSchedule.next_on) so that it reads a request
+    only on the days something new can be due for it, instead of re-planning every pending request
+    on every run. A new stage comes exactly on a stage's own day: on that day the latest stage of
+    its track is that one (stages are ordered by day first), the day before it was not come yet.
+    tests/reminders/test_next_firing_day.py checks it against walking due_stages day by day."""
+    days = []
+    if response_due is not None:
+        days.append(_next_countdown_day(response_due, policy, after=after))
+        escalation = policy.shift(response_due, policy.escalate_after_days)
+        if escalation > after:
+            days.append(escalation)
+    if sent_on is not None and not acknowledged:
+        chase = ack_chase_deadline(sent_on, policy)
+        if chase > after:
+            days.append(chase)
+    return min(days, default=None)
+
+
+def _next_countdown_day(response_due: datetime.date, policy: Policy, *, after: datetime.date) -> datetime.date:
+    """The first before/due/overdue stage day after `after`. There always is one: overdue repeats
+    for as long as the request is pending."""
+    ahead = [policy.shift(response_due, -days) for days in policy.days_before]
+    ahead.append(policy.calendar.working_day_on_or_before(response_due) if policy.working_days else response_due)
+    ahead = [day for day in ahead if day > after]
+    if ahead:
+        return min(ahead)
+    every = policy.overdue_every_days
+    if not policy.working_days:
+        # The first multiple of `every` days past the deadline that lies after `after`.
+        late = (after - response_due).days
+        return response_due + datetime.timedelta(days=(max(late, 0) // every + 1) * every)
+    # overdue-k*N is k*N working days after the deadline: step N working days at a time (counting
+    # on from the previous stage gives the same day as counting from the deadline).
+    day = policy.calendar.add_working_days(response_due, every)
+    while day <= after:
+        day = policy.calendar.add_working_days(day, every)
+    return day
+
+
 def is_repeat_after_move(stage: Stage, earlier_deliveries: Iterable[datetime.date]) -> bool:
     """True when the same stage was already delivered, for an earlier deadline of this request, on
     or after the day the stage comes in the new plan.
