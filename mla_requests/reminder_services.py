@@ -2,10 +2,11 @@
 
 How a reminder goes exactly once (the healthchecks `sendalerts` pattern):
 
-1. `scan_reminders` reads the pending requests that can be due (the partial index
-   request_pending_due_idx on response_due), asks reminders.py which stage is due for each, and
-   inserts one ReminderDelivery per (request, stage, deadline, recipient). The unique constraint on
-   that key makes a duplicate beat, a retried task or a second worker insert nothing.
+1. `scan_reminders` reads the pending requests whose ReminderSchedule row is due (next_on <=
+   today: the days a new stage can come, kept by the scan itself and brought forward by every
+   service that changes a request), asks reminders.py which stage is due for each, and inserts
+   one ReminderDelivery per (request, stage, deadline, recipient). The unique constraint on that
+   key makes a duplicate beat, a retried task or a second worker insert nothing.
 2. `deliver_reminder` claims the row with a compare-and-swap UPDATE (status pending/failed, or a
    stale claim -> sending); only the worker whose UPDATE changed the row sends. The claim commits
    before anything is sent. A worker that dies after claiming leaves the row "sending" with
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,7 +33,7 @@ from django.db.models import Case, DateField, F, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mla_requests import reminders
+from mla_requests import reminder_schedule, reminders
 from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy, Request
 from recovery.notifications import email_modes_for, notify
 from recovery.roles import SUPERVISOR
@@ -195,44 +197,33 @@ class ScanResult:
     today: datetime.date
     planned: list[PlannedReminder] = field(default_factory=list)  # new delivery rows (or would-be, dry run)
     to_deliver: list[int] = field(default_factory=list)  # delivery ids to hand to workers
+    read: int = 0  # pending requests the schedule had due (planned as of today)
+    # Seconds per phase (read, plan, insert, schedule), for the log and the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-def due_requests(*, today: datetime.date, horizon_days: int):
-    """Pending requests whose response deadline is within `horizon_days` (or past): the scan's
-    read, served by the partial index request_pending_due_idx, so its cost follows what is due."""
-    return Request.objects.filter(due_condition(today=today, horizon_days=horizon_days))
+@dataclass
+class ScanPlan:
+    planned: list[PlannedReminder]
+    # (request id, schedule revision read, next day a new stage can come or None) per request read.
+    next_days: list[tuple[int, int, datetime.date | None]]
+    # (request id, revision) of due rows whose request no longer waits for an answer.
+    not_pending: list[tuple[int, int]] = field(default_factory=list)
+    read: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-def due_condition(*, today: datetime.date, horizon_days: int) -> Q:
-    return Q(status__in=Request.PENDING_STATUSES, response_due__lte=today + datetime.timedelta(days=horizon_days))
+def scan_candidates(*, today: datetime.date):
+    """The requests a reminder can be new for today: those whose schedule row is due (next_on <=
+    today, an index range on reminderschedule_next_on_idx). Every other pending request has had
+    what its plan holds up to today; its row says on which day that changes. The status is not
+    filtered here: a due row of a request no longer pending is read too, so the scan can delete it
+    (services delete theirs; such rows come from writes around them)."""
+    return Request.objects.filter(reminder_schedule__next_on__lte=today).order_by()
 
 
-def unacknowledged_condition(*, today: datetime.date, min_ack_days: int) -> Q:
-    return Q(
-        status=Request.Status.SENT,
-        acknowledged_on__isnull=True,
-        sent_on__lte=today - datetime.timedelta(days=min_ack_days),
-    )
-
-
-def unacknowledged_requests(*, today: datetime.date, min_ack_days: int):
-    """Sent requests with no acknowledgement for at least `min_ack_days` (the acknowledgement chase)."""
-    return Request.objects.filter(unacknowledged_condition(today=today, min_ack_days=min_ack_days))
-
-
-def scan_candidates(*, today: datetime.date, book: PolicyBook):
-    """Every request a reminder can be due for today, in one query: pending with the deadline within
-    the widest policy's horizon (request_pending_due_idx), or sent and unacknowledged for at least the
-    shortest acknowledgement chase (the status index); PostgreSQL ORs the two index scans."""
-    policies = book.all_policies()
-    horizon = max(p.horizon_days() for p in policies)
-    min_ack = min(p.ack_chase_after_days for p in policies)
-    return Request.objects.filter(
-        due_condition(today=today, horizon_days=horizon) | unacknowledged_condition(today=today, min_ack_days=min_ack)
-    ).order_by()
-
-
-# What the plan needs of each candidate: its dates, what picks its policy, and who hears of it.
+# What the plan needs of each candidate: its dates, what picks its policy, and who hears of it;
+# last, the revision of its schedule row (the scan moves next_on only if it is unchanged).
 CANDIDATE_FIELDS = (
     "pk",
     "reference",
@@ -247,20 +238,35 @@ CANDIDATE_FIELDS = (
     "responsible_investigator__is_active",
     "case__lead_investigator_id",
     "case__lead_investigator__is_active",
+    "reminder_schedule__revision",
 )
 
 
 def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> list[PlannedReminder]:
-    """Every reminder due today that has no delivery row yet (nothing is written).
+    """Every reminder due today, among the requests the schedule has due, that has no delivery row
+    yet (nothing is written)."""
+    return _plan(today=today, book=book).planned
+
+
+def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
+    """The scan's plan: the new reminders, and each request's next day.
 
     Set-based: a fixed number of queries however many requests are due (the policies, the
     candidates with what the plan needs of them, their earlier deliveries, the supervisors of their
     units, the recipients' names); the rest is arithmetic in memory."""
+    started = time.perf_counter()
     book = book or PolicyBook.load(today=today)
-    candidates = scan_candidates(today=today, book=book)
-    rows = sorted(candidates.values_list(*CANDIDATE_FIELDS))  # by request id: a stable plan
+    candidates = scan_candidates(today=today)
+    rows, plan = [], ScanPlan(planned=[], next_days=[])
+    for row in sorted(candidates.values_list(*CANDIDATE_FIELDS)):  # by request id: a stable plan
+        if row[2] in Request.PENDING_STATUSES:
+            rows.append(row)
+        else:
+            plan.not_pending.append((row[0], row[-1]))
+    plan.read = len(rows)
     if not rows:
-        return []
+        plan.timings["read"] = time.perf_counter() - started
+        return plan
     # Deliveries already made for these requests: by key, and by (request, stage, recipient) with
     # the day each was planned, for the re-plan rule when a deadline moved. Read through a
     # semi-join on the same condition rather than a list of ids.
@@ -276,23 +282,21 @@ def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> l
             existing_keys.add((request_id, stage, deadline, recipient_id))
             day = reminders.local_date(created_at, settings.TIME_ZONE)
             earlier.setdefault((request_id, stage, recipient_id), []).append(day)
+    plan.timings["read"] = time.perf_counter() - started
 
     policies: dict[tuple, reminders.Policy] = {}
     supervisors: dict | None = None  # read once, the first time an escalation is due
     planned_keys: list[tuple] = []  # (row, stage, deadline, recipient id)
     for row in rows:
         (pk, _ref, status, sent_on, response_due, acknowledged_on, legal_basis_id, country, unit_id) = row[:9]
-        (investigator_id, investigator_active, lead_id, lead_active) = row[9:]
+        (investigator_id, investigator_active, lead_id, lead_active, revision) = row[9:]
         policy_key = (legal_basis_id, str(country or ""))
         policy = policies.get(policy_key)
         if policy is None:
             policy = policies[policy_key] = book.resolve(legal_instrument_id=legal_basis_id, country=policy_key[1])
+        acknowledged = acknowledged_on is not None or status != Request.Status.SENT
         for stage in reminders.due_stages(
-            sent_on=sent_on,
-            response_due=response_due,
-            acknowledged=acknowledged_on is not None or status != Request.Status.SENT,
-            policy=policy,
-            today=today,
+            sent_on=sent_on, response_due=response_due, acknowledged=acknowledged, policy=policy, today=today
         ):
             if stage.name == reminders.ACK_CHASE:
                 deadline = reminders.ack_chase_deadline(sent_on, policy)
@@ -314,28 +318,32 @@ def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> l
                 if before and reminders.is_repeat_after_move(stage, before):
                     continue
                 planned_keys.append((row, stage, deadline, person_id))
-    if not planned_keys:
-        return []
-    from recovery.models import User
-
-    names = {person.pk: str(person) for person in User.objects.filter(pk__in={k[3] for k in planned_keys})}
-    planned = []
-    for row, stage, deadline, person_id in planned_keys:
-        cancelled_id = cancelled_keys.get((row[0], stage.name, deadline, person_id))
-        planned.append(
-            PlannedReminder(
-                request_id=row[0],
-                reference=row[1],
-                stage=stage.name,
-                deadline=deadline,
-                fires_on=stage.fires_on,
-                recipient_id=person_id,
-                recipient=names.get(person_id, ""),
-                reopens_cancelled=cancelled_id is not None,
-                cancelled_id=cancelled_id,
-            )
+        # Until that day due_stages gives nothing it does not give today: no need to read it again.
+        next_on = reminders.next_firing_day(
+            sent_on=sent_on, response_due=response_due, acknowledged=acknowledged, policy=policy, after=today
         )
-    return planned
+        plan.next_days.append((pk, revision, next_on))
+    if planned_keys:
+        from recovery.models import User
+
+        names = {person.pk: str(person) for person in User.objects.filter(pk__in={k[3] for k in planned_keys})}
+        for row, stage, deadline, person_id in planned_keys:
+            cancelled_id = cancelled_keys.get((row[0], stage.name, deadline, person_id))
+            plan.planned.append(
+                PlannedReminder(
+                    request_id=row[0],
+                    reference=row[1],
+                    stage=stage.name,
+                    deadline=deadline,
+                    fires_on=stage.fires_on,
+                    recipient_id=person_id,
+                    recipient=names.get(person_id, ""),
+                    reopens_cancelled=cancelled_id is not None,
+                    cancelled_id=cancelled_id,
+                )
+            )
+    plan.timings["plan"] = time.perf_counter() - started - plan.timings["read"]
+    return plan
 
 
 #: Rows per INSERT / UPDATE statement of the scan.
@@ -366,7 +374,8 @@ def insert_deliveries(rows: list[tuple], *, now: datetime.datetime) -> None:
         return
     table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
     columns = ", ".join(NEW_DELIVERY_COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # A transaction for the temporary table's life (ON COMMIT DROP); the scan's own, if in one.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE reminder_scan_new (request_id bigint, stage text, deadline date,"
             " recipient_id bigint, fires_on date, email_mode text) ON COMMIT DROP"
@@ -385,38 +394,56 @@ def insert_deliveries(rows: list[tuple], *, now: datetime.datetime) -> None:
 def scan_reminders(*, now: datetime.datetime | None = None, dry_run: bool = False) -> ScanResult:
     """Plan today's reminders and list the deliveries to hand to workers.
 
-    Inserts a delivery row per new (request, stage, deadline, recipient), ignoring rows another
-    scan inserted first (the unique constraint), then lists every delivery waiting to be sent: new
-    ones, failed ones whose retry time has come, and claims older than REMINDER_CLAIM_TIMEOUT
-    (their worker died). With dry_run nothing is written. The number of queries does not depend on
-    how many requests are due (tests/reminders/test_scan_shape.py)."""
+    Reads the pending requests the schedule has due (ReminderSchedule.next_on <= today), inserts a
+    delivery row per new (request, stage, deadline, recipient), ignoring rows another scan inserted
+    first (the unique constraint), moves each request's next_on to the next day a new stage can
+    come, all in one transaction; then lists every delivery waiting to be sent: new ones, failed
+    ones whose retry time has come, and claims older than REMINDER_CLAIM_TIMEOUT (their worker
+    died). With dry_run nothing is written. The number of queries does not depend on how many
+    requests are due (tests/reminders/test_scan_shape.py)."""
     now = now or timezone.now()
     today = reminders.local_date(now, settings.TIME_ZONE)
-    result = ScanResult(today=today)
-    result.planned = plan_reminders(today=today)
     if dry_run:
-        return result
-    modes = email_modes_for({p.recipient_id for p in result.planned})
-    new_rows = [
-        (item.request_id, item.stage, item.deadline, item.recipient_id, item.fires_on, modes[item.recipient_id])
-        for item in result.planned
-        if not item.reopens_cancelled
-    ]
-    if new_rows:
-        # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
-        insert_deliveries(new_rows, now=now)
-    # A key cancelled earlier (the deadline moved away and back) is due again: reopen that row, if
-    # it is still cancelled (a concurrent scan may have reopened it first).
-    reopened = [p for p in result.planned if p.reopens_cancelled]
-    for start in range(0, len(reopened), SCAN_WRITE_BATCH):
-        chunk = reopened[start : start + SCAN_WRITE_BATCH]
-        ReminderDelivery.objects.filter(
-            pk__in=[p.cancelled_id for p in chunk], status=ReminderDelivery.Status.CANCELLED
-        ).update(
-            status=ReminderDelivery.Status.PENDING,
-            next_attempt_at=now,
-            fires_on=Case(*[When(pk=p.cancelled_id, then=Value(p.fires_on)) for p in chunk], output_field=DateField()),
-        )
+        plan = _plan(today=today)
+        return ScanResult(today=today, planned=plan.planned, read=plan.read, timings=plan.timings)
+    # One transaction: the deliveries and the days that say they are made commit together (a scan
+    # that fails leaves next_on where it was, and the next scan plans the same again). On SQLite
+    # (transaction_mode IMMEDIATE) it also holds the write lock from the read on. No savepoint
+    # inside a caller's transaction: a scan that fails there fails the caller's transaction too.
+    with transaction.atomic(savepoint=False):
+        plan = _plan(today=today)
+        result = ScanResult(today=today, planned=plan.planned, read=plan.read, timings=plan.timings)
+        started = time.perf_counter()
+        modes = email_modes_for({p.recipient_id for p in result.planned})
+        new_rows = [
+            (item.request_id, item.stage, item.deadline, item.recipient_id, item.fires_on, modes[item.recipient_id])
+            for item in result.planned
+            if not item.reopens_cancelled
+        ]
+        if new_rows:
+            # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
+            insert_deliveries(new_rows, now=now)
+        # A key cancelled earlier (the deadline moved away and back) is due again: reopen that row,
+        # if it is still cancelled (a concurrent scan may have reopened it first).
+        reopened = [p for p in result.planned if p.reopens_cancelled]
+        for start in range(0, len(reopened), SCAN_WRITE_BATCH):
+            chunk = reopened[start : start + SCAN_WRITE_BATCH]
+            ReminderDelivery.objects.filter(
+                pk__in=[p.cancelled_id for p in chunk], status=ReminderDelivery.Status.CANCELLED
+            ).update(
+                status=ReminderDelivery.Status.PENDING,
+                next_attempt_at=now,
+                fires_on=Case(
+                    *[When(pk=p.cancelled_id, then=Value(p.fires_on)) for p in chunk], output_field=DateField()
+                ),
+            )
+        result.timings["insert"] = time.perf_counter() - started
+        started = time.perf_counter()
+        reminder_schedule.move_next_days(plan.next_days)
+        if plan.not_pending:
+            # Rows of requests that stopped waiting without a service (bulk loads): not planned.
+            reminder_schedule.drop(plan.not_pending)
+        result.timings["schedule"] = time.perf_counter() - started
     result.to_deliver = list(
         ReminderDelivery.objects.filter(status__in=TODO_STATUSES, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")

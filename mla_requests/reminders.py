@@ -98,12 +98,6 @@ class Policy:
             return self.calendar.add_working_days(day, days)
         return day + datetime.timedelta(days=days)
 
-    def horizon_days(self) -> int:
-        """How many calendar days before a deadline its first reminder can come (for the scan's
-        range): generous in working-day mode, where holidays stretch the count."""
-        first = max(self.days_before, default=0)
-        return first * 2 + 21 if self.working_days else first
-
 
 @dataclass(frozen=True, order=True)
 class Stage:

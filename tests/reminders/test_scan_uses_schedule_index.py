@@ -1,25 +1,28 @@
-"""The scan reads pending requests through the partial index on response_due (PostgreSQL)."""
+"""The scan reads its candidates through the schedule's index on next_on (PostgreSQL): the requests
+due today, not every pending request."""
 
 import datetime
 
 import pytest
 from django.db import connection
 
-from mla_requests.models import Request
-from mla_requests.reminder_services import CANDIDATE_FIELDS, PolicyBook, due_requests, scan_candidates
+from mla_requests.models import ReminderSchedule, Request
+from mla_requests.reminder_services import CANDIDATE_FIELDS, scan_candidates
 from tests.reminders.conftest import send_request
 
 D = datetime.date
+TODAY = D(2024, 6, 1)
 pytestmark = pytest.mark.django_db
 
 
-def test_the_due_request_query_uses_request_pending_due_idx(on_postgres, investigator_a):
+def test_the_candidate_query_uses_reminderschedule_next_on_idx(on_postgres, investigator_a):
     template = send_request(investigator=investigator_a, sent_on=D(2024, 1, 10), response_due=D(2024, 4, 10))
-    # Volume for the planner: mostly answered requests, some pending. Written in bulk, straight to
-    # the table (test data only; the application changes statuses through services).
+    # Volume for the planner: mostly answered requests; the pending ones with schedule rows spread
+    # over two years, a few due today. Written in bulk, straight to the tables (test data only; the
+    # application writes both through services).
     rows = []
     for n in range(3000):
-        pending = n % 10 == 0
+        pending = n % 5 == 0
         rows.append(
             Request(
                 case_id=template.case_id,
@@ -36,20 +39,21 @@ def test_the_due_request_query_uses_request_pending_due_idx(on_postgres, investi
             )
         )
     Request.objects.bulk_create(rows)
+    ReminderSchedule.objects.bulk_create(
+        ReminderSchedule(request=r, next_on=TODAY + datetime.timedelta(days=n % 700 - 20))
+        for n, r in enumerate(r for r in rows if r.status == Request.Status.SENT)
+    )
+    ReminderSchedule.objects.filter(pk=template.pk).update(next_on=TODAY)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE requests_request")
+        cursor.execute("ANALYZE requests_reminderschedule")
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = due_requests(today=D(2024, 6, 1), horizon_days=14).values_list("pk", flat=True).explain()
-    assert "request_pending_due_idx" in plan, plan
-    assert (
-        due_requests(today=D(2024, 6, 1), horizon_days=14).count()
-        == len([r for r in rows if r.status == Request.Status.SENT and r.response_due <= D(2024, 6, 15)]) + 1
-    )
 
-    # The scan's one read of its candidates (due, or unacknowledged too long) starts from that index
-    # too, not from a scan of the whole table.
-    today = D(2024, 6, 1)
-    candidates = scan_candidates(today=today, book=PolicyBook.load(today=today)).values_list(*CANDIDATE_FIELDS)
-    plan = candidates.explain()
-    assert "request_pending_due_idx" in plan, plan
+    candidates = scan_candidates(today=TODAY)
+    plan = candidates.values_list(*CANDIDATE_FIELDS).explain()
+    assert "reminderschedule_next_on_idx" in plan, plan
     assert "Seq Scan on requests_request" not in plan, plan
+    # What it reads: the pending requests whose row is due, and only those.
+    expected = {r.pk for r in ReminderSchedule.objects.filter(next_on__lte=TODAY)}
+    assert set(candidates.values_list("pk", flat=True)) == expected
+    assert template.pk in expected and 20 < len(expected) < 100
