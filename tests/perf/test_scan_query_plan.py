@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mla_requests.models import Request
+from mla_requests.reminder_services import CANDIDATE_FIELDS, scan_candidates
 from recovery.volume import VolumeGenerator
 
 
@@ -31,7 +32,18 @@ def _plan(queryset) -> str:
             cursor.execute("SET LOCAL enable_sort = on")
 
 
-def test_pending_deadline_scan_uses_its_partial_index(requests_400):
+def test_reminder_scan_reads_its_candidates_off_the_schedule_index(requests_400):
+    today = timezone.localdate()
+    candidates = scan_candidates(today=today)
+    plan = _plan(candidates.values_list(*CANDIDATE_FIELDS))
+    assert "reminderschedule_next_on_idx" in plan, plan
+    assert "Seq Scan on requests_request" not in plan, plan
+    # The volume's schedule has some requests due today (its deadline passed, or a stage today).
+    assert 0 < candidates.count() < Request.objects.pending().count()
+
+
+def test_overdue_requests_come_off_their_partial_index(requests_400):
+    # The overdue dashboard's read (the reminder scan's before it had the schedule).
     today = timezone.localdate()
     scan = Request.objects.filter(status__in=Request.PENDING_STATUSES, response_due__lte=today).order_by("response_due")
     plan = _plan(scan)
