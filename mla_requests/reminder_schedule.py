@@ -74,10 +74,12 @@ def connect_signals() -> None:
         post_delete.connect(_policy_or_calendar_changed, sender=model, dispatch_uid=f"{uid}-delete")
 
 
-def move_next_days(rows: list[tuple[int, int, datetime.date | None]]) -> None:
+def move_next_days(rows: list[tuple[int, int, datetime.date | None]], *, today: datetime.date) -> None:
     """Set next_on per (request id, revision read by the scan, next day) where the row is still at
     that revision: a service that changed the request after the scan read it bumped the revision,
-    and its REPLAN must win over a day planned from the old values.
+    and its REPLAN must win over a day planned from the old values. Only rows due by `today` (the
+    scan's day) are candidates: the range of the next_on index the scan read them from, rather
+    than a hash of the whole table, and a row another scan moved on meanwhile stays where it is.
 
     PostgreSQL: COPY into a temporary table and one UPDATE ... FROM (the daily scan moves thousands
     of rows); elsewhere one UPDATE with CASE per batch, the same statement bulk_update writes plus
@@ -89,6 +91,7 @@ def move_next_days(rows: list[tuple[int, int, datetime.date | None]]) -> None:
             chunk = rows[start : start + WRITE_BATCH]
             ReminderSchedule.objects.filter(
                 pk__in=[pk for pk, _rev, _day in chunk],
+                next_on__lte=today,
                 revision=Case(*[When(pk=pk, then=Value(rev)) for pk, rev, _day in chunk]),
             ).update(next_on=Case(*[When(pk=pk, then=Value(day)) for pk, _rev, day in chunk], output_field=DateField()))
         return
@@ -104,7 +107,8 @@ def move_next_days(rows: list[tuple[int, int, datetime.date | None]]) -> None:
                 copy.write_row(row)
         cursor.execute(
             f"UPDATE {table} AS s SET next_on = t.next_on FROM reminder_scan_next t"
-            " WHERE s.request_id = t.request_id AND s.revision = t.revision"
+            " WHERE s.request_id = t.request_id AND s.revision = t.revision AND s.next_on <= %s",
+            [today],
         )
         # Dropped now, not at commit: the scan may run inside a longer transaction (the benchmark's).
         cursor.execute("DROP TABLE reminder_scan_next")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 # Stage names; the number in before-N / overdue-N is the offset in (working) days.
@@ -99,9 +100,10 @@ class Policy:
         return day + datetime.timedelta(days=days)
 
 
-@dataclass(frozen=True, order=True)
-class Stage:
-    """One reminder of the plan: its name, the day it comes, and who it goes to."""
+class Stage(NamedTuple):
+    """One reminder of the plan: its name, the day it comes, and who it goes to. Ordered by day
+    first. A named tuple, not a dataclass: the scan makes tens of thousands of them per run, and a
+    frozen dataclass costs several times more to build."""
 
     fires_on: datetime.date
     name: str
@@ -233,16 +235,21 @@ def next_firing_day(
 def _next_countdown_day(response_due: datetime.date, policy: Policy, *, after: datetime.date) -> datetime.date:
     """The first before/due/overdue stage day after `after`. There always is one: overdue repeats
     for as long as the request is pending."""
+    every = policy.overdue_every_days
+    if not policy.working_days:
+        # Computed, not listed: the scan asks this for every request it reads.
+        late = (after - response_due).days
+        if late < 0:
+            # Before the deadline: the latest "before" day still ahead (D - d > after), else D.
+            ahead = [days for days in policy.days_before if days < -late]
+            return response_due - datetime.timedelta(days=max(ahead)) if ahead else response_due
+        # The first multiple of `every` days past the deadline that lies after `after`.
+        return response_due + datetime.timedelta(days=(late // every + 1) * every)
     ahead = [policy.shift(response_due, -days) for days in policy.days_before]
-    ahead.append(policy.calendar.working_day_on_or_before(response_due) if policy.working_days else response_due)
+    ahead.append(policy.calendar.working_day_on_or_before(response_due))
     ahead = [day for day in ahead if day > after]
     if ahead:
         return min(ahead)
-    every = policy.overdue_every_days
-    if not policy.working_days:
-        # The first multiple of `every` days past the deadline that lies after `after`.
-        late = (after - response_due).days
-        return response_due + datetime.timedelta(days=(max(late, 0) // every + 1) * every)
     # overdue-k*N is k*N working days after the deadline: step N working days at a time (counting
     # on from the previous stage gives the same day as counting from the deadline).
     day = policy.calendar.add_working_days(response_due, every)

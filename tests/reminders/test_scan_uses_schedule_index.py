@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from mla_requests.models import ReminderSchedule, Request
-from mla_requests.reminder_services import CANDIDATE_FIELDS, scan_candidates
+from mla_requests.reminder_services import CANDIDATE_FIELDS, due_schedule, scan_candidates
 from tests.reminders.conftest import send_request
 
 D = datetime.date
@@ -49,11 +49,15 @@ def test_the_candidate_query_uses_reminderschedule_next_on_idx(on_postgres, inve
         cursor.execute("ANALYZE requests_reminderschedule")
         cursor.execute("SET LOCAL enable_seqscan = off")
 
-    candidates = scan_candidates(today=TODAY)
-    plan = candidates.values_list(*CANDIDATE_FIELDS).explain()
+    due = due_schedule(today=TODAY)
+    plan = due.values_list("request_id", "revision").explain()
     assert "reminderschedule_next_on_idx" in plan, plan
+    ids = sorted(due.values_list("request_id", flat=True))
+    # What it reads: the pending requests whose row is due, and only those...
+    assert set(ids) == {r.pk for r in ReminderSchedule.objects.all() if r.next_on <= TODAY}
+    assert template.pk in ids and 20 < len(ids) < 100
+    # ...then those requests by id, off the primary key, with what the plan needs of them.
+    plan = scan_candidates(ids).values_list(*CANDIDATE_FIELDS).explain()
+    assert "requests_request_pkey" in plan, plan
     assert "Seq Scan on requests_request" not in plan, plan
-    # What it reads: the pending requests whose row is due, and only those.
-    expected = {r.pk for r in ReminderSchedule.objects.filter(next_on__lte=TODAY)}
-    assert set(candidates.values_list("pk", flat=True)) == expected
-    assert template.pk in expected and 20 < len(expected) < 100
+    assert sorted(scan_candidates(ids).values_list("pk", flat=True)) == ids

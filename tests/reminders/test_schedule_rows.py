@@ -128,9 +128,9 @@ def test_a_scan_does_not_overwrite_a_change_made_while_it_ran(pending_request, i
     """The scan read revision r; a service changed the request (r + 1) before the scan wrote next_on."""
     _day, revision = schedule(pending_request)
     request_set_response_due(request=pending_request, actor=investigator_a, response_due=D(2025, 7, 10), reason="x")
-    reminder_schedule.move_next_days([(pending_request.pk, revision, D(2025, 3, 27))])
+    reminder_schedule.move_next_days([(pending_request.pk, revision, D(2025, 3, 27))], today=D(2025, 2, 1))
     assert schedule(pending_request)[0] == REPLAN
-    reminder_schedule.move_next_days([(pending_request.pk, revision + 1, D(2025, 6, 26))])
+    reminder_schedule.move_next_days([(pending_request.pk, revision + 1, D(2025, 6, 26))], today=D(2025, 2, 1))
     assert schedule(pending_request)[0] == D(2025, 6, 26)
 
 
