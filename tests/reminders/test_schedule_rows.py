@@ -150,6 +150,16 @@ def test_repair_gives_a_pending_request_without_a_row_one_due_now(pending_reques
     assert [p.stage for p in scan_reminders(now=at(D(2025, 4, 10))).planned] == ["due"]
 
 
+def test_the_daily_repair_task_writes_missing_rows(pending_request, caplog):
+    from mla_requests.tasks import repair_reminder_schedule
+
+    assert repair_reminder_schedule() == 0
+    ReminderSchedule.objects.all().delete()
+    assert repair_reminder_schedule() == 1
+    assert schedule(pending_request) == (REPLAN, 0)
+    assert "1 pending requests had no row" in caplog.text
+
+
 def test_the_migration_backfills_every_pending_request(pending_request, investigator_a):
     draft = make_request(case=pending_request.case, actor=investigator_a)
     closed = send_request(investigator=investigator_a, sent_on=D(2025, 1, 10), response_due=D(2025, 4, 10))
