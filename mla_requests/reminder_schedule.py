@@ -6,6 +6,8 @@ request's reminders depend on must bring its row forward, in the same transactio
 - `replan(request_id, pending=...)`: the request services (sending, a transition, a moved
   deadline, an edit) after they changed a request. A request still waiting for a foreign answer
   gets next_on = REPLAN (the next scan re-plans it); one that stopped waiting loses its row.
+- `replan_case(case_id)`: a case's unit or lead investigator changed (cases.services.case_update):
+  its pending requests' rows are due again.
 - `replan_all()`: a reminder policy or a holiday was saved or deleted (signals connected in
   apps.py): every row is due again, one UPDATE.
 - `move_next_days(rows)`: the scan, after planning a request as of today, sets its next_on to
@@ -49,6 +51,14 @@ def replan(request_id: int, *, pending: bool) -> None:
             f" ON CONFLICT (request_id) DO UPDATE SET next_on = excluded.next_on, revision = {table}.revision + 1",
             [request_id, _day(ReminderSchedule.REPLAN)],
         )
+
+
+def replan_case(case_id: int) -> int:
+    """The case's pending requests due at the next scan: its unit or lead investigator changed,
+    and with them who receives the reminders."""
+    return ReminderSchedule.objects.filter(request__case_id=case_id).update(
+        next_on=ReminderSchedule.REPLAN, revision=F("revision") + 1
+    )
 
 
 def replan_all() -> int:
