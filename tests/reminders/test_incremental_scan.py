@@ -28,6 +28,17 @@ def test_a_row_due_tomorrow_is_not_read_today_and_gets_its_reminder_tomorrow(pen
     assert ReminderSchedule.objects.get(pk=pending_request.pk).next_on == D(2025, 4, 24)  # overdue-14
 
 
+def test_the_plan_gives_each_request_read_one_next_day(pending_request, unacknowledged_request, supervisor_a):
+    from mla_requests.reminder_services import _plan
+
+    plan = _plan(today=D(2025, 5, 10))  # overdue, escalated, and one acknowledgement never came
+    assert {p.stage for p in plan.planned} >= {"overdue-28", "escalated"}
+    assert sorted(pk for pk, _revision, _day in plan.next_days) == sorted(
+        [pending_request.pk, unacknowledged_request.pk]
+    )
+    assert {day for _pk, _revision, day in plan.next_days} == {D(2025, 5, 22)}  # overdue-42
+
+
 def test_after_a_scan_next_on_is_the_next_firing_day(pending_request, unacknowledged_request):
     scan_reminders(now=at(D(2025, 2, 1)))
     days = dict(ReminderSchedule.objects.values_list("pk", "next_on"))
