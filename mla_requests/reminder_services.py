@@ -317,7 +317,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
 
     policies: dict[tuple, reminders.Policy] = {}
     # Bound once: the loops below run for every request read, tens of thousands at volume.
-    due_stages, next_firing_day, next_days = reminders.due_stages, reminders.next_firing_day, plan.next_days
+    due_stages_and_next_day, next_days = reminders.due_stages_and_next_day, plan.next_days
     sent_status, to_supervisors, ack_chase = Request.Status.SENT, reminders.TO_SUPERVISORS, reminders.ACK_CHASE
     # First the stages due today and each request's next day; the cases whose unit or lead a
     # stage needs are noted, and read once afterwards.
@@ -330,17 +330,13 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
         if policy is None:
             policy = policies[policy_key] = book.resolve(legal_instrument_id=legal_basis_id, country=str(country or ""))
         acknowledged = acknowledged_on is not None or status != sent_status
-        stages = due_stages(
-            sent_on=sent_on, response_due=response_due, acknowledged=acknowledged, policy=policy, today=today
-        )
+        # The stages due today, and the day until which due_stages gives nothing it does not give
+        # today (no need to read the request again before it).
+        stages, next_on = due_stages_and_next_day(sent_on, response_due, acknowledged, policy, today)
         if stages:
             staged.append((row, stages, policy))
             if not row[10] or any(stage.audience == to_supervisors for stage in stages):
                 case_ids.add(case_id)
-        # Until that day due_stages gives nothing it does not give today: no need to read it again.
-        next_on = next_firing_day(
-            sent_on=sent_on, response_due=response_due, acknowledged=acknowledged, policy=policy, after=today
-        )
         next_days.append((pk, revisions[pk], next_on))
     cases: dict[int, tuple] = {}
     supervisors: dict = {}
@@ -355,10 +351,19 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
         }
         supervisors = supervisors_by_unit({unit_id for unit_id, _lead, _active in cases.values()})
 
-    planned_keys: list[tuple] = []  # (row, stage, deadline, recipient id)
+    if staged:
+        from recovery.models import User
+
+        # Everyone a reminder can go to (the investigators, the leads, the supervisors read), named
+        # once, so that each planned reminder is built as soon as it is known to be new.
+        people = {row[9] for row, _stages, _policy in staged}
+        people |= {lead_id for _unit, lead_id, _active in cases.values() if lead_id is not None}
+        people |= {person_id for ids in supervisors.values() for person_id in ids}
+        names = {person.pk: str(person) for person in User.objects.filter(pk__in=people)}
+    append, is_repeat_after_move = plan.planned.append, reminders.is_repeat_after_move
     for row, stages, policy in staged:
-        pk, sent_on, response_due, case_id, investigator_id, investigator_active = (
-            row[0], row[3], row[4], row[8], row[9], row[10]
+        pk, reference, sent_on, response_due, case_id, investigator_id, investigator_active = (
+            row[0], row[1], row[3], row[4], row[8], row[9], row[10]
         )  # fmt: skip
         for stage in stages:
             deadline = reminders.ack_chase_deadline(sent_on, policy) if stage.name == ack_chase else response_due
@@ -374,31 +379,24 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
                 if key in existing_keys:
                     continue
                 before = earlier.get((pk, stage.name, person_id))
-                if before and reminders.is_repeat_after_move(stage, before):
+                if before and is_repeat_after_move(stage, before):
                     continue
-                planned_keys.append((row, stage, deadline, person_id))
-    if planned_keys:
-        from recovery.models import User
-
-        names = {person.pk: str(person) for person in User.objects.filter(pk__in={k[3] for k in planned_keys})}
-        get_cancelled, append = cancelled_keys.get, plan.planned.append
-        for row, stage, deadline, person_id in planned_keys:
-            cancelled_id = get_cancelled((row[0], stage.name, deadline, person_id)) if cancelled_keys else None
-            # Positional, in the fields' order (request, reference, stage, deadline, fires on,
-            # recipient id and name, reopens, cancelled id): the cheapest way to build one.
-            append(
-                PlannedReminder(
-                    row[0],
-                    row[1],
-                    stage.name,
-                    deadline,
-                    stage.fires_on,
-                    person_id,
-                    names.get(person_id, ""),
-                    cancelled_id is not None,
-                    cancelled_id,
+                cancelled_id = cancelled_keys.get(key) if cancelled_keys else None
+                # Positional, in the fields' order (request, reference, stage, deadline, fires on,
+                # recipient id and name, reopens, cancelled id): the cheapest way to build one.
+                append(
+                    PlannedReminder(
+                        pk,
+                        reference,
+                        stage.name,
+                        deadline,
+                        stage.fires_on,
+                        person_id,
+                        names.get(person_id, ""),
+                        cancelled_id is not None,
+                        cancelled_id,
+                    )
                 )
-            )
     plan.timings["plan"] = time.perf_counter() - started - plan.timings["read"]
     return plan
 

@@ -258,6 +258,40 @@ def _next_countdown_day(response_due: datetime.date, policy: Policy, *, after: d
     return day
 
 
+def due_stages_and_next_day(
+    sent_on: datetime.date | None,
+    response_due: datetime.date | None,
+    acknowledged: bool,
+    policy: Policy,
+    today: datetime.date,
+) -> tuple[list[Stage], datetime.date | None]:
+    """(due_stages(today), next_firing_day(after=today)) in one pass: what the scan asks of every
+    request it reads. In calendar days each track's day is computed once for both answers (the
+    scan's plan at volume spent most of its arithmetic here); in working days, the two functions.
+    tests/reminders/test_next_firing_day.py checks that both ways agree."""
+    if policy.working_days:
+        kwargs = {"sent_on": sent_on, "response_due": response_due, "acknowledged": acknowledged, "policy": policy}
+        return due_stages(**kwargs, today=today), next_firing_day(**kwargs, after=today)
+    found, ahead = [], []
+    if response_due is not None:
+        latest = _latest_calendar_stage(response_due, policy, today=today)
+        if latest is not None:
+            found.append(latest)
+        ahead.append(_next_countdown_day(response_due, policy, after=today))
+        escalation = response_due + datetime.timedelta(days=policy.escalate_after_days)
+        if escalation <= today:
+            found.append(Stage(escalation, ESCALATED, TO_SUPERVISORS, policy.escalate_after_days))
+        else:
+            ahead.append(escalation)
+    if sent_on is not None and not acknowledged:
+        chase = sent_on + datetime.timedelta(days=policy.ack_chase_after_days)
+        if chase <= today:
+            found.append(Stage(chase, ACK_CHASE, TO_INVESTIGATOR, policy.ack_chase_after_days))
+        else:
+            ahead.append(chase)
+    return found, min(ahead, default=None)
+
+
 def is_repeat_after_move(stage: Stage, earlier_deliveries: Iterable[datetime.date]) -> bool:
     """True when the same stage was already delivered, for an earlier deadline of this request, on
     or after the day the stage comes in the new plan.

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from mla_requests.reminders import Calendar, Policy, due_stages, next_firing_day
+from mla_requests.reminders import Calendar, Policy, due_stages, due_stages_and_next_day, next_firing_day
 
 D = datetime.date
 ONE = datetime.timedelta(days=1)
@@ -68,6 +68,11 @@ def test_next_firing_day_is_the_first_day_a_new_stage_comes(seed, working_days):
         args = {"sent_on": sent_on, "response_due": response_due, "acknowledged": acknowledged, "policy": policy}
         expected = walked_next_day(**args, after=after)
         assert next_firing_day(**args, after=after) == expected, (args, after)
+        # The scan's one-pass form gives the same two answers.
+        assert due_stages_and_next_day(sent_on, response_due, acknowledged, policy, after) == (
+            due_stages(**args, today=after),
+            expected,
+        ), (args, after)
         checked += expected is not None
     assert checked > 180  # most samples have a next day (overdue repeats while pending)
 
