@@ -110,6 +110,12 @@ def case_update(*, case: Case, actor, expected_version: int | None = None, **cha
             case.team.set(changes["team"])
         if "other_crime_categories" in changes:
             case.other_crime_categories.set(changes["other_crime_categories"])
+        if {"unit", "lead_investigator"} & set(changes):
+            # Whom the case's reminders go to (the unit's supervisors, the lead in place of an
+            # investigator who left): its pending requests are planned again by the next scan.
+            from mla_requests.reminder_schedule import replan_case
+
+            replan_case(case.pk)
     return case
 
 

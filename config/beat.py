@@ -31,6 +31,16 @@ PERIODIC_TASKS = (
     # Cheap (it reads only due requests through an index), so it runs often: a request that
     # becomes overdue is noticed within a minute, and failed emails are retried on time.
     PeriodicTask("scan-reminders", "mla_requests.tasks.scan_reminders", "REMINDER_SCAN_CRON", "* * * * *", 55),
+    # Once a day, before office hours: a schedule row for every pending request that has none (the
+    # services always write it; this catches requests written around them). An anti-join over the
+    # pending requests, 0.1-0.17 s at a million requests: too dear for the every-minute scan.
+    PeriodicTask(
+        "repair-reminder-schedule",
+        "mla_requests.tasks.repair_reminder_schedule",
+        "REMINDER_SCHEDULE_REPAIR_CRON",
+        "17 5 * * *",
+        3600,
+    ),
     # Sends each daily digest once the configured hour (REMINDER_DIGEST_HOUR) has come.
     PeriodicTask(
         "send-reminder-digests", "mla_requests.tasks.send_reminder_digests", "REMINDER_DIGEST_CRON", "*/15 * * * *", 840

@@ -259,7 +259,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # --- Reminders (issue 5: deadline reminders; docs/reminders.md) -------------------------------
 # Defaults of the reminder policy; administrators override them per legal instrument or country
 # (mla_requests.ReminderPolicy). The beat schedule is in config/beat.py, overridable from the
-# environment (REMINDER_SCAN_CRON, REMINDER_DIGEST_CRON: a cron expression or "disable").
+# environment (REMINDER_SCAN_CRON, REMINDER_DIGEST_CRON, REMINDER_SCHEDULE_REPAIR_CRON: a cron
+# expression or "disable").
 from config.beat import beat_schedule  # noqa: E402
 from mla_requests.reminders import parse_days_list as _parse_days_list  # noqa: E402
 

@@ -15,3 +15,7 @@ class RequestsConfig(AppConfig):
         from .models import ChecklistAnswer, Request
 
         register_models(Request, ChecklistAnswer)
+
+        from .reminder_schedule import connect_signals
+
+        connect_signals()

@@ -1,5 +1,7 @@
 """Outgoing requests to foreign states: formal MLA requests and informal network requests."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -295,8 +297,14 @@ class ReminderDelivery(models.Model):
         DIGEST = "digest", _("In the daily digest")
         NONE = "none", _("No email")
 
+    # No index of its own: the unique key below starts with the request. Every index costs the
+    # scan a b-tree insertion per new row (tens of thousands on a busy day).
     request = models.ForeignKey(
-        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="reminder_deliveries"
+        Request,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+        db_index=False,
     )
     stage = models.CharField(_("stage"), max_length=32)
     deadline = models.DateField(_("deadline"), help_text=_("The response deadline (or acknowledgement date) chased."))
@@ -314,6 +322,7 @@ class ReminderDelivery(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Indexed where set only (reminderdelivery_items_idx): a new delivery has none.
     digest = models.ForeignKey(
         "requests.ReminderDigest",
         verbose_name=_("digest"),
@@ -321,6 +330,7 @@ class ReminderDelivery(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="items",
+        db_index=False,
     )
     # When the scan planned it (its clock, which tests set): the day the re-plan rule compares.
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -347,10 +357,56 @@ class ReminderDelivery(models.Model):
                 name="reminderdelivery_digest_idx",
                 condition=Q(status="sent", email_mode="digest", digest__isnull=True),
             ),
+            # A digest's items (and SET NULL when a digest goes).
+            models.Index(fields=["digest"], name="reminderdelivery_items_idx", condition=Q(digest__isnull=False)),
         ]
 
     def __str__(self):
         return f"{self.request} {self.stage} {self.deadline} → {self.recipient}"
+
+
+class ReminderSchedule(models.Model):
+    """When the reminder scan next has to look at a pending request: one narrow row per request
+    waiting for a foreign answer, so that a scan reads the few requests something new can be due
+    for (an index range on next_on) instead of re-planning every pending request on every run.
+
+    A side table, not a column of Request: the request table carries some fifteen indexes, and
+    every scan moves thousands of these days; here an update touches two small indexes.
+
+    Written by the services only (mla_requests/reminder_schedule.py): a change of what a plan
+    depends on (sending, the deadline, the acknowledgement, a transition, the responsible person, a
+    policy or a holiday) sets next_on to REPLAN; a request that stops waiting loses its row; the
+    scan moves next_on to the next day a new stage can come (reminders.next_firing_day)."""
+
+    # Before any scan's day: "re-plan at the next scan, whatever day it is". Not today's date, so
+    # that it also holds for a scan whose clock is behind the writer's (tests run scans on
+    # simulated days; a database session's CURRENT_DATE can be UTC's day, not the office's).
+    REPLAN = datetime.date(1, 1, 1)
+
+    request = models.OneToOneField(
+        Request,
+        verbose_name=_("request"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_schedule",
+    )
+    next_on = models.DateField(
+        _("next reminder check on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no further reminder can come unless the request changes."),
+    )
+    # Bumped by every service write; the scan moves next_on only if the row is still at the
+    # revision it planned from, so a change committed while it ran keeps the row due.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder schedule")
+        verbose_name_plural = _("reminder schedules")
+        indexes = [models.Index(fields=["next_on"], name="reminderschedule_next_on_idx")]
+
+    def __str__(self):
+        return f"{self.request_id} {self.next_on}"
 
 
 class ReminderDigest(models.Model):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 # Stage names; the number in before-N / overdue-N is the offset in (working) days.
@@ -98,16 +99,11 @@ class Policy:
             return self.calendar.add_working_days(day, days)
         return day + datetime.timedelta(days=days)
 
-    def horizon_days(self) -> int:
-        """How many calendar days before a deadline its first reminder can come (for the scan's
-        range): generous in working-day mode, where holidays stretch the count."""
-        first = max(self.days_before, default=0)
-        return first * 2 + 21 if self.working_days else first
 
-
-@dataclass(frozen=True, order=True)
-class Stage:
-    """One reminder of the plan: its name, the day it comes, and who it goes to."""
+class Stage(NamedTuple):
+    """One reminder of the plan: its name, the day it comes, and who it goes to. Ordered by day
+    first. A named tuple, not a dataclass: the scan makes tens of thousands of them per run, and a
+    frozen dataclass costs several times more to build."""
 
     fires_on: datetime.date
     name: str
@@ -204,6 +200,96 @@ def due_stages(
     if chase is not None:
         found.append(chase)
     return found
+
+
+def next_firing_day(
+    *,
+    sent_on: datetime.date | None,
+    response_due: datetime.date | None,
+    acknowledged: bool,
+    policy: Policy,
+    after: datetime.date,
+) -> datetime.date | None:
+    """The first day after `after` on which due_stages gives a stage it did not give the day
+    before, across the three tracks (countdown, escalation, acknowledgement chase); None when no
+    new stage can ever come (no deadline, and the acknowledgement is in or already chased).
+
+    The scan keeps this day per request (ReminderSchedule.next_on) so that it reads a request
+    only on the days something new can be due for it, instead of re-planning every pending request
+    on every run. A new stage comes exactly on a stage's own day: on that day the latest stage of
+    its track is that one (stages are ordered by day first), the day before it was not come yet.
+    tests/reminders/test_next_firing_day.py checks it against walking due_stages day by day."""
+    days = []
+    if response_due is not None:
+        days.append(_next_countdown_day(response_due, policy, after=after))
+        escalation = policy.shift(response_due, policy.escalate_after_days)
+        if escalation > after:
+            days.append(escalation)
+    if sent_on is not None and not acknowledged:
+        chase = ack_chase_deadline(sent_on, policy)
+        if chase > after:
+            days.append(chase)
+    return min(days, default=None)
+
+
+def _next_countdown_day(response_due: datetime.date, policy: Policy, *, after: datetime.date) -> datetime.date:
+    """The first before/due/overdue stage day after `after`. There always is one: overdue repeats
+    for as long as the request is pending."""
+    every = policy.overdue_every_days
+    if not policy.working_days:
+        # Computed, not listed: the scan asks this for every request it reads.
+        late = (after - response_due).days
+        if late < 0:
+            # Before the deadline: the latest "before" day still ahead (D - d > after), else D.
+            ahead = [days for days in policy.days_before if days < -late]
+            return response_due - datetime.timedelta(days=max(ahead)) if ahead else response_due
+        # The first multiple of `every` days past the deadline that lies after `after`.
+        return response_due + datetime.timedelta(days=(late // every + 1) * every)
+    ahead = [policy.shift(response_due, -days) for days in policy.days_before]
+    ahead.append(policy.calendar.working_day_on_or_before(response_due))
+    ahead = [day for day in ahead if day > after]
+    if ahead:
+        return min(ahead)
+    # overdue-k*N is k*N working days after the deadline: step N working days at a time (counting
+    # on from the previous stage gives the same day as counting from the deadline).
+    day = policy.calendar.add_working_days(response_due, every)
+    while day <= after:
+        day = policy.calendar.add_working_days(day, every)
+    return day
+
+
+def due_stages_and_next_day(
+    sent_on: datetime.date | None,
+    response_due: datetime.date | None,
+    acknowledged: bool,
+    policy: Policy,
+    today: datetime.date,
+) -> tuple[list[Stage], datetime.date | None]:
+    """(due_stages(today), next_firing_day(after=today)) in one pass: what the scan asks of every
+    request it reads. In calendar days each track's day is computed once for both answers (the
+    scan's plan at volume spent most of its arithmetic here); in working days, the two functions.
+    tests/reminders/test_next_firing_day.py checks that both ways agree."""
+    if policy.working_days:
+        kwargs = {"sent_on": sent_on, "response_due": response_due, "acknowledged": acknowledged, "policy": policy}
+        return due_stages(**kwargs, today=today), next_firing_day(**kwargs, after=today)
+    found, ahead = [], []
+    if response_due is not None:
+        latest = _latest_calendar_stage(response_due, policy, today=today)
+        if latest is not None:
+            found.append(latest)
+        ahead.append(_next_countdown_day(response_due, policy, after=today))
+        escalation = response_due + datetime.timedelta(days=policy.escalate_after_days)
+        if escalation <= today:
+            found.append(Stage(escalation, ESCALATED, TO_SUPERVISORS, policy.escalate_after_days))
+        else:
+            ahead.append(escalation)
+    if sent_on is not None and not acknowledged:
+        chase = sent_on + datetime.timedelta(days=policy.ack_chase_after_days)
+        if chase <= today:
+            found.append(Stage(chase, ACK_CHASE, TO_INVESTIGATOR, policy.ack_chase_after_days))
+        else:
+            ahead.append(chase)
+    return found, min(ahead, default=None)
 
 
 def is_repeat_after_move(stage: Stage, earlier_deliveries: Iterable[datetime.date]) -> bool:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from mla_requests import reminder_schedule
 from mla_requests.deadlines import compute_response_due
 from mla_requests.models import ChecklistAnswer, Request
 from recovery.audit import audit_actor
@@ -188,6 +189,9 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
             request.assets.set(changes["assets"])
         if "legal_basis" in changes:
             _sync_checklist(request)
+        if request.is_pending:
+            # The responsible investigator is whom the reminders go to: re-plan at the next scan.
+            reminder_schedule.replan(request.pk, pending=True)
     return request
 
 
@@ -266,6 +270,8 @@ def request_send(
             obj.response_due_set_manually = False
         # The override is recorded only when it actually set a rule aside.
         ctx["override_reason"] = override_reason if missing else ""
+        # Now waiting for an answer: the reminder scan plans it next time it runs (same transaction).
+        reminder_schedule.replan(obj.pk, pending=True)
 
     obj, _entry = apply_transition(
         Request,
@@ -328,6 +334,9 @@ def request_transition(
             obj.refusal_grounds = refusal_grounds
         if to_status in (S.EXECUTED, S.REFUSED, S.WITHDRAWN):
             obj.closed_on = day
+        # Still waiting (its acknowledgement may have come): re-plan at the next scan; no longer
+        # waiting: the scan has nothing to read. In the transition's transaction.
+        reminder_schedule.replan(obj.pk, pending=to_status in Request.PENDING_STATUSES)
 
     obj, _entry = apply_transition(
         Request,
@@ -361,4 +370,6 @@ def request_set_response_due(*, request: Request, actor, response_due: datetime.
         request.response_due = response_due
         request.response_due_set_manually = True
         request.save(update_fields=["response_due", "response_due_set_manually"])
+        # The plan follows the new deadline from the next scan on.
+        reminder_schedule.replan(request.pk, pending=request.is_pending)
     return request

@@ -4,9 +4,13 @@ Every task is safe to run twice (acks_late redelivers after a crash, beat may fi
 scan inserts under a unique key and each delivery is claimed by compare-and-swap before sending.
 """
 
+import logging
+
 from celery import shared_task
 
-from mla_requests import reminder_services
+from mla_requests import reminder_schedule, reminder_services
+
+logger = logging.getLogger(__name__)
 
 #: Deliveries handed to one worker task: 10,000 due reminders make 100 messages, not 10,000.
 DELIVERY_CHUNK = 100
@@ -43,3 +47,14 @@ def deliver_reminder(delivery_id: int) -> str:
 def send_reminder_digests() -> dict:
     """Send the daily digests that are due, and retry failed ones."""
     return reminder_services.send_digests()
+
+
+@shared_task(name="mla_requests.tasks.repair_reminder_schedule")
+def repair_reminder_schedule() -> int:
+    """Give every pending request without a reminder schedule row one due at the next scan (daily,
+    from beat). Returns how many were missing; any is logged, as the services should have written
+    them."""
+    missing = reminder_schedule.repair_missing()
+    if missing:
+        logger.warning("Reminder schedule: %s pending requests had no row (written around the services?)", missing)
+    return missing

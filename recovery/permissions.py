@@ -16,7 +16,9 @@ def _perms(using, app_labels, actions, models=None):
 # administrators keep the policy and holidays, supervisors read them and the delivery log.
 REMINDER_SETTINGS_MODELS = ("reminderpolicy", "holiday")
 REMINDER_LOG_MODELS = ("reminderdelivery", "reminderdigest")
-REMINDER_MODELS = REMINDER_SETTINGS_MODELS + REMINDER_LOG_MODELS
+# The reminder schedule is the scan's bookkeeping, written by services only: no role edits it.
+REMINDER_INTERNAL_MODELS = ("reminderschedule",)
+REMINDER_MODELS = REMINDER_SETTINGS_MODELS + REMINDER_LOG_MODELS + REMINDER_INTERNAL_MODELS
 
 
 def _domain(using, actions):

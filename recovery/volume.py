@@ -13,6 +13,13 @@ database (SQLite in the test suite) the same rows go in with executemany.
 Deterministic: the same seed, the same starting ids and the same day give the same rows. Dates
 are anchored on today so that pending requests have realistic deadlines, and `due_share` of all
 requests (1% by default) are pending with their deadline passed: what the reminder scan finds.
+
+The reminder schedule (one ReminderSchedule row per pending request) is written as the daily scans
+up to yesterday would have left it: each row at its next firing day after yesterday, so the
+requests with a stage today are due today; the requests whose deadline has passed (the due
+share, whose reminders the volume holds no deliveries for) are due today too.
+`write_reminder_schedules` rewrites it for a volume generated before the table existed
+(`manage.py generate_volume --schedules-only`).
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from django.utils import timezone
 
 from assets.models import Asset, AssetStatusChange
 from cases.models import Case, CaseStatusChange
-from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from mla_requests.models import ChecklistAnswer, ReminderSchedule, Request, RequestStatusChange
 from recovery.models import (
     AssistanceMeasure,
     CountryProfile,
@@ -177,6 +184,7 @@ class VolumeReport:
     asset_timeline: int = 0
     measures: int = 0
     checklist: int = 0
+    schedules: int = 0
     seconds: dict = field(default_factory=dict)
 
     @property
@@ -446,6 +454,9 @@ class VolumeGenerator:
             t0 = time.monotonic()
             self._recreate_indexes(dropped)
             self.report.seconds["indexes"] = round(time.monotonic() - t0, 1)
+        t0 = time.monotonic()
+        self.report.schedules = write_reminder_schedules(today=self.today)
+        self.report.seconds["schedules"] = round(time.monotonic() - t0, 1)
         t0 = time.monotonic()
         self._finish()
         self.report.seconds["analyze"] = round(time.monotonic() - t0, 1)
@@ -852,3 +863,54 @@ class VolumeGenerator:
                 for table in tables:
                     # VACUUM also sets the visibility map, so index-only scans skip the heap.
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+def write_reminder_schedules(*, today: datetime.date | None = None) -> int:
+    """(Re)write the ReminderSchedule row of every pending request as the daily reminder scans up to
+    yesterday would have left it: next_on = the next firing day after yesterday (some fire today),
+    or today for a request whose deadline has passed (the volume's due share: the scan's work,
+    with no delivery rows in the volume). Returns the number of rows written.
+
+    For the generator, and on its own for a volume loaded before the table existed. One read of
+    the pending requests, the arithmetic of reminders.next_firing_day with the policies in force,
+    then the table emptied and written again (COPY on PostgreSQL) in one transaction."""
+    from mla_requests import reminders
+    from mla_requests.reminder_services import PolicyBook
+
+    today = today or timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    book = PolicyBook.load(today=today)
+    policies: dict[tuple, reminders.Policy] = {}
+    rows = []
+    pending = (
+        Request.objects.filter(status__in=Request.PENDING_STATUSES)
+        .order_by()
+        .values_list("pk", "status", "sent_on", "response_due", "acknowledged_on", "legal_basis_id", "country")
+    )
+    for pk, status, sent_on, response_due, acknowledged_on, legal_basis_id, country in pending.iterator(
+        chunk_size=BATCH
+    ):
+        if response_due is not None and response_due <= today:
+            rows.append((pk, today.isoformat(), 0))
+            continue
+        key = (legal_basis_id, str(country or ""))
+        policy = policies.get(key)
+        if policy is None:
+            policy = policies[key] = book.resolve(legal_instrument_id=legal_basis_id, country=key[1])
+        next_on = reminders.next_firing_day(
+            sent_on=sent_on,
+            response_due=response_due,
+            acknowledged=acknowledged_on is not None or status != Request.Status.SENT,
+            policy=policy,
+            after=yesterday,
+        )
+        rows.append((pk, next_on and next_on.isoformat(), 0))
+    table = ReminderSchedule._meta.db_table
+    with transaction.atomic():
+        ReminderSchedule.objects.all().delete()
+        _Writer().write(table, ["request_id", "next_on", "revision"], rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Fresh statistics, so the scan's read is planned on the next_on index from the start.
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM (ANALYZE)'} {table}")
+    return len(rows)

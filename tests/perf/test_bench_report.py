@@ -66,6 +66,21 @@ def test_report_lists_missing_routes_as_not_available():
     assert "0.60 of the baseline's throughput" in text
     assert result_cell(report["baseline"]) == ""  # the baseline has no target of its own
     assert result_cell(report["scenarios"][1]) == "n/a"
+    report["reminder_scan"] = {
+        "status": "ok",
+        "ms": 800.0,
+        "due": 10155,
+        "due_share": 0.0102,
+        "target_ms": 1000,
+        "pass": True,
+        "read": 17423,
+        "planned": 30055,
+        "phases_ms": {"read": 190.0, "plan": 130.0},
+    }
+    assert (
+        "800.0 ms with 10,155 due (1.02%); target <= 1000 ms: pass; 17,423 requests read, 30,055 reminders "
+        "planned (read 190.0 ms, plan 130.0 ms)." in markdown(report)
+    )
 
 
 def _call(path, query=""):

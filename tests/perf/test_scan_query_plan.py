@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mla_requests.models import Request
+from mla_requests.reminder_services import CANDIDATE_FIELDS, due_schedule, scan_candidates
 from recovery.volume import VolumeGenerator
 
 
@@ -31,7 +32,20 @@ def _plan(queryset) -> str:
             cursor.execute("SET LOCAL enable_sort = on")
 
 
-def test_pending_deadline_scan_uses_its_partial_index(requests_400):
+def test_reminder_scan_reads_its_candidates_off_the_schedule_index(requests_400):
+    today = timezone.localdate()
+    due = due_schedule(today=today)
+    assert "reminderschedule_next_on_idx" in _plan(due.values_list("request_id", "revision"))
+    ids = sorted(due.values_list("request_id", flat=True))
+    # The volume's schedule has some requests due today (its deadline passed, or a stage today).
+    assert 0 < len(ids) < Request.objects.pending().count()
+    plan = _plan(scan_candidates(ids).values_list(*CANDIDATE_FIELDS))
+    assert "requests_request_pkey" in plan, plan
+    assert "Seq Scan on requests_request" not in plan, plan
+
+
+def test_overdue_requests_come_off_their_partial_index(requests_400):
+    # The overdue dashboard's read (the reminder scan's before it had the schedule).
     today = timezone.localdate()
     scan = Request.objects.filter(status__in=Request.PENDING_STATUSES, response_due__lte=today).order_by("response_due")
     plan = _plan(scan)

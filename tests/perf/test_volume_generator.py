@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from assets.models import Asset, AssetStatusChange
 from cases.models import Case, CaseStatusChange
-from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from mla_requests.models import ChecklistAnswer, ReminderSchedule, Request, RequestStatusChange
 from recovery.models import ReferenceSequence
 from recovery.volume import FIGURE_2, TAIL, VolumeGenerator, _allocate, _deal
 from tests.factories import make_request
@@ -107,6 +107,37 @@ def test_about_one_percent_of_requests_are_due(volume):
     today = datetime.date.today() + datetime.timedelta(days=1)  # Almaty is ahead of UTC
     due = Request.objects.filter(status__in=Request.PENDING_STATUSES, response_due__lte=today).count()
     assert 0 < due <= 0.05 * REQUESTS
+
+
+def test_the_reminder_schedule_is_as_daily_scans_up_to_yesterday_left_it(volume):
+    from django.utils import timezone
+
+    from mla_requests.reminder_services import PolicyBook
+    from mla_requests.reminders import next_firing_day
+
+    today = timezone.localdate()
+    policy = PolicyBook.load(today=today).resolve()  # no policy rows here: the settings
+    schedule = dict(ReminderSchedule.objects.values_list("pk", "next_on"))
+    pending = Request.objects.filter(status__in=Request.PENDING_STATUSES)
+    assert set(schedule) == set(pending.values_list("pk", flat=True)) and schedule
+    for r in pending:
+        if r.response_due <= today:  # the due share: the scan's work today
+            assert schedule[r.pk] == today
+            continue
+        expected = next_firing_day(
+            sent_on=r.sent_on,
+            response_due=r.response_due,
+            acknowledged=r.acknowledged_on is not None or r.status != Request.Status.SENT,
+            policy=policy,
+            after=today - datetime.timedelta(days=1),
+        )
+        assert schedule[r.pk] == expected >= today
+    # Rewritten on its own (--schedules-only): the same rows.
+    ReminderSchedule.objects.all().delete()
+    out = io.StringIO()
+    call_command("generate_volume", "--schedules-only", stdout=out)
+    assert f"reminder schedule rows written: {len(schedule):,}" in out.getvalue()
+    assert dict(ReminderSchedule.objects.values_list("pk", "next_on")) == schedule
 
 
 def test_cases_and_assets_status_agree_with_dates_amounts_and_timeline(volume):

@@ -15,6 +15,13 @@ def test_the_default_schedule_scans_every_minute_and_sends_digests():
     assert schedule["send-reminder-digests"]["schedule"] == crontab(minute="*/15")
 
 
+def test_the_reminder_schedule_is_repaired_once_a_day():
+    entry = beat_schedule({})["repair-reminder-schedule"]
+    assert entry["task"] == "mla_requests.tasks.repair_reminder_schedule"
+    assert entry["schedule"] == crontab(minute="17", hour="5")
+    assert "repair-reminder-schedule" not in beat_schedule({"REMINDER_SCHEDULE_REPAIR_CRON": "disable"})
+
+
 def test_an_environment_variable_replaces_or_disables_an_entry():
     schedule = beat_schedule({"REMINDER_SCAN_CRON": "*/5 7-20 * * mon-fri", "REMINDER_DIGEST_CRON": "disable"})
     assert schedule["scan-reminders"]["schedule"] == crontab(minute="*/5", hour="7-20", day_of_week="mon-fri")

@@ -2,6 +2,7 @@
 
     manage.py generate_volume                      # the full volume (PostgreSQL; about 10 minutes)
     manage.py generate_volume --cases 1000 --requests 10000 --assets 5000
+    manage.py generate_volume --schedules-only     # rewrite the reminder schedule of the volume there
 
 Rows are written with COPY, bypassing the services for speed; see recovery/volume.py for why and
 for how the rows still satisfy every constraint. Running it again appends another volume.
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from recovery import table_versions
-from recovery.volume import VolumeGenerator
+from recovery.volume import VolumeGenerator, write_reminder_schedules
 
 
 class Command(BaseCommand):
@@ -28,8 +29,19 @@ class Command(BaseCommand):
             default=0.01,
             help="Share of all requests pending with their response deadline passed (default 0.01).",
         )
+        parser.add_argument(
+            "--schedules-only",
+            action="store_true",
+            help="Generate nothing; rewrite the reminder schedule rows of the requests already in the database "
+            "as daily scans up to yesterday would have left them (a volume generated before the table existed).",
+        )
 
-    def handle(self, *args, cases, requests, assets, seed, due_share, verbosity, **options):
+    def handle(self, *args, cases, requests, assets, seed, due_share, verbosity, schedules_only=False, **options):
+        if schedules_only:
+            written = write_reminder_schedules()
+            table_versions.touch()  # written by COPY (see below)
+            self.stdout.write(f"reminder schedule rows written: {written:,}")
+            return
         if min(cases, requests, assets) < 0 or (cases == 0 and (requests or assets)):
             raise CommandError("Counts must be positive, and requests and assets need at least one case.")
         if not 0 <= due_share <= 1:
@@ -52,5 +64,6 @@ class Command(BaseCommand):
             f"cases {report.cases:,}, requests {report.requests:,}, assets {report.assets:,}, "
             f"timeline rows {report.timeline:,} (cases {report.case_timeline:,}, requests "
             f"{report.request_timeline:,}, assets {report.asset_timeline:,}), request measures "
-            f"{report.measures:,}, checklist answers {report.checklist:,}; seconds {report.seconds}"
+            f"{report.measures:,}, checklist answers {report.checklist:,}, reminder schedule rows "
+            f"{report.schedules:,}; seconds {report.seconds}"
         )
