@@ -42,6 +42,16 @@ def _fresh_content_type_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request with Accept-Language leaves its language active in the thread after the response
+    # (LocaleMiddleware activates, nothing deactivates): the next test would run in Kazakh.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_only_in_security_tests(request, settings):
     # TOTP is enforced for supervisors and administrators; tests about other behaviour sign them in
     # without a device. tests/security/ proves the enforcement itself.
