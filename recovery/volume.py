@@ -12,7 +12,7 @@ database (SQLite in the test suite) the same rows go in with executemany.
 
 Deterministic: the same seed, the same starting ids and the same day give the same rows. Dates
 are anchored on today so that pending requests have realistic deadlines, and `due_share` of all
-requests (1% by default) are pending with their deadline passed: what the reminder scan finds.
+requests (1% by default) have a reminder coming today: what the reminder scan finds.
 
 The reminder schedule (one ReminderSchedule row per pending request) is written as the daily scans
 up to yesterday would have left it: each row at its next firing day after yesterday, so the
@@ -635,8 +635,20 @@ class VolumeGenerator:
         first_id = self._next_id(Request)
         statuses = _deal(rng, self.n_requests, REQUEST_STATUS_WEIGHTS)
         countries = _deal(rng, self.n_requests, COUNTRY_WEIGHTS)
-        n_pending = sum(1 for s in statuses if s in Request.PENDING_STATUSES)
-        due_probability = min(1.0, self.due_share * self.n_requests / n_pending) if n_pending else 0
+        # The due share: requests with a reminder coming today, as a daily scan finds them. They are
+        # acknowledged (no acknowledgement chase pending), and their deadline is one the default
+        # plan reminds of today: before-N, due, or overdue-N short of the escalation. The plan
+        # delivers only the latest stage of each track, so each is one new reminder, as on any day
+        # of a service whose scans ran every day (the volume holds no earlier delivery rows).
+        due_pool = (RS.ACKNOWLEDGED, RS.PARTIALLY_EXECUTED)
+        n_due_pool = sum(1 for s in statuses if s in due_pool)
+        due_probability = min(1.0, self.due_share * self.n_requests / n_due_pool) if n_due_pool else 0
+        every = settings.REMINDER_OVERDUE_EVERY_DAYS
+        due_offsets = sorted(
+            {*(int(d) for d in settings.REMINDER_DAYS_BEFORE), 0}
+            | {-k for k in range(every, settings.REMINDER_ESCALATE_AFTER_DAYS, every)},
+            reverse=True,
+        )
         # References continue each year's sequence, as next_reference would.
         seq = dict(ReferenceSequence.objects.filter(prefix="MLA").values_list("year", "last_value"))
         self._ref_seq = seq
@@ -667,8 +679,10 @@ class VolumeGenerator:
                 if status == RS.DRAFT:
                     created = today - int(rng.random() * 60)
                 elif status in (RS.SENT, RS.ACKNOWLEDGED, RS.PARTIALLY_EXECUTED, RS.INFO_REQUESTED):
-                    if status != RS.INFO_REQUESTED and rng.random() < due_probability:
-                        due = today - int(rng.random() * 60)  # deadline passed: the reminder scan's work
+                    if status in due_pool and rng.random() < due_probability:
+                        # A reminder of its plan comes today: the reminder scan's work.
+                        offsets = [o for o in due_offsets if o < days] or [0]
+                        due = today + offsets[int(rng.random() * len(offsets))]
                     else:
                         due = today + 1 + int(rng.random() * days)
                     sent = due - days
@@ -867,9 +881,9 @@ class VolumeGenerator:
 
 def write_reminder_schedules(*, today: datetime.date | None = None) -> int:
     """(Re)write the ReminderSchedule row of every pending request as the daily reminder scans up to
-    yesterday would have left it: next_on = the next firing day after yesterday (some fire today),
-    or today for a request whose deadline has passed (the volume's due share: the scan's work,
-    with no delivery rows in the volume). Returns the number of rows written.
+    yesterday would have left it: next_on = the next firing day after yesterday (the due share and
+    some others fire today), today for a request whose deadline has passed. Returns the number of
+    rows written.
 
     For the generator, and on its own for a volume loaded before the table existed. One read of
     the pending requests, the arithmetic of reminders.next_firing_day with the policies in force,

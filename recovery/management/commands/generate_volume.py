@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--due-share",
             type=float,
             default=0.01,
-            help="Share of all requests pending with their response deadline passed (default 0.01).",
+            help="Share of all requests with a reminder coming today (default 0.01).",
         )
         parser.add_argument(
             "--schedules-only",
