@@ -300,3 +300,17 @@ def test_the_last_use_is_still_recorded_every_minute(token_client, requests_a, m
 def test_the_scope_tables_are_real_tables():
     # A renamed table would silently stop being a dependency.
     assert table_versions.known_tables() >= list_cache.SCOPE_TABLES
+
+
+def test_touch_tables_after_a_restore_retires_kept_pages(client_for, investigator_a, requests_a):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    client = client_for(investigator_a)
+    warm(client)
+    assert read(client)["X-List-Cache"] == "hit"
+    call_command("touch_tables", stdout=StringIO())
+    assert read(client)["X-List-Cache"] == "miss"
+    with pytest.raises(CommandError):
+        call_command("touch_tables", "no_such_table", stdout=StringIO())
