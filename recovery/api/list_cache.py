@@ -77,21 +77,29 @@ def _timeout() -> int:
     return settings.RECOVERY_API_LIST_CACHE_SECONDS
 
 
-def _cache_key(view, request) -> str:
-    user = request.user
-    auth = request.auth
+def _page_key(request, *, caller: str, language: str, media: str) -> str:
+    """A kept page's key: who asks (`caller`), what (path and query, host, scheme), in which
+    language and format, and on which day (what is overdue depends on it)."""
     parts = [
-        view.__class__.__module__ + "." + view.__class__.__name__,
+        caller,
         request.get_full_path(),
         request.get_host(),
         "https" if request.is_secure() else "http",
-        str(user.pk),
-        str(getattr(auth, "pk", "") if auth is not None and not isinstance(auth, str) else ""),
-        translation.get_language() or "",
+        language,
         timezone.localdate().isoformat(),
-        request.accepted_media_type or "",
+        media,
     ]
     return KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _cache_key(view, request) -> str:
+    view_name = view.__class__.__module__ + "." + view.__class__.__name__
+    return _page_key(
+        request,
+        caller=f"{view_name}:user-{request.user.pk}",
+        language=translation.get_language() or "",
+        media=request.accepted_media_type or "",
+    )
 
 
 def _cacheable(request) -> bool:
@@ -229,17 +237,8 @@ class TokenListCacheMiddleware:
         if len(header) != 2 or header[0].lower() not in TokenAuthentication.keywords:
             return None
         language = translation.get_language_from_request(request)
-        parts = [
-            "token",
-            hash_token(header[1]),
-            request.get_full_path(),
-            request.get_host(),
-            "https" if request.is_secure() else "http",
-            language,
-            timezone.localdate().isoformat(),
-            request.headers.get("Accept", ""),
-        ]
-        return KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), language
+        caller = f"token-{hash_token(header[1])}"
+        return _page_key(request, caller=caller, language=language, media=request.headers.get("Accept", "")), language
 
     def _serve(self, request, key):
         found = _cache_call(cache.get, key[0])
@@ -255,7 +254,8 @@ class TokenListCacheMiddleware:
             return None
         if _cache_call(table_versions.versions, entry.depends) != entry.depends:
             return None
-        if not _cache_call(self.throttle.count, "token", f"token-{entry.token_pk}"):
+        within_rate, _retry_after = _cache_call(self.throttle.count, "token", f"token-{entry.token_pk}")
+        if not within_rate:
             return None  # the full path answers 429 with its problem details
         response = HttpResponse(body)
         for name, value in headers:

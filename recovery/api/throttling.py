@@ -35,18 +35,19 @@ class _WindowRateThrottle(BaseThrottle):
         scope = self.scope_for(request)
         if scope is None:
             return True
-        return self.count(scope, self.ident_for(request))
+        allowed, self._retry_after = self.count(scope, self.ident_for(request))
+        return allowed
 
-    def count(self, scope: str, ident: str) -> bool:
-        """Count one call in the bucket; False once the bucket's rate is exceeded in this window.
-        (Also used by the API list cache's token door, which answers before DRF runs.)"""
+    def count(self, scope: str, ident: str) -> tuple[bool, float]:
+        """Count one call in the bucket: (within the rate, seconds until the window ends). Keeps
+        no state on the instance, so one instance may serve concurrent calls (the API list
+        cache's token door, which answers before DRF runs, holds one for its process)."""
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
         if rate is None:
-            return True
+            return True, 0.0
         limit, duration = SimpleRateThrottle.parse_rate(None, rate)
         now = time.time()
         window = int(now // duration)
-        self._retry_after = (window + 1) * duration - now
         key = f"throttle_{scope}_{ident}_{window}"
         # One round trip per call: incr() is atomic in Redis; the window's first call finds no
         # counter and starts it with add(), which only one of two racing callers wins.
@@ -54,7 +55,7 @@ class _WindowRateThrottle(BaseThrottle):
             count = self.cache.incr(key)
         except ValueError:
             count = 1 if self.cache.add(key, 1, timeout=duration + 1) else self.cache.incr(key)
-        return count <= limit
+        return count <= limit, (window + 1) * duration - now
 
     def wait(self):
         return max(1, math.ceil(getattr(self, "_retry_after", 1)))

@@ -12,7 +12,6 @@ the deletion would rewrite the actor of those entries. Accounts are deactivated 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 
 CHANGE_LOG_ROWS = "Change log entries"
@@ -20,22 +19,6 @@ CHANGE_LOG_ROWS = "Change log entries"
 
 def _refuse(what: str):
     raise TypeError(f"{CHANGE_LOG_ROWS} are append-only: {what}.")
-
-
-class AppendOnlyLogEntryQuerySet(models.QuerySet):
-    """Refuses bulk rewrites of log entries (bulk_update goes through update())."""
-
-    def update(self, **kwargs):
-        _refuse("they cannot be updated")
-
-    def delete(self):
-        _refuse("they cannot be deleted")
-
-    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
-        # An upsert would overwrite the entries it conflicts with.
-        if update_conflicts:
-            _refuse("bulk_create cannot update existing rows")
-        return super().bulk_create(objs, *args, **kwargs)
 
 
 def refuse_changing_an_entry(sender, instance, raw=False, **kwargs):
@@ -75,10 +58,15 @@ def protect_change_log():
     pre_delete.connect(
         refuse_deleting_an_actor, sender=settings.AUTH_USER_MODEL, dispatch_uid="recovery_change_log_actor_kept"
     )
+    from recovery.models import AppendOnlyQuerySet
+
     current = type(LogEntry._default_manager)
-    if issubclass(current._queryset_class, AppendOnlyLogEntryQuerySet):
+    if issubclass(current._queryset_class, AppendOnlyQuerySet):
         return
-    manager_class = current.from_queryset(AppendOnlyLogEntryQuerySet, f"AppendOnly{current.__name__}")
+    # The same refusals as the security events' (AppendOnlyQuerySet), which name the rows by the
+    # model's append_only_rows.
+    LogEntry.append_only_rows = CHANGE_LOG_ROWS
+    manager_class = current.from_queryset(AppendOnlyQuerySet, f"AppendOnly{current.__name__}")
     manager = manager_class()
     # Replace (not add beside) the inherited `objects`: Options.managers keeps the first manager
     # of a name it meets, so the old one must leave LogEntry's own list.

@@ -314,3 +314,23 @@ def test_touch_tables_after_a_restore_retires_kept_pages(client_for, investigato
     assert read(client)["X-List-Cache"] == "miss"
     with pytest.raises(CommandError):
         call_command("touch_tables", "no_such_table", stdout=StringIO())
+
+
+def test_a_cache_that_does_not_answer_means_computing_the_page(client_for, token_client, requests_a, monkeypatch):
+    from django.core.cache import cache as default_cache
+
+    _token, by_token = token_client()
+    by_session = client_for(requests_a[0].case.lead_investigator)
+    warm(by_token)
+    warm(by_session)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(default_cache, "get", down)
+    monkeypatch.setattr(default_cache, "get_many", down)
+    for client in (by_token, by_session):
+        page = client.get(LIST)
+        assert page.status_code == 200
+        assert page.get("X-List-Cache") != "hit"
+        assert page.json()["count"] == 3
