@@ -165,22 +165,6 @@ def supervisors_by_unit(unit_ids) -> dict:
     }
 
 
-def supervisors_of_unit(unit_id) -> list:
-    """Active users in the Supervisor group whose unit is the given unit or one above it."""
-    from recovery.models import User
-
-    return list(User.objects.filter(pk__in=supervisors_by_unit([unit_id]).get(unit_id, [])))
-
-
-def investigator_for(request: Request):
-    """The responsible investigator; the case's lead if that account is no longer active."""
-    person = request.responsible_investigator
-    if person.is_active:
-        return person
-    lead = request.case.lead_investigator
-    return lead if lead is not None and lead.is_active else None
-
-
 # --- The scan ----------------------------------------------------------------------------------
 
 
@@ -265,12 +249,6 @@ CANDIDATE_FIELDS = (
 # investigator has left (the case's lead): a read of the case table for every request read was
 # a third of the scan's read at volume.
 CASE_FIELDS = ("pk", "unit_id", "lead_investigator_id", "lead_investigator__is_active")
-
-
-def plan_reminders(*, today: datetime.date, book: PolicyBook | None = None) -> list[PlannedReminder]:
-    """Every reminder due today, among the requests the schedule has due, that has no delivery row
-    yet (nothing is written)."""
-    return _plan(today=today, book=book).planned
 
 
 def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
