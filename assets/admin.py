@@ -24,6 +24,7 @@ from assets.services import (
     court_decision_create,
 )
 from cases.models import Case
+from recovery import access
 from recovery.admin_base import (
     CurrencyFilter,
     LocationCountryFilter,
@@ -36,7 +37,6 @@ from recovery.admin_base import (
 from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, ServiceResource
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionSpec
 from recovery.paginators import EstimatedCountAdminMixin
-from recovery.roles import is_read_only
 
 S = Asset.Status
 
@@ -347,7 +347,7 @@ class ThirdPartyClaimAdmin(
     def may_decide(self, request, obj):
         return (
             obj.status == ThirdPartyClaim.Status.PENDING
-            and not is_read_only(request.user)
+            and access.may_write(request.user, obj)
             and request.user.has_perm("assets.change_thirdpartyclaim")
         )
 

@@ -9,15 +9,17 @@ from djmoney.models.fields import CurrencyField, MoneyField
 from djmoney.money import Money
 
 from cases.models import Case, Subject
+from recovery import access
 from recovery.models import TimelineEntry
 from recovery.timeline import StatusModel, Workflow
 
 
 class AssetQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from recovery.scoping import case_scope
+        return access.readable(user, self)
 
-        return self.filter(case_scope(user, prefix="case__"))
+    def writable_by(self, user):
+        return access.writable(user, self)
 
 
 class Asset(StatusModel):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
 from assets.models import Asset, CourtDecision, ThirdPartyClaim
+from recovery import access
 from recovery.audit import audit_actor
-from recovery.errors import InvalidAmount, InvalidInput
-from recovery.services import (
+from recovery.cleaning import (
     check_not_future,
     check_version,
     clean_amount,
@@ -21,6 +21,7 @@ from recovery.services import (
     clean_currency,
     clean_money,
 )
+from recovery.errors import InvalidAmount, InvalidInput
 from recovery.timeline import apply_transition, record_creation
 
 S = Asset.Status
@@ -46,6 +47,7 @@ def asset_create(
     holder_name: str = "",
 ) -> Asset:
     """Record an asset found abroad, in status 'identified'."""
+    access.require_write(actor, case)
     if kind not in Asset.Kind.values:
         raise InvalidInput(_("Unknown asset kind: %(k)s.") % {"k": kind}, field_errors={"kind": [_("Unknown.")]})
     if not (description or "").strip():
@@ -100,6 +102,7 @@ def asset_transition(
     confiscation above what was frozen, or returns adding up to more than was confiscated, are
     refused unless an override reason is given (it is kept on the timeline). Amounts never go
     negative (checked here and by the database)."""
+    access.require_write(actor, asset)
     override_reason = (override_reason or "").strip()
     if to_status in AMOUNT_REQUIRED and amount is None:
         raise InvalidAmount(_("Give the amount for this step."), field_errors={"amount": [_("Required.")]})
@@ -176,6 +179,7 @@ def asset_update(*, asset: Asset, actor, expected_version: int | None = None, **
             _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
             field_errors={f: [_("Not editable.")] for f in unknown},
         )
+    access.require_write(actor, asset)
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     check_version(asset, expected_version)
     if "currency" in changes:
@@ -210,6 +214,7 @@ def court_decision_create(
     certified_copy_available: bool = False,
     grounds: str = "",
 ) -> CourtDecision:
+    access.require_write(actor, asset)
     if kind not in CourtDecision.Kind.values:
         raise InvalidInput(_("Unknown decision kind."), field_errors={"kind": [_("Unknown.")]})
     check_not_future(decided_on, field="decided_on")
@@ -232,6 +237,7 @@ def court_decision_create(
 def claim_create(
     *, actor, asset: Asset, claimant: str, basis: str, filed_on: datetime.date, bona_fide=None, amount=None
 ) -> ThirdPartyClaim:
+    access.require_write(actor, asset)
     check_not_future(filed_on, field="filed_on")
     if not (claimant or "").strip():
         raise InvalidInput(_("Name the claimant."), field_errors={"claimant": [_("Required.")]})
@@ -251,6 +257,7 @@ def claim_decide(
     *, actor, claim: ThirdPartyClaim, status: str, decided_on: datetime.date, bona_fide=None
 ) -> ThirdPartyClaim:
     """Record the court's decision on a pending claim (upheld or dismissed); a decided claim stays decided."""
+    access.require_write(actor, claim)
     claim = ThirdPartyClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ThirdPartyClaim.Status.PENDING:
         raise InvalidInput(_("This claim has already been decided."))

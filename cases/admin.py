@@ -24,6 +24,7 @@ from cases.services import (
     subject_update,
 )
 from mla_requests.models import Request
+from recovery import access
 from recovery.admin_base import (
     NationalityFilter,
     ReadOnlyAdminMixin,
@@ -32,12 +33,10 @@ from recovery.admin_base import (
     ServiceModelAdmin,
     VersionedModelForm,
     timeline_rows_for,
-    visible_queryset,
 )
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
 from recovery.paginators import EstimatedCountAdminMixin
-from recovery.scoping import sees_everything
 from recovery.security.admin import PersonalDataAdminMixin, export_case_bundle
 
 
@@ -108,6 +107,7 @@ class CaseAdmin(
     EstimatedCountAdminMixin, ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin
 ):
     resource_classes = [CaseResource]
+    naming_fields = ("lead_investigator", "team")
     # A case with everything in it, for a court or another agency; each export is audited.
     actions = [export_case_bundle]
     list_display = (
@@ -309,7 +309,7 @@ class SubjectForm(VersionedModelForm):
             if data.get("case") and not data.get("role"):
                 self.add_error("role", _("Give the subject's role in the case."))
             user = getattr(self.admin_request, "user", None)
-            if not data.get("case") and user is not None and not sees_everything(user):
+            if not data.get("case") and user is not None and not access.reads_everything(user):
                 # Without a case the new subject would be invisible to its own author.
                 self.add_error("case", _("Choose the case this subject appears in."))
         return data
@@ -365,7 +365,7 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         if "case" in form_class.base_fields:
-            form_class.base_fields["case"].queryset = visible_queryset(Case, request.user).order_by("register_number")
+            form_class.base_fields["case"].queryset = Case.objects.writable_by(request.user).order_by("register_number")
         return form_class
 
     def get_queryset(self, request):

@@ -6,11 +6,10 @@ from import_export import fields, widgets
 
 from cases.models import Case, CaseSubject, Subject
 from cases.services import case_add_subject, case_create, subject_create
-from recovery.admin_base import units_visible_to, users_visible_to
+from recovery import access
 from recovery.admin_io import ScopedLookupWidget, ServiceResource
 from recovery.errors import InvalidInput
 from recovery.models import CrimeCategory, Unit, User
-from recovery.scoping import sees_everything
 
 
 class CaseResource(ServiceResource):
@@ -61,11 +60,11 @@ class CaseResource(ServiceResource):
         return str(case.estimated_damage.currency) if case.estimated_damage is not None else ""
 
     def create_through_service(self, instance, row, user):
-        if instance.unit_id and not units_visible_to(user).filter(pk=instance.unit_id).exists():
+        if instance.unit_id and not access.case_units(user).filter(pk=instance.unit_id).exists():
             raise ValidationError({"unit": _("You cannot open cases in this unit.")})
         if (
             instance.lead_investigator_id
-            and not users_visible_to(user).filter(pk=instance.lead_investigator_id).exists()
+            and not access.nameable_users(user).filter(pk=instance.lead_investigator_id).exists()
         ):
             raise ValidationError({"lead_investigator": _("Unknown investigator.")})
         required = ("register_number", "title", "unit_id", "lead_investigator_id", "primary_crime_category_id")
@@ -159,7 +158,7 @@ class SubjectResource(ServiceResource):
                 raise ValidationError(
                     {"role": _("Give one of the roles: %(roles)s.") % {"roles": ", ".join(CaseSubject.Role.values)}}
                 )
-        elif not sees_everything(user):
+        elif not access.reads_everything(user):
             raise ValidationError({"case": _("Give the register number of the case the subject appears in.")})
         values = {}
         for name in SUBJECT_COLUMNS:

@@ -9,15 +9,17 @@ from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 
+from recovery import access
 from recovery.models import CrimeCategory, TimelineEntry, Unit
 from recovery.timeline import StatusModel, Workflow
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from recovery.scoping import case_scope
+        return access.readable(user, self)
 
-        return self.filter(case_scope(user))
+    def writable_by(self, user):
+        return access.writable(user, self)
 
 
 class Case(StatusModel):
@@ -116,12 +118,10 @@ class CaseStatusChange(TimelineEntry):
 class SubjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A subject is visible with any case it appears in (or to everyone-seeing roles)."""
-        from recovery.scoping import case_scope, sees_everything
+        return access.readable(user, self)
 
-        if sees_everything(user):
-            return self.all()
-        visible_cases = Case.objects.filter(case_scope(user)).values("pk")
-        return self.filter(case_roles__case__in=visible_cases).distinct()
+    def writable_by(self, user):
+        return access.writable(user, self)
 
 
 class Subject(models.Model):

@@ -3,11 +3,6 @@
 from assets.models import AssetStatusChange
 from cases.models import Case
 from mla_requests.models import RequestStatusChange
-from recovery.scoping import case_scope
-
-
-def cases_visible_to(user):
-    return Case.objects.filter(case_scope(user))
 
 
 def case_desk_timeline(case: Case) -> list[tuple[object, object]]:

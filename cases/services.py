@@ -8,9 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseSubject, Subject
+from recovery import access
 from recovery.audit import audit_actor
+from recovery.cleaning import check_not_future, check_version, clean_country, clean_money
 from recovery.errors import InvalidInput
-from recovery.services import check_not_future, check_version, clean_country, clean_money
 from recovery.timeline import apply_transition, record_creation
 
 
@@ -30,7 +31,12 @@ def case_create(
     description: str = "",
     criminal_code_articles: str = "",
 ) -> Case:
-    """Open a case. Refuses a register number already used, a future opening date, negative damage."""
+    """Open a case. Refuses a register number already used, a future opening date, negative damage,
+    a unit the actor may not open cases in and people they may not name."""
+    access.require_writer(actor)
+    access.require_case_unit(actor, unit)
+    access.require_nameable(actor, "lead_investigator", [lead_investigator])
+    access.require_nameable(actor, "team", list(team))
     register_number = (register_number or "").strip()
     if not register_number:
         raise InvalidInput(_("The register number is required."), field_errors={"register_number": [_("Required.")]})
@@ -89,6 +95,13 @@ def case_update(*, case: Case, actor, expected_version: int | None = None, **cha
             _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
             field_errors={f: [_("Not editable.")] for f in unknown},
         )
+    access.require_write(actor, case)
+    if "unit" in changes:
+        access.require_case_unit(actor, changes["unit"])
+    if "lead_investigator" in changes:
+        access.require_nameable(actor, "lead_investigator", [changes["lead_investigator"]])
+    if "team" in changes:
+        access.require_nameable(actor, "team", list(changes["team"]))
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_version(case, expected_version)
     if "estimated_damage" in changes:
@@ -130,6 +143,7 @@ def case_transition(
     expected_version: int | None = None,
 ) -> Case:
     """Move a case along its workflow. Closing records the closing date; reopening clears it."""
+    access.require_write(actor, case)
 
     def apply(obj: Case, ctx):
         if ctx["to_status"] == Case.Status.CLOSED:
@@ -189,6 +203,7 @@ def _clean_subject_fields(fields: dict) -> dict:
 @transaction.atomic
 def subject_create(*, actor, **fields) -> Subject:
     """Record a person or company. Refuses a subject with no name, or an IIN/BIN already recorded."""
+    access.require_writer(actor)
     fields = _clean_subject_fields(fields)
     if not (fields.get("name_latin") or fields.get("name_cyrillic")):
         raise InvalidInput(
@@ -206,6 +221,7 @@ def subject_create(*, actor, **fields) -> Subject:
 
 @transaction.atomic
 def subject_update(*, subject: Subject, actor, expected_version: int | None = None, **fields) -> Subject:
+    access.require_write(actor, subject)
     fields = _clean_subject_fields(fields)
     subject = Subject.objects.select_for_update().get(pk=subject.pk)
     check_version(subject, expected_version)
@@ -230,6 +246,7 @@ def subject_update(*, subject: Subject, actor, expected_version: int | None = No
 @transaction.atomic
 def case_add_subject(*, case: Case, subject: Subject, role: str, actor, note: str = "") -> CaseSubject:
     """Give a subject a role in a case; the same role twice is refused."""
+    access.require_write(actor, case)
     if role not in CaseSubject.Role.values:
         raise InvalidInput(_("Unknown role: %(role)s.") % {"role": role}, field_errors={"role": [_("Unknown role.")]})
     if CaseSubject.objects.filter(case=case, subject=subject, role=role).exists():

@@ -121,6 +121,7 @@ class RequestAdmin(
     EstimatedCountAdminMixin, ServiceImportExportMixin, ExportMixin, TransitionAdminMixin, ServiceModelAdmin
 ):
     resource_classes = [RequestExportResource]
+    naming_fields = ("responsible_investigator",)
     list_display = (
         "reference",
         "case_link",

@@ -10,15 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cases.models import Case, Subject
+from recovery import access
 from recovery.models import AssistanceMeasure, CrimeCategory, InstrumentRequirement, LegalInstrument, TimelineEntry
 from recovery.timeline import StatusModel, Workflow
 
 
 class RequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from recovery.scoping import case_scope
+        return access.readable(user, self)
 
-        return self.filter(case_scope(user, prefix="case__"))
+    def writable_by(self, user):
+        return access.writable(user, self)
 
     def pending(self):
         return self.filter(status__in=Request.PENDING_STATUSES)

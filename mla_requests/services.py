@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from mla_requests import reminder_schedule
 from mla_requests.deadlines import compute_response_due
 from mla_requests.models import ChecklistAnswer, Request
+from recovery import access
 from recovery.audit import audit_actor
+from recovery.cleaning import check_not_future, check_version, clean_country
 from recovery.errors import InvalidInput, MeasureOutsideScope, RequirementsMissing
 from recovery.models import CountryProfile, InstrumentRequirement, LegalInstrument
-from recovery.services import check_not_future, check_version, clean_country, next_reference
-from recovery.timeline import apply_transition, record_creation
+from recovery.services import next_reference
+from recovery.timeline import apply_transition, record_creation, record_note
 
 REFERENCE_PREFIX = "MLA"
 INFORMAL_REFERENCE_PREFIX = "INF"
@@ -86,6 +88,8 @@ def request_create(
 
     `drafted_on` (default today, never in the future) dates the first timeline row and gives the
     reference its year, so a request recorded after the fact keeps its real history."""
+    access.require_write(actor, case)
+    access.require_nameable(actor, "responsible_investigator", [responsible_investigator])
     check_not_future(drafted_on, field="drafted_on")
     country = clean_country(country, allow_home=False)
     measures = list(measures)
@@ -157,6 +161,9 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
             _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
             field_errors={f: [_("Not editable.")] for f in unknown},
         )
+    access.require_write(actor, request)
+    if "responsible_investigator" in changes:
+        access.require_nameable(actor, "responsible_investigator", [changes["responsible_investigator"]])
     request = Request.objects.select_for_update().get(pk=request.pk)
     check_version(request, expected_version)
     frozen_after_sending = {"country", "legal_basis", "crime_category", "channel", "measures"}
@@ -198,6 +205,7 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
 @transaction.atomic
 def request_answer_checklist(*, request: Request, actor, answers: dict) -> Request:
     """Mark required contents as provided or not: {requirement code or id: (provided, note)}."""
+    access.require_write(actor, request)
     # Judge the status on the locked row, not on the caller's copy, which may predate sending.
     request = Request.objects.select_for_update().get(pk=request.pk)
     if request.status != Request.Status.DRAFT:
@@ -230,13 +238,17 @@ def request_send(
     override_reason: str = "",
     note: str = "",
     document_reference: str = "",
+    foreign_reference: str = "",
     expected_version: int | None = None,
 ) -> Request:
     """Send a draft. Refused while a mandatory item of the legal basis's checklist is unanswered,
     unless an override reason is given (it goes on the timeline), and when a measure is outside
     the scope. The response deadline comes from the instrument, then the country profile, then the
-    office default, unless the investigator sets one."""
+    office default, unless the investigator sets one. A foreign reference already known (an
+    informal channel's case number) is recorded in the same transaction."""
+    access.require_write(actor, request)
     override_reason = (override_reason or "").strip()
+    foreign_reference = (foreign_reference or "").strip()
 
     def apply(obj: Request, ctx):
         check_instrument_applies(obj.legal_basis, obj.country)
@@ -251,6 +263,8 @@ def request_send(
                 field_errors={"checklist": [str(r) for r in missing]},
             )
         obj.sent_on = ctx["effective_on"]
+        if foreign_reference:
+            obj.foreign_reference = foreign_reference
         if response_due is not None:
             if response_due < obj.sent_on:
                 raise InvalidInput(
@@ -304,6 +318,7 @@ def request_transition(
 
     Sending goes through request_send. A refusal needs its grounds. Effective dates cannot precede
     the sending date. The first acknowledgement and first answer dates are kept."""
+    access.require_write(actor, request)
     if to_status == Request.Status.SENT:
         raise InvalidInput(_("Use “Send request” to send a draft."), field_errors={"to_status": [_("Use send.")]})
     refusal_grounds = (refusal_grounds or "").strip()
@@ -355,9 +370,11 @@ def request_transition(
 @transaction.atomic
 def request_set_response_due(*, request: Request, actor, response_due: datetime.date, reason: str) -> Request:
     """Move the deadline of a sent request (an extension agreed with the requested state). The reason
-    is required; the change is audited."""
-    if not (reason or "").strip():
+    is required and goes on the request's timeline with the old and new deadline."""
+    reason = (reason or "").strip()
+    if not reason:
         raise InvalidInput(_("Say why the deadline moves."), field_errors={"reason": [_("Required.")]})
+    access.require_write(actor, request)
     request = Request.objects.select_for_update().get(pk=request.pk)
     if request.sent_on is None:
         raise InvalidInput(_("A draft has no deadline yet; it is set when the request is sent."))
@@ -366,10 +383,17 @@ def request_set_response_due(*, request: Request, actor, response_due: datetime.
             _("The response deadline cannot precede the sending date."),
             field_errors={"response_due": [_("Before the sending date.")]},
         )
+    previous = request.response_due
     with audit_actor(actor):
         request.response_due = response_due
         request.response_due_set_manually = True
         request.save(update_fields=["response_due", "response_due_set_manually"])
+        record_note(
+            request,
+            actor=actor,
+            note=_("Response deadline moved from %(old)s to %(new)s: %(reason)s")
+            % {"old": previous or "—", "new": response_due, "reason": reason},
+        )
         # The plan follows the new deadline from the next scan on.
         reminder_schedule.replan(request.pk, pending=request.is_pending)
     return request

@@ -4,11 +4,13 @@ instruments with their checklists) and users. Administrators maintain them; ever
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from recovery.admin_base import units_visible_to, users_visible_to
+from recovery import access
 from recovery.admin_io import ServiceImportExportMixin
+from recovery.errors import DomainError
 from recovery.models import (
     AssistanceMeasure,
     CountryProfile,
@@ -41,7 +43,7 @@ class UnitAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name == "autocomplete":
             # Choosing a case's unit: only the units one may open cases in.
-            return queryset.filter(pk__in=units_visible_to(request.user).values("pk"))
+            return queryset.filter(pk__in=access.case_units(request.user).values("pk"))
         return queryset
 
     @admin.display(description=_("name"), ordering="name_en")
@@ -156,9 +158,57 @@ class UserAdmin(DjangoUserAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(pk__in=users_visible_to(request.user).values("pk"))
+            .filter(pk__in=access.readable_users(request.user).values("pk"))
             .prefetch_related("groups")
         )
+
+    # -- who may grant what (recovery.access): the form offers only what the user may change, and
+    # its clean() refuses the rest, whatever a crafted POST carries.
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        if obj is not None and obj.pk == request.user.pk:
+            hidden |= {"groups", "is_staff", "is_active"}
+        return [
+            (title, {**options, "fields": [f for f in options.get("fields", ()) if f not in hidden]})
+            for title, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                name__in=access.grantable_roles(request.user)
+            ).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        def clean(form):
+            data = form_class.clean(form)
+            target = obj
+            before = set(target.groups.values_list("name", flat=True)) if target is not None else set()
+            after = {g.name for g in data.get("groups", ())} if "groups" in form.fields else before
+            changes = {
+                name: data.get(name)
+                for name in ("is_superuser", "is_staff", "is_active", "user_permissions")
+                if name in form.fields and name in form.changed_data
+            }
+            try:
+                access.require_account_change(actor, target, roles_before=before, roles_after=after, changes=changes)
+            except DomainError as exc:
+                raise ValidationError(str(exc.message)) from None
+            return data
+
+        return type(form_class.__name__, (form_class,), {"clean": clean})
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not access.may_manage_account(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_view_permission(self, request, obj=None):
         # Everyone with a role may look colleagues up (the lead / responsible investigator

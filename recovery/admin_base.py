@@ -1,7 +1,8 @@
 """What every admin page of the project shares.
 
 - Scoping: changelists, change pages, autocomplete answers, filter choices and foreign-key choices
-  come from `visible_to(user)` (recovery.scoping), so another unit's record is never shown.
+  come from recovery.access, so another unit's record is never shown; a record one reads but may
+  not write (an analyst who is also an investigator, looking at another unit's case) opens read-only.
 - Analysts read only; nobody deletes cases, requests, assets or timeline rows from the admin.
 - Writes go through the services: `save_model` calls the app's create/update service with the
   version the form was opened at, and a DomainError becomes an error on the redisplayed form.
@@ -16,7 +17,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,67 +24,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from recovery import access
 from recovery.errors import DomainError, VersionConflict
-from recovery.roles import is_read_only
-from recovery.scoping import case_scope, sees_everything, unit_and_descendant_ids
-from recovery.security.masking import is_identifier_lookup, may_search_identifiers, searchable_fields
+from recovery.security.masking import is_identifier_lookup, searchable_fields, with_masked_changes
 
 # --- scoped querysets ---------------------------------------------------------------------------
-
-
-def units_visible_to(user):
-    from recovery.models import Unit
-
-    if sees_everything(user):
-        return Unit.objects.all()
-    if not getattr(user, "unit_id", None):
-        return Unit.objects.none()
-    return Unit.objects.filter(pk__in=unit_and_descendant_ids(user.unit_id))
-
-
-def users_visible_to(user):
-    """Colleagues one may name as lead or responsible investigator: one's unit and its sub-units."""
-    from recovery.models import User
-
-    if sees_everything(user):
-        return User.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return User.objects.none()
-    if not user.unit_id:
-        return User.objects.filter(pk=user.pk)
-    return User.objects.filter(Q(unit_id__in=unit_and_descendant_ids(user.unit_id)) | Q(pk=user.pk))
-
-
-def visible_queryset(model, user, queryset=None):
-    """The rows of `model` that `user` may see, for every model the admin shows or offers as a choice."""
-    from assets.models import Asset
-    from cases.models import Case, Subject
-    from mla_requests.models import Request
-    from recovery.models import Unit, User
-
-    qs = queryset if queryset is not None else model._default_manager.all()
-    if model in (Case, Request, Asset, Subject):
-        return qs.visible_to(user)
-    if model is User:
-        return qs.filter(pk__in=users_visible_to(user).values("pk"))
-    if model is Unit:
-        return qs.filter(pk__in=units_visible_to(user).values("pk"))
-    prefix = SCOPE_PATHS.get(model._meta.label)
-    if prefix is not None:
-        return qs.filter(case_scope(user, prefix=prefix))
-    return qs  # reference data: everyone reads it
-
-
-# Models that reach their case through a path rather than having `visible_to`.
-SCOPE_PATHS = {
-    "cases.CaseStatusChange": "case__",
-    "cases.CaseSubject": "case__",
-    "requests.RequestStatusChange": "request__case__",
-    "requests.ChecklistAnswer": "request__case__",
-    "assets.AssetStatusChange": "asset__case__",
-    "assets.CourtDecision": "asset__case__",
-    "assets.ThirdPartyClaim": "asset__case__",
-}
 
 
 class ScopedAdminMixin:
@@ -94,24 +38,35 @@ class ScopedAdminMixin:
     allow_delete = False
 
     def get_queryset(self, request):
-        return visible_queryset(self.model, request.user, super().get_queryset(request))
+        return access.rows_visible_to(request.user, self.model, super().get_queryset(request))
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another unit's record answers exactly like a missing one: 404, nothing about it shown.
         raise Http404(_("No such record, or it is not visible to you."))
 
     def has_add_permission(self, request, *args):
-        if is_read_only(request.user):
+        if not access.is_writer(request.user):
+            return False
+        parent = args[0] if args else None  # an inline's parent record
+        if parent is not None and not self._may_write(request, parent):
             return False
         return super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        if is_read_only(request.user):
+        if not access.is_writer(request.user):
+            return False
+        if obj is not None and not self._may_write(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
+    def _may_write(self, request, obj) -> bool:
+        label = obj._meta.label_lower
+        if label != "cases.subject" and label not in access.CASE_PATHS:
+            return True  # not a case record: the model permission decides
+        return access.may_write(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
-        if not self.allow_delete or is_read_only(request.user):
+        if not self.allow_delete or not access.is_writer(request.user):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -132,7 +87,7 @@ class ScopedAdminMixin:
 
     def lookup_allowed(self, lookup, value, request=None):
         # Nor filter by them in the URL (?iin_bin__startswith=8601 would answer yes or no).
-        if is_identifier_lookup(lookup) and not may_search_identifiers(getattr(request, "user", None)):
+        if is_identifier_lookup(lookup) and not access.may_search_identifiers(getattr(request, "user", None)):
             return False
         # The dashboards link each figure to the changelist of exactly its records, with lookups
         # that cross two relations (case__unit__id__in). Django accepts those only for paths in
@@ -145,16 +100,28 @@ class ScopedAdminMixin:
             return True
         return super().lookup_allowed(lookup, value, request)
 
+    #: Fields naming a person (lead, responsible investigator, team): only those one may name.
+    naming_fields: tuple[str, ...] = ()
+
+    def choices_for(self, db_field, request, base):
+        if db_field.name in self.naming_fields:
+            nameable = access.nameable_users(request.user).values("pk")
+            return (base if base is not None else db_field.related_model._default_manager.all()).filter(pk__in=nameable)
+        if db_field.related_model._meta.label_lower == "cases.case":
+            # A record is attached only to a case one may write.
+            return access.writable(request.user, base if base is not None else db_field.related_model.objects.all())
+        return access.rows_visible_to(request.user, db_field.related_model, base)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             base = self.get_field_queryset(None, db_field, request)
-            kwargs["queryset"] = visible_queryset(db_field.related_model, request.user, base)
+            kwargs["queryset"] = self.choices_for(db_field, request, base)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             base = self.get_field_queryset(None, db_field, request)
-            kwargs["queryset"] = visible_queryset(db_field.related_model, request.user, base)
+            kwargs["queryset"] = self.choices_for(db_field, request, base)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -255,7 +222,7 @@ class ReferenceListFilter(admin.RelatedOnlyFieldListFilter):
     over their share), so another unit's staff, units and instruments in use are not shown."""
 
     def field_choices(self, field, request, model_admin):
-        if sees_everything(request.user):
+        if access.reads_everything(request.user):
             ordering = self.field_admin_ordering(field, request, model_admin)
             return field.get_choices(include_blank=False, ordering=ordering)
         return super().field_choices(field, request, model_admin)
@@ -447,8 +414,6 @@ class ServiceModelAdmin(AuditlogHistoryAdminMixin, ScopedAdminMixin, admin.Model
             raise Http404
         response = super().auditlog_history_view(request, object_id, extra_context)
         # A person's identifiers in the recorded changes are masked as everywhere else for this user.
-        from recovery.security.admin import with_masked_changes
-
         page = response.context_data["log_entries"]
         page.object_list = [with_masked_changes(entry, request.user, subject=obj) for entry in page.object_list]
         return response

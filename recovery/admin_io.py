@@ -22,11 +22,11 @@ class ScopedLookupWidget(widgets.ForeignKeyWidget):
     unknown value is a row error naming the column, not a crash."""
 
     def get_queryset(self, value, row, *args, **kwargs):
-        from recovery.admin_base import visible_queryset
+        from recovery import access
 
         queryset = super().get_queryset(value, row, *args, **kwargs)
         user = kwargs.get("user")
-        return visible_queryset(self.model, user, queryset) if user is not None else queryset.none()
+        return access.rows_visible_to(user, self.model, queryset) if user is not None else queryset.none()
 
     def clean(self, value, row=None, **kwargs):
         try:

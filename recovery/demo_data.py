@@ -1289,9 +1289,12 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
     categories = {c.code: c for c in CrimeCategory.objects.all()}
     measures = {m.code: m for m in AssistanceMeasure.objects.all()}
     instruments = {i.code: i for i in LegalInstrument.objects.filter(code__in={r.legal_basis for r in plan.requests})}
+    # The head of department opens the case and names its lead and team: an investigator opens
+    # cases only in their own unit, and the demo's leads work across the department's units.
+    opener = users["supervisor"]
     with transaction.atomic(), audit_actor(lead):
         case = case_create(
-            actor=lead,
+            actor=opener,
             register_number=plan.register_number,
             title=plan.title,
             description=plan.description,

@@ -53,3 +53,16 @@ class InvalidInput(DomainError):
 class VersionConflict(DomainError):
     code = "version_conflict"
     default_message = _("The record was changed by someone else since you opened it. Reload and try again.")
+
+
+class AccessDenied(DomainError):
+    """The user may not do this to this record (recovery.access). `not_found` when they may not even
+    read it: the edges answer as for a record that does not exist."""
+
+    code = "permission_denied"
+    default_message = _("You may not do this.")
+
+    def __init__(self, message=None, *, code=None, **kwargs):
+        if code is not None:
+            self.code = code
+        super().__init__(message, **kwargs)

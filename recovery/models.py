@@ -434,8 +434,8 @@ class ExchangeRate(models.Model):
 
     def clean(self):
         # The admin form goes through clean(): an unknown code is a form error, not a 500.
+        from recovery.cleaning import clean_currency
         from recovery.errors import DomainError
-        from recovery.services import clean_currency
 
         if self.currency:
             try:

@@ -7,6 +7,8 @@ SUPERVISOR = "Supervisor"
 ANALYST = "Analyst"
 ADMINISTRATOR = "Administrator"
 ALL_ROLES = (INVESTIGATOR, SUPERVISOR, ANALYST, ADMINISTRATOR)
+# Reads the audit trails and no case record (its group and permissions: recovery.security.receivers).
+AUDITOR = "Auditor"
 ROLE_LABELS = {
     INVESTIGATOR: _("Investigator"),
     SUPERVISOR: _("Supervisor"),
@@ -40,9 +42,3 @@ def role_names(user) -> set[str]:
 
 def has_role(user, role: str) -> bool:
     return role in role_names(user)
-
-
-def is_read_only(user) -> bool:
-    """Analysts read everything and change nothing."""
-    roles = role_names(user)
-    return bool(roles) and roles <= {ANALYST} and not user.is_superuser

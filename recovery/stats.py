@@ -42,8 +42,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from recovery.access import NOTHING, unit_and_descendant_ids
+from recovery.access import case_read_scope as case_scope
 from recovery.dashboards.rows import encode_rows
-from recovery.scoping import NOTHING, case_scope, unit_and_descendant_ids
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -203,3 +203,17 @@ def record_creation(obj: StatusModel, *, actor=None, effective_on=None, note: st
         actor_name=str(actor) if actor is not None else "",
         note=note,
     )
+
+
+def record_note(obj: StatusModel, *, actor=None, note: str, effective_on=None):
+    """A timeline row that records a change without a status move (a deadline moved, with why):
+    the status stays, the row says what happened. Written in the caller's transaction."""
+    return obj.get_timeline_model().objects.create(
+        **{obj.timeline_subject_field: obj},
+        from_status=obj.status,
+        to_status=obj.status,
+        effective_on=effective_on or timezone.localdate(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor) if actor is not None else "",
+        note=str(note),
+    )

@@ -6,8 +6,14 @@ from rest_framework import serializers
 
 from assets.models import Asset
 from cases.api.serializers import CaseRefSerializer
-from mla_requests.api.serializers import ScopedRelatedField
-from recovery.api.fields import MONEY_SCHEMA, CountryField, MoneyField, StatusLabelField, money_representation
+from recovery.api.fields import (
+    MONEY_SCHEMA,
+    CountryField,
+    MoneyField,
+    ScopedRelatedField,
+    StatusLabelField,
+    money_representation,
+)
 from recovery.api.serializers import StrictInputSerializer, TransitionInputBase
 
 
@@ -101,7 +107,7 @@ class AssetWriteFields(StrictInputSerializer):
 
 
 class AssetCreateSerializer(AssetWriteFields):
-    case = ScopedRelatedField("cases.Case")
+    case = ScopedRelatedField("cases.Case", writable=True)
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
 
     def validate(self, attrs):

@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Case, CaseSubject, Subject
-from recovery.api.fields import CountryField, IdRelatedField, MoneyField, StatusLabelField
+from recovery import access
+from recovery.api.fields import CountryField, IdRelatedField, MoneyField, NameableUserField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
-from recovery.models import CrimeCategory, Unit, User
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, subjects_seen_in_full
+from recovery.models import CrimeCategory
+from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
 
 
 class CaseRefSerializer(serializers.Serializer):
@@ -63,18 +64,7 @@ class UnitInScopeField(IdRelatedField):
     roles that see everything)."""
 
     def get_queryset(self):
-        from recovery.scoping import sees_everything, unit_and_descendant_ids
-
-        user = self.context["request"].user
-        if sees_everything(user):
-            return Unit.objects.all()
-        if not user.unit_id:
-            return Unit.objects.none()
-        return Unit.objects.filter(pk__in=unit_and_descendant_ids(user.unit_id))
-
-
-def active_users():
-    return User.objects.filter(is_active=True)
+        return access.case_units(self.context["request"].user)
 
 
 class CaseWriteFields(StrictInputSerializer):
@@ -83,8 +73,8 @@ class CaseWriteFields(StrictInputSerializer):
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True)
     unit = UnitInScopeField()
-    lead_investigator = IdRelatedField(queryset=active_users())
-    team = IdRelatedField(queryset=active_users(), many=True, required=False)
+    lead_investigator = NameableUserField()
+    team = NameableUserField(many=True, required=False)
     primary_crime_category = IdRelatedField(queryset=CrimeCategory.objects.all())
     other_crime_categories = IdRelatedField(queryset=CrimeCategory.objects.all(), many=True, required=False)
     criminal_code_articles = serializers.CharField(required=False, allow_blank=True, max_length=255)
@@ -190,7 +180,7 @@ class SubjectSerializer(serializers.ModelSerializer):
             request = self.context.get("request")
             page = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
             ids = {row.pk for row in page or ()} | {subject.pk}
-            decided = (ids, subjects_seen_in_full(getattr(request, "user", None), ids))
+            decided = (ids, access.subjects_seen_in_full(getattr(request, "user", None), ids))
             self.context["_identifiers_seen_in_full"] = decided
         return decided[1]
 
@@ -224,7 +214,7 @@ class SubjectCreateSerializer(SubjectWriteSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["case"].queryset = Case.objects.visible_to(request.user)
+            fields["case"].queryset = Case.objects.writable_by(request.user)
         return fields
 
     def validate(self, attrs):

@@ -21,10 +21,10 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilterSet, SubjectFilterSet
 from cases.models import Case, CaseSubject, Subject
+from recovery import access
 from recovery.api.concurrency import idempotent, with_etag
 from recovery.api.schema import IDEMPOTENCY_KEY, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
-from recovery.scoping import case_scope
 from recovery.security.events import record_personal_data_view
 
 CASE_EXAMPLE = OpenApiExample(
@@ -147,7 +147,7 @@ class SubjectViewSet(DomainViewSet):
 
     def optimise(self, queryset):
         user = self.request.user
-        roles = CaseSubject.objects.filter(case_scope(user, prefix="case__")).order_by("case_id", "pk")
+        roles = CaseSubject.objects.filter(access.case_read_scope(user, "case__")).order_by("case_id", "pk")
         return queryset.prefetch_related(Prefetch("case_roles", queryset=roles, to_attr="visible_roles"))
 
     def scoped_queryset(self):

@@ -4,16 +4,21 @@ from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.api.serializers import CaseRefSerializer
 from cases.models import Case, Subject
 from mla_requests.models import ChecklistAnswer, Request
-from recovery.api.fields import CountryField, IdRelatedField, StatusLabelField, country_representation
+from recovery.api.fields import (
+    CountryField,
+    IdRelatedField,
+    NameableUserField,
+    ScopedRelatedField,
+    StatusLabelField,
+    country_representation,
+)
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
-from recovery.models import AssistanceMeasure, CrimeCategory, LegalInstrument, User
+from recovery.models import AssistanceMeasure, CrimeCategory, LegalInstrument
 from recovery.translation import pick_name
 
 
@@ -293,20 +298,6 @@ def represent_requests(requests: list) -> list[dict]:
 REQUEST_READ_ONLY = tuple(RequestSerializer.Meta.fields)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedRelatedField(IdRelatedField):
-    """A related record the writer may see (a case, subject or asset of another unit is unknown)."""
-
-    def __init__(self, model_path, **kwargs):
-        self.model_path = model_path
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        from django.apps import apps
-
-        return apps.get_model(self.model_path).objects.visible_to(self.context["request"].user)
-
-
 class RequestWriteFields(StrictInputSerializer):
     read_only_names = REQUEST_READ_ONLY
 
@@ -319,12 +310,12 @@ class RequestWriteFields(StrictInputSerializer):
     assets = ScopedRelatedField("assets.Asset", many=True, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
     urgency = serializers.ChoiceField(choices=Request.Urgency.choices, required=False)
-    responsible_investigator = IdRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    responsible_investigator = NameableUserField(required=False)
     foreign_reference = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
 
 class RequestCreateSerializer(RequestWriteFields):
-    case = ScopedRelatedField("cases.Case")
+    case = ScopedRelatedField("cases.Case", writable=True)
 
 
 class RequestUpdateSerializer(RequestWriteFields):

@@ -98,17 +98,13 @@ class RequestViewSet(TimelineMixin, DomainViewSet):
         if data["to_status"] == Request.Status.SENT:
             data.pop("to_status")
             data.pop("refusal_grounds", None)
-            foreign_reference = data.pop("foreign_reference", "")
-            obj = services.request_send(
+            return services.request_send(
                 request=obj,
                 actor=self.request.user,
                 sent_on=data.pop("effective_on", None),
                 expected_version=expected_version,
                 **data,
             )
-            if foreign_reference:
-                obj = services.request_update(request=obj, actor=self.request.user, foreign_reference=foreign_reference)
-            return obj
         data.pop("response_due", None)
         data.pop("override_reason", None)
         return services.request_transition(

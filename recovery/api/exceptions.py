@@ -119,7 +119,10 @@ def problem(status_code: int, *, code: str, detail, errors=None, request=None, h
 def problem_details_handler(exc, context):
     request = context.get("request")
     set_rollback()
-    if isinstance(exc, domain.DomainError):
+    if isinstance(exc, domain.AccessDenied):
+        # Not even readable: the same answer as a record that does not exist.
+        exc = exceptions.NotFound() if exc.code == "not_found" else exceptions.PermissionDenied(exc.message)
+    elif isinstance(exc, domain.DomainError):
         status_code = DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
         errors = {k: list(v) if isinstance(v, list | tuple) else [v] for k, v in exc.field_errors.items()}
         return problem(status_code, code=exc.code, detail=exc.message, errors=errors, request=request)

@@ -10,8 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from recovery.cleaning import clean_amount, clean_currency
 from recovery.errors import DomainError
-from recovery.services import clean_amount, clean_currency
 from recovery.translation import country_choices, country_name
 
 MONEY_SCHEMA = {
@@ -133,3 +133,37 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
                 self.fail("does_not_exist", pk_value=data)
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class NameableUserField(IdRelatedField):
+    """A colleague the writer may name (recovery.access.nameable_users): lead or responsible
+    investigator, team member. Anyone else, of another unit or nobody at all, gets the same
+    "does not exist" answer, so the field confirms no account."""
+
+    def get_queryset(self):
+        from recovery import access
+
+        return access.nameable_users(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedRelatedField(IdRelatedField):
+    """A related case record the writer may see; with `writable`, one they may change (the case a
+    new request or asset is filed under). Another unit's record answers like a missing one."""
+
+    def __init__(self, model_path, *, writable=False, **kwargs):
+        self.model_path = model_path
+        self.writable = writable
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from django.apps import apps
+
+        from recovery import access
+
+        model = apps.get_model(self.model_path)
+        user = self.context["request"].user
+        if self.writable:
+            return access.writable(user, model.objects.all())
+        return access.readable(user, model.objects.all())

@@ -11,11 +11,9 @@ active, signed-in account, and tokens, which carry no scope for them, are refuse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
+from recovery import access
 from recovery.models import ApiToken
-from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR, is_read_only, role_names
 
-WRITER_ROLES = {INVESTIGATOR, SUPERVISOR, ADMINISTRATOR}
-READER_ROLES = WRITER_ROLES | {ANALYST}
 CASE_FAMILIES = {"cases", "requests", "assets", "reference"}
 
 
@@ -29,7 +27,7 @@ class ApiAccess(permissions.BasePermission):
         family = getattr(view, "scope_family", None)
         # Case and reference records are for the roles that work with them; an auditor (or one with no
         # role) reads the audit trail, not the cases: 403, not an empty list.
-        if family in CASE_FAMILIES and not (user.is_superuser or role_names(user) & READER_ROLES):
+        if family in CASE_FAMILIES and not access.is_case_reader(user):
             return False
         method = request.method.lower()
         if method not in view.http_method_names or not hasattr(view, method):
@@ -41,8 +39,8 @@ class ApiAccess(permissions.BasePermission):
             return False
         if not write:
             return True
-        if is_read_only(user) or getattr(view, "permission_model", None) is None:
+        if getattr(view, "permission_model", None) is None:
             return False
-        # The roles that change cases, requests and assets (recovery.permissions grants them add and
-        # change on the domain apps); scoping then limits which records.
-        return user.is_superuser or bool(role_names(user) & WRITER_ROLES)
+        # The roles that change cases, requests and assets; which records, the services ask
+        # recovery.access themselves.
+        return access.is_writer(user)

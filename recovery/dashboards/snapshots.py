@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from recovery.access import reads_everything
 from recovery.roles import role_names
-from recovery.scoping import sees_everything
 from recovery.stats import SnapshotMiss, Stats, StatsFilter, may_view_dashboards
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def scope_key(user) -> str:
     """What the user may see, as a key: "all" for everyone who sees every case (their figures are
     the same), else the user with the unit and roles their scope follows from, so that a moved or
     re-roled user never reads figures computed for their former scope."""
-    if sees_everything(user):
+    if reads_everything(user):
         return ALL
     roles = ",".join(sorted(role_names(user)))
     return f"user:{user.pk}|unit:{user.unit_id or '-'}|roles:{roles}"

@@ -2,7 +2,6 @@
 change log (django-auditlog's LogEntry). Administrators and auditors search them per user, per
 record and per period, and export a selection as CSV (the export is audited too)."""
 
-import copy
 import csv
 import json
 
@@ -15,11 +14,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recovery import access
 from recovery.admin_base import ReadOnlyAdminMixin
 from recovery.models import AuditEvent
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.events import record_event, record_personal_data_view
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, sees_full_identifiers
+from recovery.security.masking import mask_value, masked_changes, with_masked_changes
 
 
 def csv_export_response(request, *, rows, header, file_stem: str, what: str) -> HttpResponse:
@@ -93,30 +93,6 @@ CHANGE_LOG_ACTIONS = {
     LogEntry.Action.DELETE: "delete",
     LogEntry.Action.ACCESS: "access",
 }
-
-
-def masked_changes(entry, user, *, subject=None) -> dict:
-    """The entry's changes as `user` may read them: a person's identifiers (IIN/BIN, passport)
-    masked, old and new value alike, for roles that see them masked everywhere else."""
-    changes = entry.changes_dict
-    if entry.content_type.app_label != "cases" or entry.content_type.model != "subject":
-        return changes
-    if sees_full_identifiers(user, subject=subject):
-        return changes
-    masked = {}
-    for field, values in changes.items():
-        if field in IDENTIFIER_FIELDS and isinstance(values, list):
-            values = [value if value in (None, "None", "") else mask_value(value) for value in values]
-        masked[field] = values
-    return masked
-
-
-def with_masked_changes(entry, user, *, subject=None):
-    """A copy of `entry` (never saved: log entries are append-only) whose changes are masked."""
-    shown = copy.copy(entry)
-    shown.changes = masked_changes(entry, user, subject=subject)
-    shown.changes_text = ""
-    return shown
 
 
 class AuditedModelFilter(admin.SimpleListFilter):
@@ -223,9 +199,7 @@ class PersonalDataAdminMixin:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
-        from recovery.security.masking import sees_full_identifiers
-
-        if sees_full_identifiers(request.user, subject=obj):
+        if access.sees_full_identifiers(request.user, subject=obj):
             return fieldsets
         swap = {name: f"masked_{name}" for name in self.masked_identifier_fields}
         return [
@@ -260,10 +234,8 @@ class PersonalDataAdminMixin:
         # Decide for the whole page at once (at most one query) rather than one query per row;
         # the page's queryset is evaluated here and its rows are reused by the template.
         changelist = super().get_changelist_instance(request)
-        from recovery.security.masking import subjects_seen_in_full
-
         page = {subject.pk for subject in changelist.result_list}
-        request._identifiers_decided = (page, subjects_seen_in_full(request.user, page))
+        request._identifiers_decided = (page, access.subjects_seen_in_full(request.user, page))
         return changelist
 
 
@@ -274,13 +246,12 @@ def _swapped(field, swap):
 
 
 def _masked(obj, field_name):
-    from recovery.security.masking import mask_value
 
     return mask_value(getattr(obj, field_name))
 
 
 def _masked_column(field_name, request, model):
-    from recovery.security.masking import mask_identifier, mask_value
+    from recovery.security.masking import mask_identifier
 
     def column(obj):
         value = getattr(obj, field_name)

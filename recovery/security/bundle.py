@@ -19,8 +19,9 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from recovery import access
 from recovery.security.events import record_event
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, sees_full_identifiers
+from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
 
 BUNDLE_FORMAT = "asset-recovery.case-bundle/1"
 
@@ -145,7 +146,7 @@ def _security_events(objects) -> list[dict]:
 
 def build_case_bundle(case, *, user=None) -> dict:
     """The bundle as a dict. `user` is who exports (None: an operator on the server, complete)."""
-    full_identifiers = user is None or sees_full_identifiers(user, case=case)
+    full_identifiers = user is None or access.sees_full_identifiers(user, case=case)
     subjects = []
     masked_subject_ids = set()
     for role in case.subject_roles.select_related("subject").order_by("subject__name_latin", "pk"):

@@ -1,96 +1,21 @@
-"""Masking of personal identifiers (IIN/BIN, passport numbers) for roles that do not need them.
+"""How a person's identifiers (IIN/BIN, passport numbers) are shown masked.
 
-Who sees them in full: superusers, administrators and supervisors, and investigators on the
-case (leading it, on its team, or in the unit that owns it). Everyone else - analysts, auditors,
-investigators of other units, service accounts without a role - sees only the last characters.
-Lists, exports and the bundle use `mask_identifier`; the admin and API helpers call it too.
-Whoever sees identifiers masked may not search or filter by them either (`may_search_identifiers`).
+Who sees them in full, and who may search by them, is recovery.access's answer
+(`sees_full_identifiers`, `subjects_seen_in_full`, `may_search_identifiers`): only in the cases one
+may write. Everyone else - analysts, auditors, investigators of other units - sees the last
+characters. Lists, exports and the bundle use `mask_identifier`.
 """
 
 from __future__ import annotations
 
-from recovery.roles import ADMINISTRATOR, INVESTIGATOR, SUPERVISOR, role_names
+import copy
+
+from recovery import access
 
 MASK_CHAR = "•"
 VISIBLE_TAIL = 3
 # Fields of cases.Subject that identify a person.
 IDENTIFIER_FIELDS = ("iin_bin", "passport_number", "foreign_registration_number")
-
-
-def _investigates(user, case) -> bool:
-    if case is None:
-        return False
-    if case.lead_investigator_id == user.pk or (user.unit_id and case.unit_id == user.unit_id):
-        return True
-    return case.team.filter(pk=user.pk).exists()
-
-
-def _decided_by_role(user) -> bool | None:
-    """True: `user` sees every identifier in full; False: every one masked; None: an investigator,
-    who sees in full those of subjects in the cases they investigate (a question per case)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    roles = role_names(user)
-    if roles & {ADMINISTRATOR, SUPERVISOR}:
-        return True
-    if INVESTIGATOR not in roles:
-        return False
-    return None
-
-
-def sees_full_identifiers(user, *, case=None, subject=None) -> bool:
-    """Whether `user` may see a subject's identifiers unmasked, in `case` or in any case of `subject`."""
-    by_role = _decided_by_role(user)
-    if by_role is not None:
-        return by_role
-    if case is not None:
-        return _investigates(user, case)
-    if subject is not None:
-        from cases.models import Case
-
-        cases = Case.objects.filter(subject_roles__subject=subject).distinct()
-        return any(_investigates(user, c) for c in cases)
-    return False
-
-
-def subjects_seen_in_full(user, subject_ids) -> set:
-    """Of `subject_ids`, those whose identifiers `user` sees in full: the answer of
-    sees_full_identifiers(user, subject=...) for a whole list at once, in at most one query
-    (none unless `user` is an investigator)."""
-    subject_ids = set(subject_ids)
-    by_role = _decided_by_role(user)
-    if by_role is not None or not subject_ids:
-        return subject_ids if by_role else set()
-    from django.db.models import Q
-
-    from cases.models import Case, CaseSubject
-
-    # The cases `_investigates` accepts: led by the user, owned by their unit, or with them on the team.
-    investigated = Q(case__lead_investigator_id=user.pk) | Q(
-        case_id__in=Case.team.through.objects.filter(user_id=user.pk).values("case_id")
-    )
-    if user.unit_id:
-        investigated |= Q(case__unit_id=user.unit_id)
-    return set(
-        CaseSubject.objects.filter(investigated, subject_id__in=subject_ids).values_list("subject_id", flat=True)
-    )
-
-
-def may_search_identifiers(user) -> bool:
-    """Whether a search or filter on a person's identifiers may run for `user` (the admin's search
-    and lookups, the API's `q`): only when every identifier it can reach is one they see in full.
-    Otherwise a match, or its absence, would confirm a number shown to them masked."""
-    by_role = _decided_by_role(user)
-    if by_role is not None:
-        return by_role
-    # An investigator sees in full the identifiers in the cases they investigate, which is all
-    # their scope reaches (recovery.scoping.case_scope: their unit, cases they lead or are on the
-    # team of) - unless another role (Analyst) widens that scope to every case.
-    from recovery.scoping import sees_everything
-
-    return not sees_everything(user)
 
 
 def is_identifier_lookup(path: str) -> bool:
@@ -101,7 +26,7 @@ def is_identifier_lookup(path: str) -> bool:
 
 def searchable_fields(fields, user) -> tuple:
     """`fields` (search fields or lookups) less those on identifiers, unless `user` may search them."""
-    if may_search_identifiers(user):
+    if access.may_search_identifiers(user):
         return tuple(fields)
     return tuple(field for field in fields if not is_identifier_lookup(field))
 
@@ -118,6 +43,30 @@ def mask_value(value: str | None) -> str:
 
 def mask_identifier(value: str | None, user, *, case=None, subject=None) -> str:
     """The identifier as `user` may see it: in full or masked (see the module docstring)."""
-    if sees_full_identifiers(user, case=case, subject=subject):
+    if access.sees_full_identifiers(user, case=case, subject=subject):
         return value or ""
     return mask_value(value)
+
+
+def masked_changes(entry, user, *, subject=None) -> dict:
+    """The entry's changes as `user` may read them: a person's identifiers (IIN/BIN, passport)
+    masked, old and new value alike, for roles that see them masked everywhere else."""
+    changes = entry.changes_dict
+    if entry.content_type.app_label != "cases" or entry.content_type.model != "subject":
+        return changes
+    if access.sees_full_identifiers(user, subject=subject):
+        return changes
+    masked = {}
+    for field, values in changes.items():
+        if field in IDENTIFIER_FIELDS and isinstance(values, list):
+            values = [value if value in (None, "None", "") else mask_value(value) for value in values]
+        masked[field] = values
+    return masked
+
+
+def with_masked_changes(entry, user, *, subject=None):
+    """A copy of `entry` (never saved: log entries are append-only) whose changes are masked."""
+    shown = copy.copy(entry)
+    shown.changes = masked_changes(entry, user, subject=subject)
+    shown.changes_text = ""
+    return shown

@@ -10,10 +10,9 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from recovery.roles import AUDITOR  # noqa: E402
 from recovery.security.events import record_event
 from recovery.security.sessions import SESSION_LAST_SEEN, SESSION_LOGIN_AT, end_sessions_of
-
-AUDITOR = "Auditor"
 
 
 @receiver(user_logged_in, dispatch_uid="recovery_security_login")

@@ -159,7 +159,7 @@ def known(investigator_a, investigator_a1, investigator_b, supervisor_a, analyst
         amount=("500000", "USD"),
     )
     court_decision_create(
-        actor=inv,
+        actor=investigator_a1,
         asset=a3,
         kind="confiscation",
         court="Geneva court",

@@ -243,7 +243,7 @@ def test_filters_narrow_the_figures(known, flt, expected):
 
 
 def test_the_unit_filter_includes_sub_units(known, unit_a, unit_a1):
-    from recovery.scoping import unit_and_descendant_ids
+    from recovery.access import unit_and_descendant_ids
 
     whole = Stats(known.analyst, StatsFilter(unit_ids=frozenset(unit_and_descendant_ids(unit_a.pk)))).by_country()
     sub = Stats(known.analyst, StatsFilter(unit_ids=frozenset({unit_a1.pk}))).by_country()

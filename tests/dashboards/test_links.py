@@ -9,8 +9,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.test import RequestFactory
 
+from recovery.access import case_read_scope as case_scope
+from recovery.access import unit_and_descendant_ids
 from recovery.dashboards.admin_lookups import REQUIRED_LIST_FILTERS
-from recovery.scoping import case_scope, unit_and_descendant_ids
 from recovery.stats import Stats, StatsFilter
 
 pytestmark = pytest.mark.django_db

@@ -84,7 +84,26 @@ VISITOR_NAMES = (
     "administrator",
     "auditor",
     "integration_client",
+    "investigator_analyst_b",
+    "supervisor_analyst_b",
+    "administrator_investigator_b",
 )
+
+
+# Roles combined in one account (roles add up per capability: see recovery.access).
+@pytest.fixture
+def investigator_analyst_b(unit_b):
+    return UserFactory(username="inv_ana_b", unit=unit_b, roles=["Investigator", "Analyst"])
+
+
+@pytest.fixture
+def supervisor_analyst_b(unit_b):
+    return UserFactory(username="sup_ana_b", unit=unit_b, roles=["Supervisor", "Analyst"])
+
+
+@pytest.fixture
+def administrator_investigator_b(unit_b):
+    return UserFactory(username="adm_inv_b", unit=unit_b, roles=["Administrator", "Investigator"])
 
 
 # --- The world: the cast and a full set of records in units A and B -----------------------------

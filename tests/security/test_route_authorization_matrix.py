@@ -23,17 +23,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
 
 # --- The cast ----------------------------------------------------------------------------------
-# Who visits (the `world` fixture in conftest.py signs each in): fixture name -> (role group,
-# the units whose records they see).
+# Who visits (the `world` fixture in conftest.py signs each in): fixture name -> (role groups,
+# the units whose records they read, the units whose records they write). Roles combine per
+# capability: the combinations below read everything as analysts and write only as their other
+# role allows (an administrator writes everything).
 VISITORS = {
-    "anonymous": (None, set()),
-    "investigator_a": ("Investigator", {"A"}),
-    "investigator_b": ("Investigator", {"B"}),  # the user of another unit
-    "supervisor_a": ("Supervisor", {"A"}),
-    "analyst": ("Analyst", {"A", "B"}),
-    "administrator": ("Administrator", {"A", "B"}),
-    "auditor": ("Auditor", set()),
-    "integration_client": ("Investigator", {"A"}),  # a service account: not staff
+    "anonymous": ((), set(), set()),
+    "investigator_a": (("Investigator",), {"A"}, {"A"}),
+    "investigator_b": (("Investigator",), {"B"}, {"B"}),  # the user of another unit
+    "supervisor_a": (("Supervisor",), {"A"}, {"A"}),
+    "analyst": (("Analyst",), {"A", "B"}, set()),
+    "administrator": (("Administrator",), {"A", "B"}, {"A", "B"}),
+    "auditor": (("Auditor",), set(), set()),
+    "integration_client": (("Investigator",), {"A"}, {"A"}),  # a service account: not staff
+    "investigator_analyst_b": (("Investigator", "Analyst"), {"A", "B"}, {"B"}),
+    "supervisor_analyst_b": (("Supervisor", "Analyst"), {"A", "B"}, {"B"}),
+    "administrator_investigator_b": (("Administrator", "Investigator"), {"A", "B"}, {"A", "B"}),
 }
 NOT_STAFF = {"anonymous", "integration_client"}
 
@@ -121,13 +126,14 @@ CASE_PATH = {
 API_MODEL_POLICY = {"recovery.notification": OWN_RECORDS_API}
 
 
-def can(role, model_label, verb, *, api=False) -> bool:
+def can(roles, model_label, verb, *, api=False) -> bool:
+    """Whether any of `roles` may `verb` the model (permissions add up across roles)."""
     policy = (api and API_MODEL_POLICY.get(model_label)) or MODEL_POLICY.get(model_label)
     if policy is None:
         raise LookupError(f"no policy for model {model_label}: add it to MODEL_POLICY")
     if model_label in APPEND_ONLY and verb != "view":
         return False
-    return role in policy[verb] or (verb == "view" and role in policy["change"])
+    return any(role in policy[verb] or (verb == "view" and role in policy["change"]) for role in roles)
 
 
 # --- The routes --------------------------------------------------------------------------------
@@ -183,7 +189,7 @@ SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide")
 
 
 def expect_admin(route: Route, visitor: str, target) -> set[int]:
-    role, units = VISITORS[visitor]
+    role, units, _writes = VISITORS[visitor]
     staff = visitor not in NOT_STAFF
     name = route.name.split(":", 1)[1] if ":" in route.name else ""
     if visitor == "anonymous":
@@ -242,10 +248,11 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
             return MISSING_ADMIN_OBJECT  # the history views look the object up first
         return {200} if can(role, model_label, "view") else {403}
     if route.name.endswith(SERVICE_ACTION_SUFFIXES):
-        # Forms that call a service on one record (a status move, a deadline, a claim decision).
+        # Forms that call a service on one record (a status move, a deadline, a claim decision):
+        # for whoever may change the model and writes the record's unit.
         if not in_scope:
             return {404}  # looked up first
-        return {200} if can(role, model_label, "change") else {403}
+        return {200} if can(role, model_label, "change") and writes_target(visitor, target) else {403}
     if route.name.endswith(("_config", "_qrcode")):
         return {403}  # OTP_ADMIN_HIDE_SENSITIVE_DATA: nobody reads another user's secret
     if not route.name and view == "<path:object_id>":
@@ -297,7 +304,7 @@ API_ROUTES = {
 
 
 def expect_api(route: Route, visitor: str, target) -> set[int]:
-    role, units = VISITORS[visitor]
+    role, units, _writes = VISITORS[visitor]
     model_label, kind = API_ROUTES[route.name]
     if visitor == "anonymous":
         return {401, 403}
@@ -315,9 +322,15 @@ def expect_api_docs(route: Route, visitor: str, target) -> set[int]:
     return {200}  # the schema and its two viewers are public (they hold no records)
 
 
+def writes_target(visitor, target) -> bool:
+    """Whether `visitor` writes the target record's unit (records outside any unit: by permission)."""
+    _roles, _reads, writes = VISITORS[visitor]
+    return target.unit is None or target.unit in writes
+
+
 def in_scope_for(visitor, target) -> bool:
     """Whether `visitor` may see the target record: by unit, or by owner for personal records."""
-    _role, units = VISITORS[visitor]
+    _role, units, _writes = VISITORS[visitor]
     if target.owner is not None:
         return visitor == target.owner
     return target.unit is None or target.unit in units
@@ -329,17 +342,17 @@ DASHBOARD_ROLES = {INV, SUP, ANA, ADM}
 
 
 def expect_dashboard(route: Route, visitor: str, target) -> set[int]:
-    role, _units = VISITORS[visitor]
+    role, _units, _writes = VISITORS[visitor]
     if visitor == "anonymous":
         return {302}  # to the login page
-    return {200} if role in DASHBOARD_ROLES else {403}
+    return {200} if set(role) & DASHBOARD_ROLES else {403}
 
 
 def expect_stats_api(route: Route, visitor: str, target) -> set[int]:
-    role, _units = VISITORS[visitor]
+    role, _units, _writes = VISITORS[visitor]
     if visitor == "anonymous":
         return {401, 403}
-    return {200} if role in DASHBOARD_ROLES else {403}
+    return {200} if set(role) & DASHBOARD_ROLES else {403}
 
 
 def expect_public(codes):
@@ -588,8 +601,9 @@ WRITE_ROUTES = [
     for method in WRITE_METHODS
     if method in (getattr(route.callback, "actions", None) or {})
 ]
-# Who must not write: the read-only roles and a user of another unit.
-WRITE_REFUSED_TO = ("analyst", "auditor", "investigator_b")
+# Who must not write unit A's records: the read-only roles, a user of another unit, and users of
+# another unit who read everything as analysts too.
+WRITE_REFUSED_TO = ("analyst", "auditor", "investigator_b", "investigator_analyst_b", "supervisor_analyst_b")
 
 
 def _records_of_unit_a(world) -> dict:
@@ -678,7 +692,7 @@ PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "code", "errors
 
 
 def expect_write(route: Route, method: str, visitor: str, target) -> set[int]:
-    role, _units = VISITORS[visitor]
+    role, _units, _writes = VISITORS[visitor]
     model_label, _kind = API_ROUTES[route.name]
     if model_label in OWNER_FIELD:
         # Personal records: another's is not found; a collection action touches one's own only.
@@ -688,7 +702,9 @@ def expect_write(route: Route, method: str, visitor: str, target) -> set[int]:
         return {403}  # refused before the body is read or the record looked up
     if target.pk is None:
         return {400}  # a create naming another unit's case or unit: refused, naming the field
-    return {200, 201} if in_scope_for(visitor, target) else {404}
+    if not in_scope_for(visitor, target):
+        return {404}
+    return {200, 201} if writes_target(visitor, target) else {403}  # read, not written
 
 
 def _written(world) -> dict:
