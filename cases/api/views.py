@@ -107,7 +107,7 @@ class CaseViewSet(TimelineMixin, DomainViewSet):
     def _add_subject(self, request, *args, **kwargs):
         from rest_framework.response import Response
 
-        case = self.get_object()
+        case = self.get_object_to_write()
         data = self.input_serializer(CaseAddSubjectSerializer, request.data)
         row = services.case_add_subject(case=case, actor=request.user, **data)
         return Response(CaseSubjectSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -113,7 +113,7 @@ class RequestViewSet(TimelineMixin, DomainViewSet):
 
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def checklist(self, request, *args, **kwargs):
-        obj = self.get_object()
+        obj = self.get_object_to_write()
         version_from_if_match(request, obj, required=False)
         data = self.input_serializer(ChecklistInputSerializer, request.data)
         answers = {key: (item["provided"], item.get("note", "")) for key, item in data["answers"].items()}

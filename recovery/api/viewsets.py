@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from recovery import access
 from recovery.api import list_cache
 from recovery.api.concurrency import etag_for, idempotent, version_from_if_match, with_etag
 from recovery.api.exceptions import PreconditionFailed
@@ -49,6 +50,13 @@ class DomainViewSet(viewsets.GenericViewSet):
         if not valid_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)):
             raise NotFound()
         return super().get_object()
+
+    def get_object_to_write(self):
+        """The record, if the user may change it: 404 when they cannot read it, 403 when they read
+        it and may not write it (recovery.access), before the body is even validated."""
+        obj = self.get_object()
+        access.require_write(self.request.user, obj)
+        return obj
 
     def _reload(self, obj):
         # Not re-scoped: the writer gets the record back even if the change moved it out of sight.
@@ -113,7 +121,7 @@ class DomainViewSet(viewsets.GenericViewSet):
         return self.respond(obj, status.HTTP_201_CREATED, location=True)
 
     def update(self, request, *args, partial=False, **kwargs):
-        obj = self.get_object()
+        obj = self.get_object_to_write()
         expected = version_from_if_match(request, obj, required=True)
         data = self.input_serializer(self.update_serializer_class, request.data, partial=partial, instance=obj)
         try:
@@ -147,7 +155,7 @@ class TimelineMixin:
 
     @idempotent
     def _transition(self, request, *args, **kwargs):
-        obj = self.get_object()
+        obj = self.get_object_to_write()
         data = self.input_serializer(self.transition_serializer_class, request.data)
         expected = version_from_if_match(request, obj, required=False)
         try:
