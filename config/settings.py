@@ -4,6 +4,7 @@ Embedded defaults run the service with no server at all: SQLite under var/ and C
 filesystem broker. DATABASE_URL switches to PostgreSQL, CELERY_BROKER_URL (or REDIS_URL) to Redis.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -434,8 +435,18 @@ SESSION_COOKIE_AGE = RECOVERY_SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-# Number of reverse proxies in front of the app whose X-Forwarded-For can be trusted (0: none).
-RECOVERY_TRUSTED_PROXY_COUNT = env_int("RECOVERY_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0, maximum=5)
+# The reverse proxies in front of the app, by address or CIDR network (comma-separated; none by
+# default). Only a request arriving from one of them has its X-Forwarded-For read, from the right,
+# for the client's address (recovery.security.requestinfo.client_ip): without it, the header is
+# whatever the client wrote.
+RECOVERY_TRUSTED_PROXIES = env_list("RECOVERY_TRUSTED_PROXIES", [])
+for _proxy in RECOVERY_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"RECOVERY_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 172.29.213.10, 10.0.0.0/24)."
+        ) from None
 
 # Content-Security-Policy (django-csp 4): our own origin, no inline script. The admin works under
 # it (its inline styles are allowed); so do the API docs: Swagger UI and ReDoc come from

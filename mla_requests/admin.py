@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportMixin
 
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
@@ -33,7 +33,7 @@ from recovery.admin_base import (
     country_html,
     days_left_html,
 )
-from recovery.admin_io import ServiceImportExportMixin
+from recovery.admin_io import FormulaSafeResource, ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
 from recovery.models import LegalInstrument
 from recovery.paginators import EstimatedCountAdminMixin
@@ -43,7 +43,7 @@ S = Request.Status
 FIXED_ONCE_SENT = ("country", "legal_basis", "crime_category", "channel", "measures")
 
 
-class RequestExportResource(resources.ModelResource):
+class RequestExportResource(FormulaSafeResource):
     case = fields.Field(attribute="case__register_number", column_name="case")
     country = fields.Field(column_name="country")
     legal_basis = fields.Field(attribute="legal_basis__code", column_name="legal_basis")

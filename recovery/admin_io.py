@@ -4,17 +4,22 @@ django-import-export.
 Exports read the changelist's queryset, so they hold exactly the rows the user sees with the
 filters and search applied. Imports preview first (a dry run in a rolled-back transaction) and show
 each row's errors; they create records through the services, never by saving models directly, and
-they are all-or-nothing: one bad row and nothing is written.
+they are all-or-nothing: one bad row and nothing is written. Every exported text cell goes through
+recovery.exports.neutralise_formula (FormulaSafeResource), so no value runs as a spreadsheet formula.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+import numbers
+
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.resources import modelresource_factory
 
 from recovery.errors import DomainError
+from recovery.exports import neutralise_formula
 
 
 class ScopedLookupWidget(widgets.ForeignKeyWidget):
@@ -38,7 +43,34 @@ class ScopedLookupWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-class ServiceResource(resources.ModelResource):
+class FormulaSafeResource(resources.ModelResource):
+    """A resource whose exported text never runs as a spreadsheet formula, in CSV and XLSX alike.
+
+    Not django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it only strips a leading
+    `=` (so `+`, `-`, `@`, tab and carriage return still pass) and turns every cell into text,
+    numbers and dates included. Here, each field's value is neutralised as it is exported, except
+    a number's: widgets render numbers as text ("-5.00"), and -5 must stay the number -5."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        safe = neutralise_formula(value)
+        if safe is value or self._renders_a_number(field, instance):
+            return value
+        return safe
+
+    def _renders_a_number(self, field, instance) -> bool:
+        if isinstance(field.widget, widgets.NumberWidget):
+            return True
+        # A declared field without a numeric widget renders its number with force_str; a
+        # dehydrate method returns its value unrendered, judged by neutralise_formula itself.
+        dehydrate = field.get_dehydrate_method(self.get_field_name(field))
+        if not field.attribute or callable(dehydrate) or callable(getattr(self, dehydrate, None)):
+            return False
+        raw = field.get_value(instance)
+        return isinstance(raw, numbers.Number) and not isinstance(raw, bool)
+
+
+class ServiceResource(FormulaSafeResource):
     """A resource that always creates, through `create_through_service(instance, row, user)`.
     On export, `exporting_user` is the signed-in user (identifier columns are masked for them)."""
 
@@ -86,6 +118,22 @@ class ServiceImportExportMixin:
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_resource_classes(self, request):
+        # An admin that names no resource exports its model's fields: through a formula-safe one.
+        if not self.resource_classes and not getattr(self, "resource_class", None):
+            return [modelresource_factory(self.model, resource_class=FormulaSafeResource)]
+        return super().get_resource_classes(request)
+
+    def get_export_resource_classes(self, request):
+        classes = super().get_export_resource_classes(request)
+        unsafe = [cls.__name__ for cls in classes if not issubclass(cls, FormulaSafeResource)]
+        if unsafe:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} exports through {', '.join(unsafe)}, which does not derive from "
+                "FormulaSafeResource: its text could run as spreadsheet formulas."
+            )
+        return classes
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "exporting_user": request.user}

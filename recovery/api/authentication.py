@@ -15,15 +15,10 @@ from rest_framework import authentication, exceptions
 
 from recovery.api.tokens import address_allowed, hash_token
 from recovery.models import ApiToken
+from recovery.security.requestinfo import client_ip
 
 # last_used_at is written at most this often per token, so reads do not all become writes.
 LAST_USED_RESOLUTION = datetime.timedelta(seconds=60)
-
-
-def client_address(request) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites
-    # REMOTE_ADDR (configure the proxy, not this code).
-    return request.META.get("REMOTE_ADDR")
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -49,7 +44,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This token has expired."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The account of this token is deactivated."))
-        address = client_address(request)
+        # The one client address (behind RECOVERY_TRUSTED_PROXIES only, X-Forwarded-For's).
+        address = client_ip(request)
         if not address_allowed(address, token.allowed_ips):
             raise exceptions.PermissionDenied(_("This token is not accepted from this address."))
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -41,10 +41,11 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from recovery import table_versions
-from recovery.api.authentication import LAST_USED_RESOLUTION, TokenAuthentication, client_address
+from recovery.api.authentication import LAST_USED_RESOLUTION, TokenAuthentication
 from recovery.api.throttling import TokenOrUserRateThrottle
 from recovery.api.tokens import address_allowed, hash_token
 from recovery.models import ApiToken
+from recovery.security.requestinfo import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ class TokenListCacheMiddleware:
             return None
         if entry.last_used_at is None or now - entry.last_used_at >= LAST_USED_RESOLUTION:
             return None  # through the door that records the token's use
-        if not address_allowed(client_address(request), entry.allowed_ips):
+        if not address_allowed(client_ip(request), entry.allowed_ips):
             return None
         if _cache_call(table_versions.versions, entry.depends) != entry.depends:
             return None

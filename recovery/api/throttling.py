@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from recovery.models import ApiToken
+from recovery.security.requestinfo import client_ip
 
 
 class _WindowRateThrottle(BaseThrottle):
@@ -59,6 +60,11 @@ class _WindowRateThrottle(BaseThrottle):
 
     def wait(self):
         return max(1, math.ceil(getattr(self, "_retry_after", 1)))
+
+    def get_ident(self, request):
+        # Not DRF's: without NUM_PROXIES it keys callers by X-Forwarded-For, which any client
+        # writes afresh on each call to get a new bucket. The one client address instead.
+        return client_ip(request) or ""
 
 
 class TokenOrUserRateThrottle(_WindowRateThrottle):

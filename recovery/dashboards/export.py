@@ -8,6 +8,8 @@ import io
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from recovery.exports import neutralise_row
+
 
 def _money_rows(money: dict) -> list[tuple[str, object]]:
     """(currency, amount) pairs, then the converted total when exchange rates exist."""
@@ -21,17 +23,6 @@ def _money_rows(money: dict) -> list[tuple[str, object]]:
         label = _("converted total")
         rows.append((f"{converted['currency']} ({label}; {note.strip()})", converted["amount"]))
     return rows
-
-
-def _safe(value):
-    """Text that a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _safe_rows(rows):
-    return [[_safe(v) for v in row] for row in rows]
 
 
 def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -103,7 +94,9 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
             value_rows,
         )
     )
-    return [(title, header, _safe_rows(rows)) for title, header, rows in sections]
+    # Refusal grounds, names and notes are typed by users: text a spreadsheet would run as a
+    # formula is written as text (recovery.exports).
+    return [(title, header, [neutralise_row(row) for row in rows]) for title, header, rows in sections]
 
 
 def record_report_export(request, report: dict, file_format: str):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recovery import access
 from recovery.admin_base import ReadOnlyAdminMixin
+from recovery.exports import neutralise_row
 from recovery.models import AuditEvent
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.events import record_event, record_personal_data_view
@@ -24,15 +25,17 @@ from recovery.security.masking import mask_value, masked_changes, with_masked_ch
 
 def csv_export_response(request, *, rows, header, file_stem: str, what: str) -> HttpResponse:
     """A CSV attachment of `rows` (iterables of cells) under `header`, and an `export` audit event
-    naming `what` was exported and how many rows. Shared by the audit admins' export actions."""
+    naming `what` was exported and how many rows. Shared by the audit admins' export actions.
+    Cells are written through `neutralise_formula`: a failed login's username, a record's name, a
+    path are whatever someone typed, and must not run as formulas in the auditor's spreadsheet."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="{file_stem}-{stamp}.csv"'
     writer = csv.writer(response)
-    writer.writerow(header)
+    writer.writerow(neutralise_row(header))
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(neutralise_row(row))
         count += 1
     record_event("export", request=request, extra={"what": what, "rows": count})
     return response

@@ -51,7 +51,7 @@ def test_logout_is_recorded(client, investigator_a):
 
 
 def test_client_address_comes_from_the_trusted_proxy_only(client, investigator_a, settings):
-    settings.RECOVERY_TRUSTED_PROXY_COUNT = 1
+    settings.RECOVERY_TRUSTED_PROXIES = ["10.0.0.2"]
     client.post(
         reverse("admin:login"),
         {"username": "inv_a", "password": "correct-horse-battery"},

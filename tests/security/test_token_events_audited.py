@@ -54,9 +54,9 @@ def test_change_log_records_the_client_address_as_the_security_events_do(setting
     assert "recovery.security.middleware.TrustedAddressAuditlogMiddleware" in settings.MIDDLEWARE
     assert "auditlog.middleware.AuditlogMiddleware" not in settings.MIDDLEWARE
     forged = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.4")
-    settings.RECOVERY_TRUSTED_PROXY_COUNT = 1
+    settings.RECOVERY_TRUSTED_PROXIES = ["10.0.0.0/24"]
     assert TrustedAddressAuditlogMiddleware._get_remote_addr(forged) == "198.51.100.4"  # not the forged 1.1.1.1
-    settings.RECOVERY_TRUSTED_PROXY_COUNT = 0
+    settings.RECOVERY_TRUSTED_PROXIES = []
     assert TrustedAddressAuditlogMiddleware._get_remote_addr(forged) == "10.0.0.2"
 
 
