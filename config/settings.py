@@ -5,12 +5,14 @@ filesystem broker. DATABASE_URL switches to PostgreSQL, CELERY_BROKER_URL (or RE
 """
 
 import ipaddress
+import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.database import database_config, database_role
 from config.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,7 +93,17 @@ TEMPLATES = [
 ]
 
 _env = environ.Env()
-DATABASES = {"default": _env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# Two roles on PostgreSQL (config/database.py, docs/security.md): DATABASE_URL is the application's,
+# which only reads and writes rows; DATABASE_OWNER_URL, if set, the tables' owner, for migrate and
+# grant_app_role. Unset, everything runs on DATABASE_URL.
+_DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
+DATABASE_ROLE = database_role(
+    sys.argv, owner_url=DATABASE_OWNER_URL, forced=env_choice("DJANGO_DB_ROLE", "", {"", "app", "owner"})
+)
+# The role `manage.py grant_app_role` grants to when not named: the user of DATABASE_URL.
+DATABASE_APP_ROLE = environ.Env.db_url_config(_DATABASE_URL).get("USER", "")
+DATABASES = {"default": database_config(_DATABASE_URL, DATABASE_OWNER_URL, DATABASE_ROLE)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

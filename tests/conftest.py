@@ -9,9 +9,9 @@ from tests.factories import UnitFactory, UserFactory
 
 
 def _allow_flushing_the_audit_tables(sender, connection, **kwargs):
-    # On PostgreSQL a trigger refuses TRUNCATE of the audit tables (recovery 0008) unless the
-    # tables' owner asks for it in the session; the flush after each transaction=True test
-    # truncates every table, so the test database's connections ask.
+    # On PostgreSQL a trigger refuses TRUNCATE of the audit and timeline tables (recovery 0008,
+    # 0009) unless the tables' owner asks for it in the session; the flush after each
+    # transaction=True test truncates every table, so the test database's connections ask.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET recovery.allow_audit_truncate = 'on'")

@@ -1,5 +1,5 @@
 """Timeline rows can never be changed or deleted: not through the model, not through a queryset,
-and on PostgreSQL not even by raw SQL (the trigger of migration recovery 0002)."""
+and on PostgreSQL not even by raw SQL (the triggers of migrations recovery 0002 and 0009)."""
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -80,6 +80,38 @@ def test_postgres_refuses_raw_sql_that_rewrites_a_row(on_postgres, timeline_row,
         cursor.execute(statement.format(table=model._meta.db_table), [row.pk])
     fresh = model.objects.get(pk=row.pk)
     assert fresh.note == row.note
+
+
+@pytest.mark.django_db
+def test_postgres_refuses_truncate_of_a_timeline_without_the_owners_opt_in(on_postgres, timeline_row):
+    # recovery 0009. The test database's sessions opt in (tests/conftest.py: the flush between
+    # transactional tests); SET LOCAL takes it back until the savepoint ends. PostgreSQL will not
+    # truncate with the test's own foreign-key checks still pending, so those run first.
+    model, row = timeline_row
+    table = model._meta.db_table
+    for statement in (f"TRUNCATE {table}", f"TRUNCATE {table} CASCADE"):
+        with (
+            pytest.raises(DatabaseError, match="timeline rows are append-only: TRUNCATE"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL recovery.allow_audit_truncate = 'off'")
+            cursor.execute(statement)
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_postgres_lets_the_owner_who_opts_in_truncate_a_timeline(on_postgres, timeline_row):
+    model, _row = timeline_row
+    with transaction.atomic():
+        savepoint = transaction.savepoint()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
+        assert not model.objects.exists()
+        transaction.savepoint_rollback(savepoint)
+    assert model.objects.exists()
 
 
 @pytest.mark.django_db
