@@ -63,7 +63,11 @@ def test_the_scan_query_count_does_not_grow_with_the_due_requests(
     investigator_a, investigator_a1, supervisor_a, unit_a1, unit_b
 ):
     # Investigators in a unit and its sub-unit and in another branch, a supervisor at each level.
-    investigators = [investigator_a, investigator_a1, UserFactory(username="inv_b_shape", unit=unit_b)]
+    investigators = [
+        investigator_a,
+        investigator_a1,
+        UserFactory(username="inv_b_shape", unit=unit_b, roles=["Investigator"]),
+    ]
     UserFactory(username="sup_a1_shape", unit=unit_a1, roles=["Supervisor"])
     UserFactory(username="sup_b_shape", unit=unit_b, roles=["Supervisor"])
 

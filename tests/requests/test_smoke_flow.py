@@ -4,12 +4,12 @@ import pytest
 
 from mla_requests.models import Request
 from mla_requests.services import request_send, request_transition
-from tests.factories import make_request
+from tests.factories import make_case, make_request
 
 
 @pytest.mark.django_db
 def test_a_drafted_request_is_sent_and_executed_with_its_timeline(investigator_a):
-    request = make_request(actor=investigator_a)
+    request = make_request(case=make_case(lead=investigator_a), actor=investigator_a)
     assert request.status == Request.Status.DRAFT
     assert request.reference.startswith("MLA-")
     request = request_send(request=request, actor=investigator_a, sent_on=datetime.date(2025, 1, 10))
