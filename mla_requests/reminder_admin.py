@@ -6,12 +6,16 @@ Registered on import. The admin helper's mla_requests/admin.py should import thi
 """
 
 from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy
 from mla_requests.reminder_services import retry_deliveries
-from recovery.admin_base import ReadOnlyAdminMixin
+from recovery.admin_base import ReadOnlyAdminMixin, ReferenceListFilter
 from recovery.models import Notification, NotificationPreference
+from recovery.roles import SUPERVISOR, role_names
+from recovery.scoping import NOTHING, case_scope, sees_everything, unit_and_descendant_ids
 
 
 @admin.register(ReminderPolicy)
@@ -41,8 +45,43 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The delivery log and notifications: written by the scan and the workers, read here."""
 
 
+def delivery_scope(user) -> Q:
+    """A delivery names a request, its deadline and who is chased for it: visible with its
+    request's case (the supervisor of a regional unit reads their units' reminders, not the
+    office's)."""
+    return case_scope(user, prefix="request__case__")
+
+
+def digest_scope(user) -> Q:
+    """A digest is one person's daily mail (who, which day, whether it went): visible to that
+    person, to a supervisor for the people of their unit and its sub-units, and to whoever sees
+    everything. Its items are deliveries, each shown (or not) by its own case's scope."""
+    if sees_everything(user):
+        return Q()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    scope = Q(recipient_id=user.pk)
+    if SUPERVISOR in role_names(user) and user.unit_id:
+        scope |= Q(recipient__unit_id__in=unit_and_descendant_ids(user.unit_id))
+    return scope
+
+
+class ScopedLogAdmin(ReadOnlyAdmin):
+    """Rows limited by `scope(user)`, a Q; another unit's row answers like a missing one (404),
+    as on the scoped admins of cases, requests and assets."""
+
+    scope = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(self.scope(request.user))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No such record, or it is not visible to you."))
+
+
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(ReadOnlyAdmin):
+class ReminderDeliveryAdmin(ScopedLogAdmin):
+    scope = staticmethod(delivery_scope)
     list_display = (
         "request",
         "stage",
@@ -54,7 +93,9 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
         "attempts",
         "last_error",
     )
-    list_filter = ("status", "stage", "email_mode")
+    # Recipients offered as filter choices are those of the visible deliveries only (or everyone,
+    # for who sees everything): another unit's staff are never listed.
+    list_filter = ("status", "stage", "email_mode", ("recipient", ReferenceListFilter))
     search_fields = ("request__reference", "recipient__username", "recipient__last_name")
     list_select_related = ("request", "recipient")
     date_hierarchy = "fires_on"
@@ -69,7 +110,8 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(ReadOnlyAdmin):
+class ReminderDigestAdmin(ScopedLogAdmin):
+    scope = staticmethod(digest_scope)
     list_display = ("recipient", "day", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status",)
     date_hierarchy = "day"
