@@ -9,6 +9,7 @@ from cases.models import Case, CaseSubject, Subject
 from recovery.api.fields import CountryField, IdRelatedField, MoneyField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import CrimeCategory, Unit, User
+from recovery.scoping import sees_everything
 from recovery.security.masking import IDENTIFIER_FIELDS, mask_value, subjects_seen_in_full
 
 
@@ -230,4 +231,9 @@ class SubjectCreateSerializer(SubjectWriteSerializer):
     def validate(self, attrs):
         if ("case" in attrs) != ("role" in attrs):
             raise serializers.ValidationError({"role": [_("Give the case and the role together.")]})
+        request = self.context.get("request")
+        if "case" not in attrs and request is not None and not sees_everything(request.user):
+            # Without a case the new subject would be out of its own author's sight (as in the
+            # admin and the import).
+            raise serializers.ValidationError({"case": [_("Give the case this subject appears in.")]})
         return attrs
