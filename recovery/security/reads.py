@@ -8,9 +8,10 @@ in 456, not the number itself (the audit trail is read by auditors, who see iden
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from recovery.security.events import record_event
-from recovery.security.masking import is_identifier_lookup, mask_value
+from recovery.security.masking import MASK_CHAR, is_identifier_lookup, mask_value
 
 # A token with five digits or more may be an IIN/BIN, a passport or a registration number.
 _IDENTIFIER_LIKE = re.compile(r"\S*\d\S*")
@@ -41,6 +42,14 @@ def masked_filters(params) -> dict:
         ]
         filters[masked_text(key)[:100]] = values[0] if len(values) == 1 else values
     return filters
+
+
+def masked_query_string(params) -> str:
+    """The query string of `params` (a QueryDict) with identifiers masked as in masked_filters."""
+    pairs = []
+    for key, value in masked_filters(params).items():
+        pairs += [(key, v) for v in (value if isinstance(value, list) else [value])]
+    return urlencode(pairs, safe=MASK_CHAR)
 
 
 def record_list_view(request, *, what: str, rows: int, params=None):
