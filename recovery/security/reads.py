@@ -13,15 +13,16 @@ from urllib.parse import urlencode
 from recovery.security.events import record_event
 from recovery.security.masking import MASK_CHAR, is_identifier_lookup, mask_value
 
-# A token with five digits or more may be an IIN/BIN, a passport or a registration number.
-_IDENTIFIER_LIKE = re.compile(r"\S*\d\S*")
+# A run of letters and digits with five digits or more may be an IIN/BIN, a passport or a
+# registration number; dates and times (digits between separators) are kept as asked.
+_IDENTIFIER_LIKE = re.compile(r"[^\W_]*\d[^\W_]*")
 _MIN_DIGITS = 5
 # Cut long values: a filter is evidence of what was asked, not a place to store a document.
 _MAX_VALUE = 200
 
 
 def masked_text(value) -> str:
-    """`value` with every identifier-like token (five digits or more) masked, names kept."""
+    """`value` with every identifier-like run (five digits or more) masked, names and dates kept."""
 
     def mask(match):
         token = match.group(0)

@@ -43,6 +43,11 @@ def test_a_page_of_the_api_subject_list_is_one_event_with_its_count_and_masked_f
     second = api.get("/api/v1/subjects/", {"limit": 1, "offset": 1})
     assert second.status_code == 200
     assert [e.extra["rows"] for e in _list_events()] == [event.extra["rows"], 1]
+    # A synchronising client's pages too; a date in the filter is kept as asked.
+    sync = api.get("/api/v1/subjects/", {"updated_after": "2024-01-15T00:00:00Z"})
+    assert sync.status_code == 200
+    last = _list_events()[-1]
+    assert (last.extra["rows"], last.extra["filter"]) == (2, {"updated_after": "2024-01-15T00:00:00Z"})
 
 
 def test_a_page_of_the_admin_subject_list_is_one_event(records_a, records_b, investigator_a):
