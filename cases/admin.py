@@ -20,7 +20,7 @@ from cases.services import (
     case_create,
     case_transition,
     case_update,
-    subject_create,
+    subject_record,
     subject_update,
 )
 from mla_requests.models import Request
@@ -303,6 +303,11 @@ class SubjectForm(VersionedModelForm):
         model = Subject
         fields = "__all__"
 
+    def _get_validation_exclusions(self):
+        # The IIN/BIN's format and uniqueness are the services' to judge: the model's own check of
+        # the unique constraint would answer "already exists" for another unit's subject.
+        return {*super()._get_validation_exclusions(), "iin_bin"}
+
     def clean(self):
         data = super().clean()
         if self.instance.pk is None and "case" in self.fields:
@@ -383,10 +388,9 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
 
     def service_create(self, request, data):
         fields = {name: data[name] for name in self.service_fields if name in data}
-        subject = subject_create(actor=request.user, **fields)
-        if data.get("case"):
-            case_add_subject(case=data["case"], subject=subject, role=data["role"], actor=request.user)
-        return subject
+        # What the user typed, when an existing record was matched (subject_record): the
+        # confirmation names what they entered, not another unit's record.
+        return subject_record(actor=request.user, case=data.get("case"), role=data.get("role"), **fields).shown
 
     def service_update(self, request, obj, changes, expected_version):
         return subject_update(subject=obj, actor=request.user, expected_version=expected_version, **changes)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from cases.models import Case, CaseSubject, Subject
-from cases.services import case_add_subject, case_create, subject_create
+from cases.services import case_create, subject_record
 from recovery import access
 from recovery.admin_io import ScopedLookupWidget, ServiceResource
 from recovery.errors import InvalidInput
@@ -172,7 +172,7 @@ class SubjectResource(ServiceResource):
         values["kind"] = values["kind"] or Subject.Kind.PERSON
         if values["kind"] not in Subject.Kind.values:
             raise ValidationError({"kind": _("Give one of: %(kinds)s.") % {"kinds": ", ".join(Subject.Kind.values)}})
-        subject = subject_create(actor=user, **values)
-        if case is not None:
-            case_add_subject(case=case, subject=subject, role=role, actor=user)
-        return subject
+        # A person already recorded in a case the user cannot see is matched by the IIN/BIN and
+        # given the role in the user's case (subject_record); the preview and the result then
+        # show the row as typed, exactly as for a new record.
+        return subject_record(actor=user, case=case, role=role or None, **values).shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,28 @@ SUBJECT_FIELDS = {
 }
 
 
+# One refusal for every IIN/BIN that cannot be used, whatever the reason: a malformed number, or
+# (on an edit) one already held by a subject the actor cannot see. Different words for the second
+# would confirm that another unit has recorded that person.
+IIN_CANNOT_BE_USED = _("This IIN/BIN cannot be used: check the number (an IIN or BIN has exactly 12 digits).")
+
+
+def _iin_refused() -> InvalidInput:
+    return InvalidInput(IIN_CANNOT_BE_USED, field_errors={"iin_bin": [_("Cannot be used.")]})
+
+
+def _iin_held_by(holder: Subject, actor) -> InvalidInput:
+    """The refusal of an IIN/BIN that `holder` already has: naming the holder when the actor can
+    see them (they can open that record), the neutral refusal otherwise."""
+    if actor is not None and Subject.objects.visible_to(actor).filter(pk=holder.pk).exists():
+        return InvalidInput(
+            _("A subject with IIN/BIN %(iin)s is already recorded: %(name)s (no. %(id)s).")
+            % {"iin": holder.iin_bin, "name": holder, "id": holder.pk},
+            field_errors={"iin_bin": [_("Already recorded.")]},
+        )
+    return _iin_refused()
+
+
 def _clean_subject_fields(fields: dict) -> dict:
     unknown = set(fields) - SUBJECT_FIELDS
     if unknown:
@@ -194,29 +217,104 @@ def _clean_subject_fields(fields: dict) -> dict:
         fields["nationality"] = clean_country(fields["nationality"], field="nationality")
     iin = (fields.get("iin_bin") or "").strip()
     if iin and (len(iin) != 12 or not iin.isdigit()):
-        raise InvalidInput(_("An IIN or BIN has exactly 12 digits."), field_errors={"iin_bin": [_("12 digits.")]})
+        raise _iin_refused()
     if "iin_bin" in fields:
         fields["iin_bin"] = iin
     return fields
 
 
-@transaction.atomic
-def subject_create(*, actor, **fields) -> Subject:
-    """Record a person or company. Refuses a subject with no name, or an IIN/BIN already recorded."""
-    access.require_writer(actor)
-    fields = _clean_subject_fields(fields)
-    if not (fields.get("name_latin") or fields.get("name_cyrillic")):
+def _check_named(name_latin, name_cyrillic):
+    if not (name_latin or name_cyrillic):
         raise InvalidInput(
             _("Give the name in Latin or Cyrillic script."),
             field_errors={"name_latin": [_("Required.")], "name_cyrillic": [_("Required.")]},
         )
-    if fields.get("iin_bin") and Subject.objects.filter(iin_bin=fields["iin_bin"]).exists():
-        raise InvalidInput(
-            _("A subject with IIN/BIN %(iin)s is already recorded.") % {"iin": fields["iin_bin"]},
-            field_errors={"iin_bin": [_("Already recorded.")]},
-        )
-    with audit_actor(actor):
-        return Subject.objects.create(**fields)
+
+
+def _holder_of(iin: str) -> Subject | None:
+    return Subject.objects.filter(iin_bin=iin).first() if iin else None
+
+
+def _insert_subject(actor, fields) -> Subject | None:
+    """The new row, or None when a concurrent write took its IIN/BIN first (the unique constraint)."""
+    try:
+        with transaction.atomic(), audit_actor(actor):
+            return Subject.objects.create(**fields)
+    except IntegrityError:
+        if fields.get("iin_bin") and _holder_of(fields["iin_bin"]) is not None:
+            return None
+        raise
+
+
+@transaction.atomic
+def subject_create(*, actor, **fields) -> Subject:
+    """Record a person or company. Refuses a subject with no name, or an IIN/BIN already recorded
+    (naming the subject only to an actor who can see it)."""
+    access.require_writer(actor)
+    fields = _clean_subject_fields(fields)
+    _check_named(fields.get("name_latin"), fields.get("name_cyrillic"))
+    holder = _holder_of(fields.get("iin_bin"))
+    if holder is None:
+        subject = _insert_subject(actor, fields)
+        if subject is not None:
+            return subject
+        holder = _holder_of(fields["iin_bin"])
+    raise _iin_held_by(holder, actor)
+
+
+@dataclass(frozen=True)
+class RecordedSubject:
+    """What subject_record did: `subject` is the row in the database; `shown` is what the actor
+    is shown (the row itself, or, when an existing record was matched, what they typed);
+    `matched` says an existing record the actor could not see was given the role in their case."""
+
+    subject: Subject
+    shown: Subject
+    matched: bool
+
+
+@transaction.atomic
+def subject_record(*, actor, case=None, role: str | None = None, note: str = "", **fields) -> RecordedSubject:
+    """Record a person or company and, with `case` and `role`, give them that role in the case.
+
+    One person, one record: an IIN/BIN names one subject, whichever unit recorded it. When the
+    number is already held by a subject the actor cannot see (someone in another unit's case),
+    that subject is given the role in the actor's case instead of a second record being refused
+    or made. The actor is answered exactly as for a new record: with what they typed, nothing of
+    the existing record and nothing of its other cases (which stay out of their sight); the
+    existing record keeps its own data. A holder the actor can see is named in a refusal
+    instead, so they add that record to the case knowingly (case_add_subject).
+    """
+    access.require_writer(actor)
+    if case is not None:
+        access.require_write(actor, case)
+    fields = _clean_subject_fields(fields)
+    _check_named(fields.get("name_latin"), fields.get("name_cyrillic"))
+    if case is not None and role not in CaseSubject.Role.values:
+        raise InvalidInput(_("Unknown role: %(role)s.") % {"role": role}, field_errors={"role": [_("Unknown role.")]})
+    holder = _holder_of(fields.get("iin_bin"))
+    if holder is None:
+        subject = _insert_subject(actor, fields)
+        if subject is not None:
+            if case is not None:
+                case_add_subject(case=case, subject=subject, role=role, actor=actor, note=note)
+            return RecordedSubject(subject=subject, shown=subject, matched=False)
+        holder = _holder_of(fields["iin_bin"])
+    if case is None or Subject.objects.visible_to(actor).filter(pk=holder.pk).exists():
+        raise _iin_held_by(holder, actor)
+    case_add_subject(case=case, subject=holder, role=role, actor=actor, note=note)
+    from recovery.security.events import record_event
+
+    # For the auditors: a person matched by identifier, whose shared record is now in this case.
+    record_event("subject_matched", user=actor, obj=holder, extra={"case": case.pk, "role": role})
+    shown = Subject(
+        pk=holder.pk,
+        version=holder.version,
+        created_at=holder.created_at,
+        updated_at=holder.updated_at,
+        **{"kind": Subject.Kind.PERSON, **fields},
+    )
+    return RecordedSubject(subject=holder, shown=shown, matched=True)
 
 
 @transaction.atomic
@@ -228,16 +326,11 @@ def subject_update(*, subject: Subject, actor, expected_version: int | None = No
     for name, value in fields.items():
         setattr(subject, name, value)
     # The same rules as subject_create, so the database constraints never surface as a 500.
-    if not (subject.name_latin or subject.name_cyrillic):
-        raise InvalidInput(
-            _("Give the name in Latin or Cyrillic script."),
-            field_errors={"name_latin": [_("Required.")], "name_cyrillic": [_("Required.")]},
-        )
-    if subject.iin_bin and Subject.objects.filter(iin_bin=subject.iin_bin).exclude(pk=subject.pk).exists():
-        raise InvalidInput(
-            _("A subject with IIN/BIN %(iin)s is already recorded.") % {"iin": subject.iin_bin},
-            field_errors={"iin_bin": [_("Already recorded.")]},
-        )
+    _check_named(subject.name_latin, subject.name_cyrillic)
+    if subject.iin_bin:
+        holder = Subject.objects.filter(iin_bin=subject.iin_bin).exclude(pk=subject.pk).first()
+        if holder is not None:
+            raise _iin_held_by(holder, actor)
     with audit_actor(actor):
         subject.save()
     return subject

@@ -6,11 +6,14 @@ Registered on import. The admin helper's mla_requests/admin.py should import thi
 """
 
 from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy
 from mla_requests.reminder_services import retry_deliveries
-from recovery.admin_base import ReadOnlyAdminMixin
+from recovery import access
+from recovery.admin_base import ReadOnlyAdminMixin, ReferenceListFilter
 from recovery.models import Notification, NotificationPreference
 
 
@@ -41,8 +44,33 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The delivery log and notifications: written by the scan and the workers, read here."""
 
 
+def delivery_scope(user) -> Q:
+    """A delivery names a request, its deadline and who is chased for it: visible with its
+    request's case (the supervisor of a regional unit reads their units' reminders, not the
+    office's)."""
+    return access.case_read_scope(user, "request__case__")
+
+
+def digest_scope(user) -> Q:
+    return access.digest_read_scope(user)
+
+
+class ScopedLogAdmin(ReadOnlyAdmin):
+    """Rows limited by `scope(user)`, a Q; another unit's row answers like a missing one (404),
+    as on the scoped admins of cases, requests and assets."""
+
+    scope = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(self.scope(request.user))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No such record, or it is not visible to you."))
+
+
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(ReadOnlyAdmin):
+class ReminderDeliveryAdmin(ScopedLogAdmin):
+    scope = staticmethod(delivery_scope)
     list_display = (
         "request",
         "stage",
@@ -54,7 +82,9 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
         "attempts",
         "last_error",
     )
-    list_filter = ("status", "stage", "email_mode")
+    # Recipients offered as filter choices are those of the visible deliveries only (or everyone,
+    # for who sees everything): another unit's staff are never listed.
+    list_filter = ("status", "stage", "email_mode", ("recipient", ReferenceListFilter))
     search_fields = ("request__reference", "recipient__username", "recipient__last_name")
     list_select_related = ("request", "recipient")
     date_hierarchy = "fires_on"
@@ -69,7 +99,8 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReminderDigest)
-class ReminderDigestAdmin(ReadOnlyAdmin):
+class ReminderDigestAdmin(ScopedLogAdmin):
+    scope = staticmethod(digest_scope)
     list_display = ("recipient", "day", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status",)
     date_hierarchy = "day"

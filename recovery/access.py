@@ -227,6 +227,20 @@ def require_write(user, obj) -> None:
     raise AccessDenied(_("You may read this record but not change it."))
 
 
+def digest_read_scope(user) -> Q:
+    """A Q over reminder digests: one person's daily mail (who, which day, whether it went) is read
+    by that person, by a supervisor for the people of their unit and its sub-units, and by whoever
+    reads every case. Its items are deliveries, each shown (or not) by its own case's scope."""
+    if reads_everything(user):
+        return Q()
+    if not _active(user):
+        return NOTHING
+    scope = Q(recipient_id=user.pk)
+    if SUPERVISOR in role_names(user) and user.unit_id:
+        scope |= Q(recipient__unit_id__in=unit_and_descendant_ids(user.unit_id))
+    return scope
+
+
 # --- units and colleagues -------------------------------------------------------------------------
 
 

@@ -82,6 +82,22 @@ class ServiceResource(FormulaSafeResource):
         self.importing_user = kwargs.get("user")
         super().before_import(dataset, **kwargs)
 
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        # Every import and every preview (the dry run, which shows what a file would create) is
+        # an audited event: who, which file, how many rows, how many refused.
+        from recovery.security.reads import record_import
+
+        result = super().import_data(dataset, dry_run, *args, **kwargs)
+        opts = self._meta.model._meta
+        record_import(
+            what=f"{opts.app_label}.{opts.model_name}",
+            result=result,
+            dry_run=dry_run,
+            file_name=kwargs.get("file_name") or "",
+            user=kwargs.get("user"),
+        )
+        return result
+
     def get_instance(self, instance_loader, row):
         return None  # imports add records; they never overwrite existing ones
 

@@ -623,6 +623,11 @@ class AuditEvent(AppendOnlyModel):
         OTP_VERIFIED = "otp_verified", _("Two-factor code accepted")
         OTP_FAILURE = "otp_failure", _("Two-factor code refused")
         USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        USER_ACCESS_CHANGED = "user_access_changed", _("User's roles, unit or permissions changed")
+        LIST_VIEWED = "list_viewed", _("List of personal data viewed")
+        IMPORT_PREVIEWED = "import_previewed", _("Import previewed")
+        IMPORT = "import", _("Import")
+        SUBJECT_MATCHED = "subject_matched", _("Subject matched by identifier and added to a case")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

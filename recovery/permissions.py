@@ -1,4 +1,4 @@
-"""Model permissions per role. Scoping (which rows) is recovery.scoping; this is which actions."""
+"""Model permissions per role (which actions). Which rows, and which records one may write: recovery.access."""
 
 from django.contrib.auth.models import Group, Permission
 

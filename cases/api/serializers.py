@@ -220,4 +220,9 @@ class SubjectCreateSerializer(SubjectWriteSerializer):
     def validate(self, attrs):
         if ("case" in attrs) != ("role" in attrs):
             raise serializers.ValidationError({"role": [_("Give the case and the role together.")]})
+        request = self.context.get("request")
+        if "case" not in attrs and request is not None and not access.reads_everything(request.user):
+            # Without a case the new subject would be out of its own author's sight (as in the
+            # admin and the import).
+            raise serializers.ValidationError({"case": [_("Give the case this subject appears in.")]})
         return attrs

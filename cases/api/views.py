@@ -26,6 +26,7 @@ from recovery.api.concurrency import idempotent, with_etag
 from recovery.api.schema import IDEMPOTENCY_KEY, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
 from recovery.security.events import record_personal_data_view
+from recovery.security.reads import record_list_view
 
 CASE_EXAMPLE = OpenApiExample(
     "New case",
@@ -144,6 +145,22 @@ class SubjectViewSet(DomainViewSet):
     scope_family = "cases"
     permission_model = Subject
     queryset = Subject.objects.none()
+    # Every page of persons read is an audited event (below): never served from the list cache,
+    # which would answer without this view running.
+    list_cache = False
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._rows_shown = len(page) if page is not None else None
+        return page
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            # One event per page: how many persons it showed, and the filter (identifiers masked).
+            rows = getattr(self, "_rows_shown", None) or 0
+            record_list_view(request, what="cases.subject", rows=rows, params=request.query_params)
+        return response
 
     def optimise(self, queryset):
         user = self.request.user
@@ -170,10 +187,21 @@ class SubjectViewSet(DomainViewSet):
         data = self._clean(dict(data))
         case, role = data.pop("case", None), data.pop("role", None)
         with transaction.atomic():
-            subject = services.subject_create(actor=self.request.user, **data)
-            if case is not None:
-                services.case_add_subject(case=case, subject=subject, role=role, actor=self.request.user)
-        return subject
+            recorded = services.subject_record(actor=self.request.user, case=case, role=role, **data)
+        if recorded.matched:
+            self._shown_as_typed = recorded.shown
+        return recorded.subject
+
+    def respond(self, obj, status_code=status.HTTP_200_OK, *, location=False):
+        response = super().respond(obj, status_code, location=location)
+        shown = getattr(self, "_shown_as_typed", None)
+        if shown is not None:
+            # An existing record matched by its IIN/BIN (services.subject_record): the answer
+            # shows what the caller typed, as for a new record, not that record's data.
+            typed = SubjectSerializer(shown, context=self.get_serializer_context()).data
+            for name in services.SUBJECT_FIELDS:
+                response.data[name] = typed[name]
+        return response
 
     def service_update(self, obj, data, expected_version):
         return services.subject_update(

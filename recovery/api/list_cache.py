@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "apilist:"
 
-# Who sees what and how is decided from these (recovery.scoping, recovery.security.masking), partly
+# Who sees what and how is decided from these (recovery.access), partly
 # from what authentication loaded before the list's own queries run: always dependencies.
 SCOPE_TABLES = frozenset(
     {

@@ -233,6 +233,19 @@ class PersonalDataAdminMixin:
                 columns.append(column)
         return columns
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        # Each page of persons shown is one audited `list_viewed` event: how many rows, which
+        # filter (identifiers in it masked). Action posts and redirects show no page.
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if request.method == "GET" and response.status_code == 200 and changelist is not None:
+            from recovery.security.reads import record_list_view
+
+            opts = self.model._meta
+            record_list_view(request, what=f"{opts.app_label}.{opts.model_name}", rows=len(changelist.result_list))
+        return response
+
     def get_changelist_instance(self, request):
         # Decide for the whole page at once (at most one query) rather than one query per row;
         # the page's queryset is evaluated here and its rows are reused by the template.

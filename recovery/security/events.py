@@ -48,7 +48,7 @@ def record_event(
         username=(user.get_username() if user is not None else username or "")[:150],
         ip_address=client_ip(request),
         user_agent=user_agent(request),
-        path=(request.get_full_path() if request is not None else "")[:255],
+        path=recorded_path(request),
         extra=extra or {},
     )
     if obj is not None:
@@ -58,6 +58,19 @@ def record_event(
     event.save()
     logger.info("audit %s %s user=%s object=%s", action, outcome, event.username or "-", event.object_repr or "-")
     return event
+
+
+def recorded_path(request) -> str:
+    """The path asked, with its query string's identifiers masked (a search for a number is kept
+    as a search for a number ending in its last digits, not the number)."""
+    if request is None:
+        return ""
+    path = request.path
+    if request.META.get("QUERY_STRING"):
+        from recovery.security.reads import masked_query_string
+
+        path = f"{path}?{masked_query_string(request.GET)}"
+    return path[:255]
 
 
 def command_operator(command: str) -> str:

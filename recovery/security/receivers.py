@@ -1,6 +1,7 @@
-"""Signal receivers: logins, logouts, failed logins and lockouts become audit events; a user
-deactivated loses every open session and every API token at once. The Auditor group's
-permissions: grant_audit_permissions."""
+"""Signal receivers: logins, logouts, failed logins and lockouts become audit events; so does
+every change of a user's access (unit, staff/superuser/active flags, groups, permissions), with
+who made it and the old and new values; a user deactivated loses every open session and every
+API token at once. The Auditor group's permissions: grant_audit_permissions."""
 
 from __future__ import annotations
 
@@ -60,12 +61,134 @@ def _connect_axes_lockout():
 _connect_axes_lockout()
 
 
+# What decides a user's access, besides their groups and permissions (m2m, below): a change of
+# any of them is a `user_access_changed` event naming who made it, with the old and new values.
+ACCESS_FIELDS = ("unit_id", "is_staff", "is_superuser", "is_active")
+
+
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="recovery_security_user_pre_save")
-def remember_active_flag(sender, instance, **kwargs):
+def remember_access_fields(sender, instance, update_fields=None, **kwargs):
+    instance._security_was_active = None
+    instance._security_access_before = None
     if instance.pk is None:
-        instance._security_was_active = None
         return
-    instance._security_was_active = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    if update_fields is not None and not {name.removesuffix("_id") for name in ACCESS_FIELDS} & {
+        name.removesuffix("_id") for name in update_fields
+    }:
+        return  # e.g. the last login stamped at each sign-in: nothing of the access can change
+    before = sender.objects.filter(pk=instance.pk).values(*ACCESS_FIELDS).first()
+    if before is not None:
+        instance._security_was_active = before["is_active"]
+        instance._security_access_before = before
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="recovery_security_user_access_changed")
+def record_access_change(sender, instance, created, **kwargs):
+    if created:
+        defaults = {"unit_id": None, "is_staff": False, "is_superuser": False, "is_active": True}
+        before = defaults
+        after = {name: getattr(instance, name) for name in ACCESS_FIELDS}
+    else:
+        before = getattr(instance, "_security_access_before", None)
+        if before is None:
+            return
+        after = {name: getattr(instance, name) for name in ACCESS_FIELDS}
+    changed = [name for name in ACCESS_FIELDS if before.get(name) != after[name]]
+    if not changed:
+        return
+    changes = {}
+    for name in changed:
+        old, new = (None if created else before[name]), after[name]
+        if name == "unit_id":
+            changes["unit"] = {"old": _unit_code(old), "new": _unit_code(new)}
+        else:
+            changes[name] = {"old": old, "new": new}
+    _record_access_change(instance, changes, created=created)
+
+
+def _unit_code(unit_id):
+    if unit_id is None:
+        return None
+    from recovery.models import Unit
+
+    return Unit.objects.filter(pk=unit_id).values_list("code", flat=True).first() or str(unit_id)
+
+
+def _record_access_change(user, changes: dict, *, created: bool = False):
+    extra = {"username": user.get_username(), "changes": changes}
+    if created:
+        extra["created"] = True
+    record_event("user_access_changed", user=_current_actor(), obj=user, extra=extra)
+
+
+def _connect_membership_receivers():
+    """Groups (the roles) and individual permissions of users, changed from either side (a
+    user's groups, or a group's users): one event per user whose set changed, old and new."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed
+
+    user_model = get_user_model()
+    sides = {
+        user_model.groups.through: ("groups", "group", lambda rows: rows.values_list("user_id", "group__name")),
+        user_model.user_permissions.through: (
+            "user_permissions",
+            "permission",
+            lambda rows: rows.values_list(
+                "user_id",
+                "permission__content_type__app_label",
+                "permission__codename",
+            ),
+        ),
+    }
+
+    def memberships(through, user_ids) -> dict[int, list[str]]:
+        _field, _target, columns = sides[through]
+        found = {pk: set() for pk in user_ids}
+        for user_id, *name in columns(through.objects.filter(user_id__in=user_ids)):
+            found[user_id].add(".".join(name))
+        return {pk: sorted(names) for pk, names in found.items()}
+
+    def affected(instance, reverse, pk_set) -> list[int]:
+        if not reverse:
+            return [instance.pk]
+        if pk_set is None:  # cleared from the group's (or permission's) side
+            return list(instance.user_set.values_list("pk", flat=True))
+        return list(pk_set)
+
+    def on_change(sender, instance, action, reverse, pk_set, **kwargs):
+        if action.startswith("pre_"):
+            users = affected(instance, reverse, pk_set)
+            instance._security_memberships_before = (sender, memberships(sender, users))
+            return
+        remembered = getattr(instance, "_security_memberships_before", None)
+        if remembered is None or remembered[0] is not sender:
+            return
+        instance._security_memberships_before = None
+        before = remembered[1]
+        after = memberships(sender, list(before))
+        field = sides[sender][0]
+        changed = {pk for pk in before if before[pk] != after[pk]}
+        if not changed:
+            return
+        users = {instance.pk: instance} if not reverse else user_model.objects.in_bulk(list(changed))
+        for pk in sorted(changed):
+            old, new = before[pk], after[pk]
+            change = {
+                "old": old,
+                "new": new,
+                "added": sorted(set(new) - set(old)),
+                "removed": sorted(set(old) - set(new)),
+            }
+            _record_access_change(users[pk], {field: change})
+
+    for through in sides:
+        # weak=False: the receiver is a closure, kept alive by nothing else.
+        m2m_changed.connect(
+            on_change, sender=through, weak=False, dispatch_uid=f"recovery_security_access_{through._meta.model_name}"
+        )
+
+
+_connect_membership_receivers()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="recovery_security_user_post_save")
@@ -97,15 +220,24 @@ def _revoke_tokens_of(user, actor) -> int:
 
 
 def _current_actor():
-    from auditlog.context import auditlog_value
+    """Who is making the change: the signed-in user of the web request being served, else the
+    actor of the enclosing `audit_actor` block (a service, task or command), else nobody.
 
-    try:
-        actor = auditlog_value.get().get("actor")
-    except LookupError:
+    Not auditlog's own context value: auditlog leaves it set after its block ends, so outside a
+    request it can name whoever acted last in the thread."""
+    from recovery.audit import _current_actor_pk
+    from recovery.security.requestinfo import current_request
+
+    request = current_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    pk = _current_actor_pk.get()
+    if pk is None:
         return None
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return actor
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=pk).first()
 
 
 def grant_audit_permissions(using="default"):

@@ -176,7 +176,8 @@ def world(request, records_a, records_b, investigator_a, investigator_b, adminis
             recipient=req.responsible_investigator,
             fires_on=datetime.date(2024, 6, 1),
         )
-    ReminderDigest.objects.create(recipient=investigator_a, day=datetime.date(2024, 6, 1))
+    for owner in (investigator_a, investigator_b):
+        ReminderDigest.objects.create(recipient=owner, day=datetime.date(2024, 6, 1))
     AccessAttempt.objects.create(
         username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=1, get_data="", post_data=""
     )

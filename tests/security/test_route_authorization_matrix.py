@@ -106,6 +106,9 @@ APPEND_ONLY = {"recovery.auditevent", "auditlog.logentry", "cases.casestatuschan
 APPEND_ONLY |= {"assets.assetstatuschange"}
 # Personal records, visible to their owner only: model -> the field naming the owner.
 OWNER_FIELD = {"recovery.notification": "recipient"}
+# Records of a person, visible by that person's unit (a supervisor reads their unit's digests):
+# one per unit, that of the unit's investigator.
+PERSON_UNIT_FIELD = {"requests.reminderdigest": "recipient"}
 # How each domain model reaches its case (for "which unit is this record in").
 CASE_PATH = {
     "cases.case": "",
@@ -119,6 +122,8 @@ CASE_PATH = {
     "assets.assetstatuschange": "asset__case__",
     "assets.courtdecision": "asset__case__",
     "assets.thirdpartyclaim": "asset__case__",
+    # A reminder delivery is visible with its request's case.
+    "requests.reminderdelivery": "request__case__",
 }
 
 
@@ -482,6 +487,15 @@ def _records(world, model):
         return found
     if label == "recovery.user":
         return [("A", world["investigator_a"]), ("B", world["investigator_b"])]
+    if label in PERSON_UNIT_FIELD:
+        found = []
+        for unit in ("A", "B"):
+            person = world[f"investigator_{unit.lower()}"]
+            obj = model.objects.filter(**{PERSON_UNIT_FIELD[label]: person}).order_by("pk").first()
+            if obj is None:
+                raise LookupError(f"no {label} record of unit {unit}: create one in the `world` fixture")
+            found.append((unit, obj))
+        return found
     if label in OWNER_FIELD:
         owned = []
         for owner in ("investigator_a", "investigator_b"):
