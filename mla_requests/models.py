@@ -257,7 +257,8 @@ class Request(StatusModel):
             ),
         ]
         indexes = [
-            # The reminder scan: only requests waiting for a foreign answer, by deadline.
+            # Requests waiting for a foreign answer (PENDING_STATUSES, RequestQuerySet.pending_q), by
+            # deadline: what the overdue and due-within rules and the reminder scan read.
             models.Index(
                 fields=["response_due"],
                 name="request_pending_due_idx",
