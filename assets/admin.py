@@ -13,6 +13,7 @@ from djmoney.money import Money
 from import_export import fields, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 
+from assets.filters import AssetFilterSet
 from assets.models import Asset, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from assets.services import (
     ASSET_EDITABLE_FIELDS,
@@ -36,9 +37,13 @@ from recovery.admin_base import (
 )
 from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, ServiceResource
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionSpec
+from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
 
 S = Asset.Status
+# The stage an asset has reached (frozen, confiscated, returned...): the FilterSet's `stage`, the
+# API's filter and what the dashboards' funnel links to.
+StageFilter = filterset_list_filter(AssetFilterSet, "stage")
 
 
 class AssetResource(ServiceResource):
@@ -143,6 +148,7 @@ class AssetAdmin(
     list_select_related = ("case", "holder")
     list_filter = (
         "status",
+        StageFilter,
         "kind",
         LocationCountryFilter,
         ("case__unit", ReferenceListFilter),

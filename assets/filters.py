@@ -3,9 +3,25 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from assets.models import Asset
-from recovery.filters import CountryMultipleFilter, IdFilter, IdsFilter, SyncFilterSet, amount_range
+from assets.models import Asset, AssetQuerySet
+from recovery.filters import CountryMultipleFilter, IdFilter, IdsFilter, Rule, Rules, SyncFilterSet, amount_range
 from recovery.models import Unit
+
+AQ = AssetQuerySet
+
+# The stages of recovery (AssetQuerySet), as the `stage` parameter: the API's and the admin's
+# filter, and what the dashboards' funnel counts with and links to (recovery/stats.py).
+RULES = Rules(
+    {
+        "stage": {
+            "frozen": Rule(_("Frozen / seized"), lambda today: AQ.frozen_q()),
+            "confiscated": Rule(_("Confiscated"), lambda today: AQ.confiscated_q()),
+            "returned": Rule(_("Returned"), lambda today: AQ.returned_q()),
+            "released": Rule(_("Released"), lambda today: AQ.released_q()),
+            "retained": Rule(_("Retained by the requested state"), lambda today: AQ.retained_abroad_q()),
+        }
+    }
+)
 
 
 class AssetFilterSet(SyncFilterSet):
@@ -23,6 +39,7 @@ class AssetFilterSet(SyncFilterSet):
     frozen_amount_min, frozen_amount_max = amount_range("frozen_amount", _("Amount frozen"))
     confiscated_amount_min, confiscated_amount_max = amount_range("confiscated_amount", _("Amount confiscated"))
     returned_amount_min, returned_amount_max = amount_range("returned_amount", _("Amount returned"))
+    stage = django_filters.ChoiceFilter(choices=RULES.choices("stage"), method=RULES.filter, label=_("Stage reached"))
 
     class Meta:
         model = Asset

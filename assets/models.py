@@ -15,11 +15,57 @@ from recovery.timeline import StatusModel, Workflow
 
 
 class AssetQuerySet(models.QuerySet):
+    """Assets, and the stages of recovery an asset has reached, each defined once as a Q
+    (`<stage>_q`) with a queryset method of the same name: the dashboards' funnel counts with
+    them, and the FilterSet's `stage` (the API's and the admin's filter, which the funnel links to)
+    applies them.
+
+    - frozen / seized, confiscated, returned: an amount was frozen, confiscated, returned (the
+      amounts the timeline accumulates), whatever happened after: an asset frozen, then confiscated
+      and returned counts at every stage it reached;
+    - released (the freeze lifted) and retained by the requested state: the asset's status now.
+    """
+
     def visible_to(self, user):
         return access.readable(user, self)
 
     def writable_by(self, user):
         return access.writable(user, self)
+
+    @staticmethod
+    def frozen_q() -> Q:
+        return Q(frozen_amount__gt=0)
+
+    @staticmethod
+    def confiscated_q() -> Q:
+        return Q(confiscated_amount__gt=0)
+
+    @staticmethod
+    def returned_q() -> Q:
+        return Q(returned_amount__gt=0)
+
+    @staticmethod
+    def released_q() -> Q:
+        return Q(status=Asset.Status.RELEASED)
+
+    @staticmethod
+    def retained_abroad_q() -> Q:
+        return Q(status=Asset.Status.RETAINED_ABROAD)
+
+    def frozen(self):
+        return self.filter(self.frozen_q())
+
+    def confiscated(self):
+        return self.filter(self.confiscated_q())
+
+    def returned(self):
+        return self.filter(self.returned_q())
+
+    def released(self):
+        return self.filter(self.released_q())
+
+    def retained_abroad(self):
+        return self.filter(self.retained_abroad_q())
 
 
 class Asset(StatusModel):

@@ -164,7 +164,7 @@ def prepare(args) -> dict:
         refresh = {"status": "ok", "seconds": round(time.monotonic() - t0, 1)}
         log(f"dashboard snapshots refreshed in {refresh['seconds']} s")
 
-    pending = Request.objects.filter(country="RU", status__in=Request.PENDING_STATUSES).order_by("-pk")
+    pending = Request.objects.pending().filter(country="RU").order_by("-pk")
     ids = {
         "request_id": pending.values_list("pk", flat=True).first() or 1,
         "case_id": _first_pk("cases.Case"),
@@ -348,7 +348,7 @@ def time_reminder_scan(spec: str) -> dict:
     """Call the reminder scan service once, inside a transaction that is rolled back afterwards."""
     from django.db import connection, transaction
 
-    from mla_requests.models import Request
+    from mla_requests.models import Request, RequestQuerySet
 
     module_name, _, func_name = spec.partition(":")
     try:
@@ -362,8 +362,8 @@ def time_reminder_scan(spec: str) -> dict:
         from mla_requests.models import ReminderSchedule
 
         due = ReminderSchedule.objects.filter(next_on__lte=today).count()
-    except ImportError:  # before the schedule: pending requests past their deadline
-        due = Request.objects.filter(status__in=Request.PENDING_STATUSES, response_due__lte=today).count()
+    except ImportError:  # before the schedule: pending requests whose deadline has come (due or overdue)
+        due = Request.objects.filter(RequestQuerySet.overdue_q(today) | RequestQuerySet.due_today_q(today)).count()
     total = Request.objects.count()
     result: dict = {}
     # Warmed like every other scenario: a dry run (it reads and plans, writes nothing) brings the
@@ -417,7 +417,7 @@ def time_scan_query() -> dict:
     from django.utils import timezone
 
     from mla_requests import reminder_services
-    from mla_requests.models import Request
+    from mla_requests.models import Request, RequestQuerySet
 
     today = timezone.localdate()
     if hasattr(reminder_services, "due_schedule"):
@@ -428,7 +428,7 @@ def time_scan_query() -> dict:
             return list(reminder_services.scan_candidates(ids).values_list(*reminder_services.CANDIDATE_FIELDS))
     else:
         what = "pending and due, partial index"
-        qs = Request.objects.filter(status__in=Request.PENDING_STATUSES, response_due__lte=today)
+        qs = Request.objects.filter(RequestQuerySet.overdue_q(today) | RequestQuerySet.due_today_q(today))
 
         def read():
             return list(qs.values_list("pk", "response_due"))

@@ -23,7 +23,7 @@ from cases.services import (
     subject_record,
     subject_update,
 )
-from mla_requests.models import Request
+from mla_requests.models import Request, RequestQuerySet
 from recovery import access
 from recovery.admin_base import (
     NationalityFilter,
@@ -40,8 +40,13 @@ from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.admin import PersonalDataAdminMixin, export_case_bundle
 
 
-def _count_of(model, **filters):
-    rows = model.objects.filter(case=OuterRef("pk"), **filters).order_by().values("case").annotate(n=Count("pk"))
+def _count_of(model, *conditions, **filters):
+    rows = (
+        model.objects.filter(*conditions, case=OuterRef("pk"), **filters)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+    )
     return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
 
 
@@ -176,7 +181,7 @@ class CaseAdmin(
     }
 
     def get_queryset(self, request):
-        overdue = _count_of(Request, status__in=Request.PENDING_STATUSES, response_due__lt=timezone.localdate())
+        overdue = _count_of(Request, RequestQuerySet.overdue_q(timezone.localdate()))
         return (
             super()
             .get_queryset(request)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
 
+from mla_requests.filters import RequestFilterSet
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
 from mla_requests.services import (
     REQUEST_DRAFT_FIELDS,
@@ -26,7 +27,6 @@ from mla_requests.services import (
 from recovery.admin_base import (
     ReadOnlyAdminMixin,
     ReferenceListFilter,
-    ResponseDueFilter,
     ScopedAdminMixin,
     ServiceModelAdmin,
     VisibleCountryFilter,
@@ -35,10 +35,21 @@ from recovery.admin_base import (
 )
 from recovery.admin_io import FormulaSafeResource, ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
+from recovery.filters import filterset_list_filter
 from recovery.models import LegalInstrument
 from recovery.paginators import EstimatedCountAdminMixin
 
 S = Request.Status
+
+# The read rules' filters are the FilterSet's (the API's `due`, `answer`...): one definition of
+# overdue, pending, late for the admin list, the API and the dashboards' links to this list.
+ResponseDueFilter = filterset_list_filter(RequestFilterSet, "due")
+PendingFilter = filterset_list_filter(RequestFilterSet, "pending")
+AwaitingAcknowledgementFilter = filterset_list_filter(RequestFilterSet, "awaiting_acknowledgement")
+AnswerFilter = filterset_list_filter(RequestFilterSet, "answer")
+# Yes/No beside `due=overdue` would say the same twice; the dashboards link with `overdue=false`.
+OverdueFilter = filterset_list_filter(RequestFilterSet, "overdue", shown=False)
+
 # What a sent request may no longer change (request_update refuses it); shown read-only.
 FIXED_ONCE_SENT = ("country", "legal_basis", "crime_category", "channel", "measures")
 
@@ -138,6 +149,10 @@ class RequestAdmin(
     list_filter = (
         "status",
         ResponseDueFilter,
+        PendingFilter,
+        AwaitingAcknowledgementFilter,
+        AnswerFilter,
+        OverdueFilter,
         VisibleCountryFilter,
         ("crime_category", ReferenceListFilter),
         ("legal_basis", ReferenceListFilter),

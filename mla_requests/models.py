@@ -15,15 +15,144 @@ from recovery.models import AssistanceMeasure, CrimeCategory, InstrumentRequirem
 from recovery.timeline import StatusModel, Workflow
 
 
+def _on(today: datetime.date | None) -> datetime.date:
+    return today if today is not None else timezone.localdate()
+
+
 class RequestQuerySet(models.QuerySet):
+    """Outgoing requests, and the read rules about their deadlines and answers.
+
+    Each rule is defined here once, as a `Q` (`<rule>_q`): the queryset method of the same name
+    filters by it, statistics count with it (`Count(filter=...)`), the FilterSet's `due`, `answer`,
+    `pending`, `overdue` and `awaiting_acknowledgement` parameters apply it (mla_requests/filters.py;
+    the admin's list filters are built from those, and the dashboards link to them), so a figure,
+    the admin list behind it and the API always select the same rows. Where one row already read
+    is judged in Python (an API row, a reminder about to go), the predicate stands beside its Q,
+    and tests/requests/test_read_rules.py checks the two agree on every status and deadline.
+
+    `today` is the local date (settings.TIME_ZONE) unless given:
+
+    - pending: waiting for a foreign response: sent, acknowledged or partially executed
+      (Request.PENDING_STATUSES). Not "additional information requested": then the requested state
+      waits for us, and the reminders stop.
+    - overdue: pending, and the response deadline is before today (due today is not overdue yet).
+    - due today / due within N days: pending, the deadline today / from today to today + N days,
+      both ends included (N omitted: any day from today on, "not yet due").
+    - without a deadline: no response deadline (drafts, and a sent request whose deadline was not
+      set).
+    - awaiting acknowledgement: sent, and the requested state has not acknowledged receipt.
+    - answered: a first answer (partial execution, execution or refusal) is recorded
+      (`answered_on`). Answered on time / after the deadline: that first answer came on or before
+      / after the response deadline (a request without a deadline is neither).
+    - unanswered: sent, not answered, not withdrawn (still waiting for a first answer, also while
+      the requested state waits for information from us).
+    - late: answered after the deadline, or unanswered and overdue. With "answered on time" it
+      splits the requests whose answer has come due (the share answered by the deadline); a
+      request answered in time and still pending past its deadline (partially executed) is
+      overdue but not late.
+    """
+
     def visible_to(self, user):
         return access.readable(user, self)
 
     def writable_by(self, user):
         return access.writable(user, self)
 
+    # --- The rules, as Q objects -------------------------------------------------------------
+    @staticmethod
+    def pending_q() -> Q:
+        return Q(status__in=Request.PENDING_STATUSES)
+
+    @classmethod
+    def overdue_q(cls, today: datetime.date | None = None) -> Q:
+        return cls.pending_q() & Q(response_due__lt=_on(today))
+
+    @classmethod
+    def due_today_q(cls, today: datetime.date | None = None) -> Q:
+        return cls.pending_q() & Q(response_due=_on(today))
+
+    @classmethod
+    def due_within_q(cls, today: datetime.date | None = None, days: int | None = None) -> Q:
+        today = _on(today)
+        q = cls.pending_q() & Q(response_due__gte=today)
+        if days is not None:
+            q &= Q(response_due__lte=today + datetime.timedelta(days=days))
+        return q
+
+    @staticmethod
+    def without_deadline_q() -> Q:
+        return Q(response_due__isnull=True)
+
+    @staticmethod
+    def awaiting_acknowledgement_q() -> Q:
+        return Q(status=Request.Status.SENT, acknowledged_on__isnull=True)
+
+    @staticmethod
+    def answered_q() -> Q:
+        return Q(answered_on__isnull=False)
+
+    @staticmethod
+    def answered_on_time_q() -> Q:
+        return Q(answered_on__isnull=False, response_due__isnull=False, answered_on__lte=F("response_due"))
+
+    @staticmethod
+    def answered_late_q() -> Q:
+        return Q(answered_on__isnull=False, response_due__isnull=False, answered_on__gt=F("response_due"))
+
+    @staticmethod
+    def unanswered_q() -> Q:
+        return Q(sent_on__isnull=False, answered_on__isnull=True) & ~Q(status=Request.Status.WITHDRAWN)
+
+    @classmethod
+    def late_q(cls, today: datetime.date | None = None) -> Q:
+        return cls.answered_late_q() | (cls.unanswered_q() & cls.overdue_q(today))
+
+    # --- The same rules as queryset methods ----------------------------------------------------
     def pending(self):
-        return self.filter(status__in=Request.PENDING_STATUSES)
+        return self.filter(self.pending_q())
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(self.overdue_q(today))
+
+    def due_today(self, today: datetime.date | None = None):
+        return self.filter(self.due_today_q(today))
+
+    def due_within(self, today: datetime.date | None = None, days: int | None = None):
+        return self.filter(self.due_within_q(today, days))
+
+    def without_deadline(self):
+        return self.filter(self.without_deadline_q())
+
+    def awaiting_acknowledgement(self):
+        return self.filter(self.awaiting_acknowledgement_q())
+
+    def answered(self):
+        return self.filter(self.answered_q())
+
+    def answered_on_time(self):
+        return self.filter(self.answered_on_time_q())
+
+    def answered_late(self):
+        return self.filter(self.answered_late_q())
+
+    def unanswered(self):
+        return self.filter(self.unanswered_q())
+
+    def late(self, today: datetime.date | None = None):
+        return self.filter(self.late_q(today))
+
+    # --- The same rules for one row's values, where the row is already read ------------------
+    @staticmethod
+    def is_pending_status(status: str) -> bool:
+        return status in Request.PENDING_STATUSES
+
+    @classmethod
+    def is_overdue(cls, status: str, response_due: datetime.date | None, today: datetime.date | None = None) -> bool:
+        return cls.is_pending_status(status) and response_due is not None and response_due < _on(today)
+
+    @staticmethod
+    def is_awaiting_acknowledgement(status: str, acknowledged_on: datetime.date | None) -> bool:
+        return status == Request.Status.SENT and acknowledged_on is None
 
 
 class Request(StatusModel):
@@ -130,7 +259,8 @@ class Request(StatusModel):
             ),
         ]
         indexes = [
-            # The reminder scan: only requests waiting for a foreign answer, by deadline.
+            # Requests waiting for a foreign answer (PENDING_STATUSES, RequestQuerySet.pending_q), by
+            # deadline: what the overdue and due-within rules and the reminder scan read.
             models.Index(
                 fields=["response_due"],
                 name="request_pending_due_idx",
@@ -142,9 +272,17 @@ class Request(StatusModel):
     def __str__(self):
         return self.reference or _("(draft request)")
 
+    # One row's view of the rules of RequestQuerySet (defined there).
     @property
     def is_pending(self) -> bool:
-        return self.status in self.PENDING_STATUSES
+        return RequestQuerySet.is_pending_status(self.status)
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return RequestQuerySet.is_overdue(self.status, self.response_due, today)
+
+    @property
+    def is_awaiting_acknowledgement(self) -> bool:
+        return RequestQuerySet.is_awaiting_acknowledgement(self.status, self.acknowledged_on)
 
 
 class RequestStatusChange(TimelineEntry):

@@ -40,7 +40,15 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case as CriminalCase
 from mla_requests import reminder_schedule, reminders
-from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy, ReminderSchedule, Request
+from mla_requests.models import (
+    Holiday,
+    ReminderDelivery,
+    ReminderDigest,
+    ReminderPolicy,
+    ReminderSchedule,
+    Request,
+    RequestQuerySet,
+)
 from recovery.notifications import email_modes_for, notify
 from recovery.roles import SUPERVISOR
 
@@ -267,9 +275,10 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
         plan.timings["read"] = time.perf_counter() - started
         return plan
     ids = sorted(revisions)
+    is_pending_status = RequestQuerySet.is_pending_status
     rows = []
     for row in sorted(scan_candidates(ids).values_list(*CANDIDATE_FIELDS)):  # by request id: a stable plan
-        if row[2] in Request.PENDING_STATUSES:
+        if is_pending_status(row[2]):
             rows.append(row)
         else:
             plan.not_pending.append((row[0], revisions[row[0]]))
@@ -296,7 +305,8 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
     policies: dict[tuple, reminders.Policy] = {}
     # Bound once: the loops below run for every request read, tens of thousands at volume.
     due_stages_and_next_day, next_days = reminders.due_stages_and_next_day, plan.next_days
-    sent_status, to_supervisors, ack_chase = Request.Status.SENT, reminders.TO_SUPERVISORS, reminders.ACK_CHASE
+    to_supervisors, ack_chase = reminders.TO_SUPERVISORS, reminders.ACK_CHASE
+    awaiting_acknowledgement = RequestQuerySet.is_awaiting_acknowledgement
     # First the stages due today and each request's next day; the cases whose unit or lead a
     # stage needs are noted, and read once afterwards.
     staged: list[tuple] = []  # (row, stages, policy)
@@ -307,7 +317,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
         policy = policies.get(policy_key)
         if policy is None:
             policy = policies[policy_key] = book.resolve(legal_instrument_id=legal_basis_id, country=str(country or ""))
-        acknowledged = acknowledged_on is not None or status != sent_status
+        acknowledged = not awaiting_acknowledgement(status, acknowledged_on)
         # The stages due today, and the day until which due_stages gives nothing it does not give
         # today (no need to read the request again before it).
         stages, next_on = due_stages_and_next_day(sent_on, response_due, acknowledged, policy, today)
@@ -554,10 +564,10 @@ def _finish(delivery: ReminderDelivery, **fields) -> bool:
 def still_relevant(delivery: ReminderDelivery) -> bool:
     """A reminder is sent only while its request is pending and its deadline is the one chased."""
     request = delivery.request
-    if request.status not in Request.PENDING_STATUSES or not delivery.recipient.is_active:
+    if not request.is_pending or not delivery.recipient.is_active:
         return False
     if delivery.stage == reminders.ACK_CHASE:
-        return request.status == Request.Status.SENT and request.acknowledged_on is None
+        return request.is_awaiting_acknowledgement
     return request.response_due == delivery.deadline
 
 

@@ -228,39 +228,6 @@ class ReferenceListFilter(admin.RelatedOnlyFieldListFilter):
         return super().field_choices(field, request, model_admin)
 
 
-class ResponseDueFilter(admin.SimpleListFilter):
-    """Pending requests by deadline: overdue, due this week, due within 30 days."""
-
-    title = _("response deadline")
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", _("Overdue")),
-            ("week", _("Due within 7 days")),
-            ("month", _("Due within 30 days")),
-            ("none", _("No deadline")),
-        ]
-
-    def queryset(self, request, queryset):
-        from datetime import timedelta
-
-        from mla_requests.models import Request
-
-        today = timezone.localdate()
-        pending = queryset.filter(status__in=Request.PENDING_STATUSES)
-        value = self.value()
-        if value == "overdue":
-            return pending.filter(response_due__lt=today)
-        if value == "week":
-            return pending.filter(response_due__gte=today, response_due__lte=today + timedelta(days=7))
-        if value == "month":
-            return pending.filter(response_due__gte=today, response_due__lte=today + timedelta(days=30))
-        if value == "none":
-            return queryset.filter(response_due__isnull=True)
-        return queryset
-
-
 def days_left_html(due, pending: bool):
     """'12 Mar 2026 — in 5 days' / '— 3 days overdue', for a deadline column."""
     if due is None:

@@ -1,14 +1,19 @@
 """django-filter FilterSets shared by the admin, the API and the dashboards: the common base
-(free-text `q`, `updated_after` for synchronisation) and the reference data's filters."""
+(free-text `q`, `updated_after` for synchronisation), the reference data's filters, and
+`filterset_list_filter`, which makes one filter of a FilterSet an admin list filter."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import NamedTuple
 
 import django_filters
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.http import QueryDict
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -270,3 +275,101 @@ class LegalInstrumentFilterSet(SearchFilterSet):
     def filter_measure(self, queryset, name, value):
         allowed = LegalInstrument.measures.through.objects.filter(assistancemeasure=value)
         return queryset.filter(Q(any_other_assistance=True) | Q(pk__in=allowed.values("legalinstrument_id")))
+
+
+# --- Read rules as filter parameters --------------------------------------------------------------
+class Rule(NamedTuple):
+    label: str
+    q: Callable[[datetime.date], Q]  # today -> the rule's Q
+
+
+class Rules:
+    """The filter parameters that apply a model's read rules (the Q builders of its QuerySet),
+    declared once: parameter -> value -> Rule. A boolean parameter has its rule under "true", and
+    "false" is its negation. FilterSets filter with `q`; statistics count with `q` and link to the
+    admin list with `params`, which names the same entry, so a figure and its list agree."""
+
+    def __init__(self, table: dict[str, dict[str, Rule]]):
+        self.table = table
+
+    def _boolean(self, param: str) -> bool:
+        return set(self.table[param]) == {"true"}
+
+    def q(self, param: str, value: str, today: datetime.date | None = None) -> Q:
+        from django.utils import timezone
+
+        today = today if today is not None else timezone.localdate()
+        if value == "false" and self._boolean(param):
+            return ~self.table[param]["true"].q(today)
+        return self.table[param][value].q(today)
+
+    def params(self, *pairs: tuple[str, str]) -> dict[str, str]:
+        """Query-string parameters selecting the given (parameter, value) rules; an unknown one is
+        a KeyError, so a link cannot name a rule that does not exist."""
+        out = {}
+        for param, value in pairs:
+            if value not in self.table[param] and not (value == "false" and self._boolean(param)):
+                raise KeyError(f"{param}={value}")
+            out[param] = value
+        return out
+
+    def choices(self, param: str) -> list[tuple[str, str]]:
+        return [(value, rule.label) for value, rule in self.table[param].items()]
+
+    def filter(self, queryset, name, value):
+        """A FilterSet filter method (`method=RULES.filter`): `?name=value` applies its rule."""
+        if value is None or value == "":
+            return queryset
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        return queryset.filter(self.q(name, value))
+
+
+# --- The admin's side of a FilterSet ---------------------------------------------------------------
+def _lower_first(text) -> str:
+    text = str(text)
+    return text[:1].lower() + text[1:]
+
+
+def filterset_list_filter(filterset_class, name: str, *, title=None, shown: bool = True):
+    """An admin list filter that is one filter of a FilterSet: the same query-string parameter,
+    the same choices and label, and the filtering done by the FilterSet's own filter, so that the
+    admin list, the API and the dashboards' links select the same rows with the same code.
+
+    A choice filter offers its choices; a boolean filter offers Yes and No (`true`/`false`). A value
+    the FilterSet refuses is refused by the admin as any unknown lookup is (IncorrectLookupParameters:
+    the list redirects with `?e=1`), never ignored. `shown=False` accepts the parameter (dashboard
+    links use it) without offering it in the sidebar."""
+    from django.contrib import admin
+    from django.contrib.admin.options import IncorrectLookupParameters
+
+    declared = filterset_class.base_filters[name]
+    if isinstance(declared, django_filters.BooleanFilter):
+        choices = [("true", _("Yes")), ("false", _("No"))]
+    else:
+        choices = list(declared.extra["choices"])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        data = QueryDict(mutable=True)
+        data[name] = value
+        filterset = filterset_class(data, queryset=queryset, request=request)
+        if name in filterset.errors:
+            raise IncorrectLookupParameters(filterset.errors[name])
+        return filterset.filters[name].filter(queryset, filterset.form.cleaned_data[name])
+
+    attrs = {
+        "__module__": filterset_class.__module__,
+        "__doc__": f"{filterset_class.__name__}'s `{name}` as an admin list filter.",
+        "parameter_name": name,
+        "title": title if title is not None else lazy(_lower_first, str)(declared.label),
+        "lookups": lambda self, request, model_admin: choices,
+        "queryset": queryset,
+    }
+    if not shown:
+        # Still a list filter (one left out of the changelist's filters is never applied), drawn
+        # as nothing.
+        attrs["template"] = "admin/recovery/hidden_list_filter.html"
+    return type(f"{filterset_class.__name__}_{name}", (admin.SimpleListFilter,), attrs)

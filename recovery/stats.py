@@ -7,7 +7,10 @@ no percentile aggregate: there the per-request durations (one integer per answer
 by the database) are read and interpolated in Python exactly as PostgreSQL's percentile_cont does.
 
 Every figure carries `url`: the admin changelist of exactly the records behind it, built from
-field lookups (docs/dashboards.md lists the ones the admin's list_filter must allow).
+field lookups (docs/dashboards.md lists the ones the admin's list_filter must allow). A figure that
+counts by a read rule (pending, overdue, due, answered on time, late; an asset's stage) counts with
+the rule's Q and links with the parameter of the admin's list filter that applies the same rule
+(`_request_rule`, `_asset_rule`: both from the app's FilterSet RULES), never a copy of it.
 Money is totalled per currency; `money_block` adds a converted total in settings.REPORTING_CURRENCY
 where ExchangeRate rows exist, with the date of each rate used.
 """
@@ -326,11 +329,22 @@ def _period(field_name: str, flt: StatsFilter, *, to_many: bool = False) -> tupl
     return q, lookups
 
 
-PENDING = ("sent", "acknowledged", "partially_executed")
-ANSWERED_STATUSES = ("partially_executed", "executed", "refused")
-# Sent and not answered in any way yet (information requested from us included).
-WAITING = ("sent", "acknowledged", "info_requested")
-WAITING_LOOKUPS = {"status__in": ",".join(WAITING), "answered_on__isnull": "True"}
+def _request_rule(today: datetime.date, *pairs: tuple[str, str]) -> tuple[Q, dict]:
+    """Requests by read rules (mla_requests.filters.RULES): the Q of all the given (parameter,
+    value) rules, and the admin list parameters that apply the same rules."""
+    from mla_requests.filters import RULES
+
+    q = Q()
+    for param, value in pairs:
+        q &= RULES.q(param, value, today)
+    return q, RULES.params(*pairs)
+
+
+def _asset_rule(param: str, value: str) -> tuple[Q, dict]:
+    """Assets by a read rule (assets.filters.RULES: the stage reached), as `_request_rule`."""
+    from assets.filters import RULES
+
+    return RULES.q(param, value), RULES.params((param, value))
 
 
 class Stats:
@@ -498,23 +512,14 @@ class Stats:
 
     # Shared pieces -----------------------------------------------------------------------------
     def _pending_counts(self):
-        """Q objects for pending, overdue and due within a week, with their admin lookups."""
-        today, week = self.today, self.today + datetime.timedelta(days=7)
-        pending = Q(status__in=PENDING)
+        """Q objects for pending, overdue and due within a week (from today), with their admin
+        lookups. The admin applies a rule on the day it is asked, so a link followed on the day
+        the figures were made for lists exactly the records counted."""
+        today = self.today
         return {
-            "pending": (pending, {"status__in": ",".join(PENDING)}),
-            "overdue": (
-                pending & Q(response_due__lt=today),
-                {"status__in": ",".join(PENDING), "response_due__lt": today.isoformat()},
-            ),
-            "due_this_week": (
-                pending & Q(response_due__gte=today, response_due__lte=week),
-                {
-                    "status__in": ",".join(PENDING),
-                    "response_due__gte": today.isoformat(),
-                    "response_due__lte": week.isoformat(),
-                },
-            ),
+            "pending": _request_rule(today, ("pending", "true")),
+            "overdue": _request_rule(today, ("due", "overdue")),
+            "due_this_week": _request_rule(today, ("due", "week")),
         }
 
     def _money(self, totals: dict, as_of: datetime.date | None = None, link=None) -> dict:
@@ -525,40 +530,42 @@ class Stats:
         return self._rows(name, lambda: self._read_asset_values(qs, group))
 
     def _read_asset_values(self, qs, group: tuple[str, ...]):
-        from assets.models import Asset
+        from assets.models import AssetQuerySet as AQ
 
-        S = Asset.Status
         return list(
             qs.values(*group, "currency")
             .annotate(
                 identified_count=Count("pk"),
                 identified_value=Sum("estimated_value"),
-                frozen_count=Count("pk", filter=Q(frozen_amount__gt=0)),
+                frozen_count=Count("pk", filter=AQ.frozen_q()),
                 frozen_value=Sum("frozen_amount"),
-                confiscated_count=Count("pk", filter=Q(confiscated_amount__gt=0)),
+                confiscated_count=Count("pk", filter=AQ.confiscated_q()),
                 confiscated_value=Sum("confiscated_amount"),
-                returned_count=Count("pk", filter=Q(returned_amount__gt=0)),
+                returned_count=Count("pk", filter=AQ.returned_q()),
                 returned_value=Sum("returned_amount"),
-                released_count=Count("pk", filter=Q(status=S.RELEASED)),
-                released_value=Sum("frozen_amount", filter=Q(status=S.RELEASED)),
-                retained_count=Count("pk", filter=Q(status=S.RETAINED_ABROAD)),
-                retained_value=Sum(F("confiscated_amount") - F("returned_amount"), filter=Q(status=S.RETAINED_ABROAD)),
+                released_count=Count("pk", filter=AQ.released_q()),
+                released_value=Sum("frozen_amount", filter=AQ.released_q()),
+                retained_count=Count("pk", filter=AQ.retained_abroad_q()),
+                retained_value=Sum(F("confiscated_amount") - F("returned_amount"), filter=AQ.retained_abroad_q()),
             )
             .order_by(*group, "currency")
         )
 
+    # Each stage but the first is the asset rule of the same name (assets.filters.RULES "stage"),
+    # counted in _read_asset_values and linked with its parameter.
     FUNNEL_STAGES = (
-        ("identified", _("Identified"), {}),
-        ("frozen", _("Frozen / seized"), {"frozen_amount__gt": "0"}),
-        ("confiscated", _("Confiscated"), {"confiscated_amount__gt": "0"}),
-        ("returned", _("Returned"), {"returned_amount__gt": "0"}),
-        ("released", _("Released"), {"status__exact": "released"}),
-        ("retained", _("Retained by the requested state"), {"status__exact": "retained_abroad"}),
+        ("identified", _("Identified")),
+        ("frozen", _("Frozen / seized")),
+        ("confiscated", _("Confiscated")),
+        ("returned", _("Returned")),
+        ("released", _("Released")),
+        ("retained", _("Retained by the requested state")),
     )
 
     def _funnel(self, rows, base_lookups: dict) -> list[dict]:
         stages = []
-        for key, label, lookups in self.FUNNEL_STAGES:
+        for key, label in self.FUNNEL_STAGES:
+            lookups = {} if key == "identified" else _asset_rule("stage", key)[1]
             stages.append(
                 {
                     "stage": key,
@@ -625,39 +632,40 @@ class Stats:
         counters = self._pending_counts()
         ack_days = DaysBetween(F("acknowledged_on"), F("sent_on"))
         answer_days = DaysBetween(F("answered_on"), F("sent_on"))
-        on_time = Q(answered_on__isnull=False, response_due__isnull=False, answered_on__lte=F("response_due"))
-        # Due for an answer: answered, or still pending past the deadline.
-        due = Q(answered_on__isnull=False) | counters["overdue"][0]
+        today = self.today
+        answered = _request_rule(today, ("answer", "answered"))
+        on_time = _request_rule(today, ("answer", "on_time"))[0]
+        # Due for an answer: answered by the deadline, or late (answered after it, or no answer
+        # and overdue); the share on time is the first out of both.
+        due = on_time | _request_rule(today, ("answer", "late"))[0]
         annotations = {
             "total": Count("pk"),
             "pending": Count("pk", filter=counters["pending"][0]),
             "overdue": Count("pk", filter=counters["overdue"][0]),
-            "answered": Count("pk", filter=Q(answered_on__isnull=False)),
+            "answered": Count("pk", filter=answered[0]),
             "on_time": Count("pk", filter=on_time),
             "due": Count("pk", filter=due),
         }
-        # Disjoint parts of each country's bar: every sent request falls in exactly one.
-        unanswered = Q(answered_on__isnull=True)
-        waiting = unanswered & Q(status__in=WAITING)
+        # Disjoint parts of each country's bar: every sent request falls in exactly one. Without
+        # an answer yet (answer=unanswered: sent, not answered, not withdrawn) it is overdue or
+        # not (information requested from us, or no deadline, is not overdue).
         segments = (
-            ("answered", _("Answered"), Q(answered_on__isnull=False), {"answered_on__isnull": "False"}),
+            ("answered", _("Answered"), *answered),
             (
                 "waiting",
-                _("No answer yet, within the deadline"),
-                waiting & Q(response_due__gte=self.today),
-                {**WAITING_LOOKUPS, "response_due__gte": self.today.isoformat()},
+                _("No answer yet, not overdue"),
+                *_request_rule(today, ("answer", "unanswered"), ("overdue", "false")),
             ),
             (
                 "late",
                 _("No answer yet, deadline passed"),
-                waiting & Q(response_due__lt=self.today),
-                {**WAITING_LOOKUPS, "response_due__lt": self.today.isoformat()},
+                *_request_rule(today, ("answer", "unanswered"), ("due", "overdue")),
             ),
             (
                 "withdrawn",
                 _("Withdrawn without an answer"),
-                unanswered & Q(status="withdrawn"),
-                {"answered_on__isnull": "True", "status__exact": "withdrawn"},
+                Q(sent_on__isnull=False, answered_on__isnull=True, status="withdrawn"),
+                {"sent_on__isnull": "False", "answered_on__isnull": "True", "status__exact": "withdrawn"},
             ),
         )
         annotations.update({f"segment_{key}": Count("pk", filter=q) for key, _l, q, _lk in segments})
@@ -706,10 +714,7 @@ class Stats:
                     "total": {"count": row["total"], "url": request_url({**here, "sent_on__isnull": "False"})},
                     "pending": {"count": row["pending"], "url": request_url({**here, **counters["pending"][1]})},
                     "overdue": {"count": row["overdue"], "url": request_url({**here, **counters["overdue"][1]})},
-                    "answered": {
-                        "count": row["answered"],
-                        "url": request_url({**here, "answered_on__isnull": "False"}),
-                    },
+                    "answered": {"count": row["answered"], "url": request_url({**here, **answered[1]})},
                     "answered_on_time": row["on_time"],
                     "due": row["due"],
                     "share_on_time": round(row["on_time"] / row["due"], 3) if row["due"] else None,
@@ -829,6 +834,8 @@ class Stats:
         by_country_rows = self._asset_value_rows("asset_values_by_country", assets, ("location_country",))
         by_kind_rows = self._asset_value_rows("asset_values_by_kind", assets, ("kind",))
 
+        confiscated, returned = _asset_rule("stage", "confiscated")[1], _asset_rule("stage", "returned")[1]
+
         def grouped(rows, key, lookup, name):
             out: dict[str, list] = {}
             for row in rows:
@@ -842,11 +849,11 @@ class Stats:
             "funnel": self._funnel(all_rows, lookups),
             "ordered": self._money(
                 _sum_by_currency(all_rows, "currency", "confiscated_value"),
-                link=lambda cur: asset_url({**lookups, "confiscated_amount__gt": "0", "currency__exact": cur}),
+                link=lambda cur: asset_url({**lookups, **confiscated, "currency__exact": cur}),
             ),
             "realised": self._money(
                 _sum_by_currency(all_rows, "currency", "returned_value"),
-                link=lambda cur: asset_url({**lookups, "returned_amount__gt": "0", "currency__exact": cur}),
+                link=lambda cur: asset_url({**lookups, **returned, "currency__exact": cur}),
             ),
             "by_country": grouped(by_country_rows, "location_country", "location_country__exact", country_name),
             "by_kind": grouped(by_kind_rows, "kind", "kind__exact", lambda k: _label(Asset.Kind.choices, k)),
@@ -986,43 +993,31 @@ class Stats:
             ("partly", _("Partly executed"), Q(status=S.PARTIALLY_EXECUTED), {"status__exact": S.PARTIALLY_EXECUTED}),
             ("refused", _("Refused"), Q(status=S.REFUSED), {"status__exact": S.REFUSED}),
             ("withdrawn", _("Withdrawn"), Q(status=S.WITHDRAWN), {"status__exact": S.WITHDRAWN}),
+            # By status, so that the outcomes add up: a partly executed request is "partly", not
+            # also pending (which, a foreign response awaited, it is).
             (
                 "pending",
-                _("Pending"),
+                _("No outcome yet"),
                 Q(status__in=(S.SENT, S.ACKNOWLEDGED, S.INFO_REQUESTED)),
                 {"status__in": ",".join((S.SENT, S.ACKNOWLEDGED, S.INFO_REQUESTED))},
             ),
         )
         today = self.today
-        pending = Q(status__in=PENDING)
+        # Each sent request by its first answer: on time, after the deadline, or none yet (then
+        # not yet due or overdue, while pending); a partly executed request answered in time is
+        # on time even while it is still pending past the deadline.
         timeliness = (
-            (
-                "on_time",
-                _("Answered by the deadline"),
-                Q(answered_on__isnull=False, answered_on__lte=F("response_due")),
-                None,
-            ),
-            (
-                "late",
-                _("Answered after the deadline"),
-                Q(answered_on__isnull=False, answered_on__gt=F("response_due")),
-                None,
-            ),
+            ("on_time", _("Answered by the deadline"), *_request_rule(today, ("answer", "on_time"))),
+            ("late", _("Answered after the deadline"), *_request_rule(today, ("answer", "after_deadline"))),
             (
                 "not_yet_due",
                 _("Pending, deadline not passed"),
-                pending & Q(answered_on__isnull=True, response_due__gte=today),
-                {
-                    "status__in": ",".join(PENDING),
-                    "answered_on__isnull": "True",
-                    "response_due__gte": today.isoformat(),
-                },
+                *_request_rule(today, ("answer", "unanswered"), ("due", "upcoming")),
             ),
             (
                 "overdue",
                 _("Pending, overdue"),
-                pending & Q(answered_on__isnull=True, response_due__lt=today),
-                {"status__in": ",".join(PENDING), "answered_on__isnull": "True", "response_due__lt": today.isoformat()},
+                *_request_rule(today, ("answer", "unanswered"), ("due", "overdue")),
             ),
         )
         counts = self._rows(
@@ -1129,9 +1124,7 @@ class Stats:
                     "key": k,
                     "label": str(label),
                     "count": counts[f"time_{k}"],
-                    # answered_on <= response_due compares two columns, which admin lookups cannot
-                    # express; those two figures link to all answered requests of the year.
-                    "url": request_url({**lookups, **(lk or {"answered_on__isnull": "False"})}),
+                    "url": request_url({**lookups, **lk}),
                 }
                 for k, label, _q, lk in timeliness
             ],

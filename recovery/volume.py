@@ -897,7 +897,7 @@ def write_reminder_schedules(*, today: datetime.date | None = None) -> int:
     policies: dict[tuple, reminders.Policy] = {}
     rows = []
     pending = (
-        Request.objects.filter(status__in=Request.PENDING_STATUSES)
+        Request.objects.pending()
         .order_by()
         .values_list("pk", "status", "sent_on", "response_due", "acknowledged_on", "legal_basis_id", "country")
     )

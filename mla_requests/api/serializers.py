@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from cases.api.serializers import CaseRefSerializer
 from cases.models import Case, Subject
-from mla_requests.models import ChecklistAnswer, Request
+from mla_requests.models import ChecklistAnswer, Request, RequestQuerySet
 from recovery.api.fields import (
     CountryField,
     IdRelatedField,
@@ -97,7 +97,7 @@ class RequestSerializer(serializers.ModelSerializer):
         return represent_requests([instance])[0]
 
     def get_is_overdue(self, obj) -> bool:
-        return bool(obj.is_pending and obj.response_due and obj.response_due < timezone.localdate())
+        return obj.is_overdue()
 
 
 # The representation above, built by hand. The declared fields stay: they are the OpenAPI schema
@@ -239,7 +239,7 @@ def represent_requests(requests: list) -> list[dict]:
     rows = _rows(requests)
     measures, subjects, assets, checklist = _to_many([row["id"] for row in rows])
     today = timezone.localdate()
-    pending = set(Request.PENDING_STATUSES)
+    is_overdue = RequestQuerySet.is_overdue
     out = []
     for row in rows:
         pk, status, due = row["id"], row["status"], row["response_due"]
@@ -282,7 +282,7 @@ def represent_requests(requests: list) -> list[dict]:
                 "closed_on": _date(row["closed_on"]),
                 "response_due": _date(due),
                 "response_due_set_manually": row["response_due_set_manually"],
-                "is_overdue": bool(status in pending and due and due < today),
+                "is_overdue": is_overdue(status, due, today),
                 "status": status,
                 "status_label": str(_WORKFLOW.labels.get(status, status)),
                 "allowed_next_statuses": list(_ALLOWED_NEXT.get(status, ())),

@@ -45,8 +45,10 @@ REFUSE_EXAMPLE = OpenApiExample(
 
 @domain_schema(
     "request",
-    list_description="Outgoing requests the caller may see. `overdue=true`: pending and past the response "
-    "deadline. `updated_after` (or `sync=1`) switches to a cursor ordered by update time.",
+    list_description="Outgoing requests the caller may see. `overdue=true`: pending (sent, acknowledged or "
+    "partially executed) and the response deadline before today; `due`, `answer`, `pending` and "
+    "`awaiting_acknowledgement` apply the other read rules, as the admin's filters do. `updated_after` (or "
+    "`sync=1`) switches to a cursor ordered by update time.",
     retrieve_description="With its checklist and its version as ETag.",
     create=Doc(
         "Draft a request",

@@ -7,6 +7,10 @@ its path is in the ModelAdmin's list_filter (ModelAdmin.lookup_allowed), otherwi
 answers with an error. These are those paths, per model; tests/dashboards/test_links.py checks every
 link of every page against the registered admin (or, while a model is not registered, against a
 plain ModelAdmin with exactly these filters).
+
+A figure counted by a read rule (overdue, pending, answered on time; an asset's stage) links with
+the parameter of the list filter that applies the rule (`due=overdue`, `stage=frozen`: the
+FilterSets' RULES), not with field lookups; the registered admins declare those list filters.
 """
 
 REQUIRED_LIST_FILTERS = {

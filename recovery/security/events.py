@@ -67,7 +67,7 @@ def recorded_path(request) -> str:
         return ""
     path = request.path
     if request.META.get("QUERY_STRING"):
-        from recovery.security.reads import masked_query_string
+        from recovery.security.masking import masked_query_string
 
         path = f"{path}?{masked_query_string(request.GET)}"
     return path[:255]

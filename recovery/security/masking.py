@@ -9,6 +9,8 @@ characters. Lists, exports and the bundle use `mask_identifier`.
 from __future__ import annotations
 
 import copy
+import re
+from urllib.parse import urlencode
 
 from recovery import access
 
@@ -70,3 +72,43 @@ def with_masked_changes(entry, user, *, subject=None):
     shown.changes = masked_changes(entry, user, subject=subject)
     shown.changes_text = ""
     return shown
+
+
+# A run of letters and digits with five digits or more may be an IIN/BIN, a passport or a
+# registration number; dates and times (digits between separators) are kept as asked.
+_IDENTIFIER_LIKE = re.compile(r"[^\W_]*\d[^\W_]*")
+_MIN_DIGITS = 5
+# Cut long values: a filter is evidence of what was asked, not a place to store a document.
+_MAX_VALUE = 200
+
+
+def masked_text(value) -> str:
+    """`value` with every identifier-like run (five digits or more) masked, names and dates kept."""
+
+    def mask(match):
+        token = match.group(0)
+        return mask_value(token) if sum(c.isdigit() for c in token) >= _MIN_DIGITS else token
+
+    return _IDENTIFIER_LIKE.sub(mask, str(value)[:_MAX_VALUE])
+
+
+def masked_filters(params) -> dict:
+    """A request's query parameters (a QueryDict) as {key: value or [values]}, identifiers
+    masked: every value of a lookup on an identifier field, and identifier-like tokens anywhere
+    else (a search box may hold a number as well as a name)."""
+    filters = {}
+    for key in sorted(params):
+        values = [
+            mask_value(str(value)[:_MAX_VALUE]) if is_identifier_lookup(key) else masked_text(value)
+            for value in params.getlist(key)
+        ]
+        filters[masked_text(key)[:100]] = values[0] if len(values) == 1 else values
+    return filters
+
+
+def masked_query_string(params) -> str:
+    """The query string of `params` (a QueryDict) with identifiers masked as in masked_filters."""
+    pairs = []
+    for key, value in masked_filters(params).items():
+        pairs += [(key, v) for v in (value if isinstance(value, list) else [value])]
+    return urlencode(pairs, safe=MASK_CHAR)
