@@ -623,6 +623,7 @@ class AuditEvent(AppendOnlyModel):
         OTP_VERIFIED = "otp_verified", _("Two-factor code accepted")
         OTP_FAILURE = "otp_failure", _("Two-factor code refused")
         USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        LOOKUP_REFUSED = "lookup_refused", _("Filter in the address refused")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")
