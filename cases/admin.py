@@ -38,6 +38,7 @@ from recovery.admin_io import ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.admin import PersonalDataAdminMixin, export_case_bundle
+from recovery.security.masking import IDENTIFIER_FIELDS
 
 
 def _count_of(model, *conditions, **filters):
@@ -334,6 +335,9 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
     list_filter = ("kind", "is_pep", NationalityFilter)
     search_fields = ("name_latin", "name_cyrillic", "iin_bin", "passport_number", "foreign_registration_number")
     search_help_text = _("Name in Latin or Cyrillic, IIN/BIN, passport or registration number")
+    # A person by their number, in the address, for whoever sees identifiers in full (refused to
+    # the others, as the search is: recovery.admin_base.UrlLookupGate).
+    url_lookups = tuple((field, {"exact", "startswith"}) for field in IDENTIFIER_FIELDS)
     service_fields = frozenset(
         {
             "kind",

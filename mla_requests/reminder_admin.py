@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from mla_requests.models import Holiday, ReminderDelivery, ReminderDigest, ReminderPolicy
 from mla_requests.reminder_services import retry_deliveries
 from recovery import access
-from recovery.admin_base import ReadOnlyAdminMixin, ReferenceListFilter
+from recovery.admin_base import ReadOnlyAdminMixin, ReferenceListFilter, UrlLookupGate
 from recovery.models import Notification, NotificationPreference
 
 
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(admin.ModelAdmin):
+class ReminderPolicyAdmin(UrlLookupGate, admin.ModelAdmin):
     list_display = (
         "__str__",
         "days_before",
@@ -33,14 +33,14 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(UrlLookupGate, admin.ModelAdmin):
     list_display = ("day", "name", "is_working_day")
     list_filter = ("is_working_day",)
     search_fields = ("name",)
     date_hierarchy = "day"
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(UrlLookupGate, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The delivery log and notifications: written by the scan and the workers, read here."""
 
 
@@ -119,7 +119,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(UrlLookupGate, admin.ModelAdmin):
     list_display = ("user", "email_mode")
     list_filter = ("email_mode",)
     raw_id_fields = ("user",)

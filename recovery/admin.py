@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from recovery import access
+from recovery.admin_base import UrlLookupGate
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.errors import DomainError
 from recovery.models import (
@@ -32,7 +33,7 @@ TRILINGUAL = ("name_en", "name_ru", "name_kk")
 
 
 @admin.register(Unit)
-class UnitAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+class UnitAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "parent")
     list_select_related = ("parent",)
     search_fields = ("code", *TRILINGUAL)
@@ -52,7 +53,7 @@ class UnitAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(CrimeCategory)
-class CrimeCategoryAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+class CrimeCategoryAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "order")
     search_fields = ("code", *TRILINGUAL)
     list_editable = ("order",)
@@ -63,7 +64,7 @@ class CrimeCategoryAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin
 
 
 @admin.register(AssistanceMeasure)
-class AssistanceMeasureAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+class AssistanceMeasureAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "concerns_assets", "order")
     list_filter = ("concerns_assets",)
     search_fields = ("code", *TRILINGUAL)
@@ -74,7 +75,7 @@ class AssistanceMeasureAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelA
 
 
 @admin.register(CountryProfile)
-class CountryProfileAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+class CountryProfileAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("country_name", "country", "central_authority", "expected_response_days", "treaty_count")
     search_fields = ("country", "central_authority")
 
@@ -99,7 +100,7 @@ class InstrumentRequirementInline(admin.TabularInline):
 
 
 @admin.register(LegalInstrument)
-class LegalInstrumentAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+class LegalInstrumentAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "kind", "open_to_all_states", "in_force_on", "expected_response_days")
     list_filter = ("kind", "open_to_all_states", "value_based_confiscation", "requested_party_retains_proceeds")
     search_fields = ("code", "short_name", *TRILINGUAL, "counterpart_countries__country")
@@ -130,7 +131,7 @@ class LegalInstrumentAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdm
 
 
 @admin.register(InstrumentRequirement)
-class InstrumentRequirementAdmin(ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
+class InstrumentRequirementAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
     list_display = ("instrument", "order", "code", "name_en", "mandatory", "citation")
     list_select_related = ("instrument",)
     list_filter = ("mandatory", ("instrument", admin.RelatedOnlyFieldListFilter))
@@ -139,7 +140,7 @@ class InstrumentRequirementAdmin(ServiceImportExportMixin, ExportMixin, admin.Mo
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(UrlLookupGate, DjangoUserAdmin):
     list_display = ("username", "last_name", "first_name", "unit", "roles", "preferred_language", "is_active")
     list_select_related = ("unit",)
     list_filter = ("groups", ("unit", admin.RelatedOnlyFieldListFilter), "is_active", "preferred_language")
@@ -229,7 +230,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(UrlLookupGate, admin.ModelAdmin):
     """Rates by date for the dashboards' converted totals (kept by administrators)."""
 
     list_display = ("date", "currency", "rate")
@@ -244,5 +245,10 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 # API credentials (issue 4): token and idempotency-key admin.
 from recovery import admin_tokens  # noqa: E402,F401
 
+# --- The admin pages of installed packages, behind the same URL-lookup gate as the project's.
+from recovery.admin_packages import gate_package_admins  # noqa: E402
+
 # --- Security and audit (issue 7): the read-only audit event admin lives with the security code.
 from recovery.security import admin as _security_admin  # noqa: F401, E402
+
+gate_package_admins()

@@ -3,6 +3,8 @@
 - Scoping: changelists, change pages, autocomplete answers, filter choices and foreign-key choices
   come from recovery.access, so another unit's record is never shown; a record one reads but may
   not write (an analyst who is also an investigator, looking at another unit's case) opens read-only.
+- URL lookups: a changelist or export page accepts only the lookups declared for it, whole path
+  and lookup type (UrlLookupGate, on every admin page); any other is a 400 and an audit event.
 - Analysts read only; nobody deletes cases, requests, assets or timeline rows from the admin.
 - Writes go through the services: `save_model` calls the app's create/update service with the
   version the form was opened at, and a DomainError becomes an error on the redisplayed form.
@@ -11,6 +13,8 @@
 """
 
 from __future__ import annotations
+
+import functools
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
@@ -31,8 +35,232 @@ from recovery.security.masking import is_identifier_lookup, searchable_fields, w
 # --- scoped querysets ---------------------------------------------------------------------------
 
 
-class ScopedAdminMixin:
-    """Rows, choices and permissions limited to what the signed-in user may see and do."""
+# Records that a lookup reaching them through a relation may ask for nothing but their id: a
+# person's account (password, OTP key, e-mail...), their devices, sessions, API tokens and
+# messages, and the audit trails. `lead_investigator__id__exact` names a colleague by id;
+# `lead_investigator__password__startswith` would read a password hash a character at a time.
+ID_ONLY_APPS = frozenset({"auth", "sessions", "axes", "auditlog", "otp_totp", "otp_static", "otp_email", "otp_hotp"})
+ID_ONLY_MODELS = frozenset(
+    {
+        "recovery.apitoken",
+        "recovery.idempotencykey",
+        "recovery.notification",
+        "recovery.notificationpreference",
+        "recovery.auditevent",
+        "requests.reminderdelivery",
+        "requests.reminderdigest",
+    }
+)
+
+
+def _id_only(opts) -> bool:
+    from django.conf import settings
+
+    return (
+        opts.app_label in ID_ONLY_APPS
+        or opts.label_lower in ID_ONLY_MODELS
+        or opts.label_lower == settings.AUTH_USER_MODEL.lower()
+    )
+
+
+def reaches_beyond_id(model, lookup: str) -> bool:
+    """Whether `lookup` crosses a relation into a record that may be asked only for its id (see
+    ID_ONLY_MODELS) and asks it for more, or reaches a person's identifiers (IIN/BIN, passport:
+    IDENTIFIER_FIELDS) through a relation. Whatever any admin declares, such a lookup is refused."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from recovery.security.masking import IDENTIFIER_FIELDS
+
+    opts, crossed = model._meta, False
+    for part in lookup.split("__"):
+        try:
+            field = opts.pk if part == "pk" else opts.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a lookup type or transform of the field before: nothing further is reached
+        if crossed and _id_only(opts) and not getattr(field, "primary_key", False):
+            return True
+        if crossed and field.name in IDENTIFIER_FIELDS:
+            return True
+        if not (field.is_relation and getattr(field, "path_infos", None)):
+            return False  # a value field: the rest are its lookup types and transforms
+        opts, crossed = field.path_infos[-1].to_opts, True
+    return False  # ends on a relation: compares ids (`case__unit__in=3,4`)
+
+
+def expand_url_lookups(declared) -> set[str]:
+    """{("response_due", {"lt", "gte"})} -> {"response_due__lt", "response_due__gte"}; "exact" also
+    admits the bare path (`status=` and `status__exact=` are the same query)."""
+    names = set()
+    for path, lookup_types in declared:
+        for lookup_type in lookup_types:
+            names.add(f"{path}__{lookup_type}")
+            if lookup_type == "exact":
+                names.add(path)
+    return names
+
+
+def list_filter_parameters(model, list_filter) -> set[str]:
+    """The query-string parameters one `list_filter` entry reads, worked out the way the admin's
+    filter classes name them (without building the filter, which would query its choices)."""
+    from django.contrib.admin.filters import (
+        AllValuesFieldListFilter,
+        BooleanFieldListFilter,
+        ChoicesFieldListFilter,
+        DateFieldListFilter,
+        EmptyFieldListFilter,
+        FieldListFilter,
+        RelatedFieldListFilter,
+        SimpleListFilter,
+    )
+    from django.contrib.admin.utils import get_fields_from_path
+
+    if isinstance(list_filter, type) and issubclass(list_filter, SimpleListFilter):
+        return {list_filter.parameter_name}
+    path, filter_class = list_filter if isinstance(list_filter, (list, tuple)) else (list_filter, None)
+    if not isinstance(path, str):  # a Field instance
+        path = path.name
+    field = get_fields_from_path(model, path)[-1]
+    if filter_class is None:
+        filter_class = next(cls for test, cls in FieldListFilter._field_list_filters if test(field))
+    if issubclass(filter_class, RelatedFieldListFilter):
+        return {f"{path}__{field.target_field.name}__exact", f"{path}__isnull"}
+    if issubclass(filter_class, EmptyFieldListFilter):
+        return {f"{path}__isempty"}
+    if issubclass(filter_class, DateFieldListFilter):
+        return {f"{path}__gte", f"{path}__lt"} | ({f"{path}__isnull"} if field.null else set())
+    if issubclass(filter_class, (BooleanFieldListFilter, ChoicesFieldListFilter)):
+        return {f"{path}__exact", f"{path}__isnull"}
+    if issubclass(filter_class, AllValuesFieldListFilter):
+        return {path, f"{path}__isnull"}
+    return set()  # a filter class not known here: its parameters are refused until declared
+
+
+class UrlLookupGate:
+    """The one gate of the admin's URL lookups: a changelist (and the export page, which filters
+    the same way) accepts a query-string lookup only when it is declared in full, path and lookup
+    type:
+
+    - a parameter of one of the admin's own list filters (what the filter sidebar links to) or of
+      its date hierarchy (`<field>__year`, `__month`, `__day`);
+    - `url_lookups`: (field path, {lookup types}) pairs, e.g. ("object_pk", {"exact"});
+    - what the dashboards link with (recovery/dashboards/admin_lookups.py, per model).
+
+    Anything else - `case__unit__parent__members__password__startswith`, `changes__icontains` -
+    is refused: the admin answers 400 with no count (Django's DisallowedModelAdminLookup), and the
+    refusal is an audit event (`lookup_refused`, the lookup names without their values). A lookup
+    that reaches a person's account, devices, tokens or messages beyond their id, or a person's
+    identifiers, through a relation is refused even when declared (`reaches_beyond_id`); one on
+    an identifier, or on a field in `identifier_bearing_fields` (text that may hold identifiers),
+    is refused to whoever sees identifiers masked, and those fields drop out of their search."""
+
+    url_lookups: tuple = ()
+    identifier_bearing_fields: tuple = ()
+
+    def allowed_url_lookups(self, request) -> set[str]:
+        """Every lookup this admin accepts in its URL (before the per-user refusals below)."""
+        cache = getattr(request, "_allowed_url_lookups", None) if request is not None else None
+        if cache is not None and id(self) in cache:
+            return cache[id(self)]
+        from recovery.dashboards.admin_lookups import DASHBOARD_URL_LOOKUPS
+
+        list_filter = self.get_list_filter(request) if request is not None else self.list_filter
+        names = set()
+        for entry in list_filter:
+            names |= list_filter_parameters(self.model, entry)
+        if self.date_hierarchy:
+            names |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        names |= expand_url_lookups(self.url_lookups)
+        names |= expand_url_lookups(DASHBOARD_URL_LOOKUPS.get(self.model._meta.label_lower, ()))
+        if request is not None:
+            # The changelist asks once per parameter: work the list out once per request.
+            if cache is None:
+                cache = request._allowed_url_lookups = {}
+            cache[id(self)] = names
+        return names
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup not in self.allowed_url_lookups(request) and not self._raw_id_popup_lookup(lookup, value):
+            return False
+        if reaches_beyond_id(self.model, lookup):
+            return False
+        # Whoever sees identifiers masked may not filter by them (?iin_bin__startswith=8601 would
+        # answer yes or no), nor by text that may hold them (the change log's recorded changes).
+        masked = is_identifier_lookup(lookup) or lookup.split("__", 1)[0] in self.identifier_bearing_fields
+        return not masked or access.may_search_identifiers(getattr(request, "user", None))
+
+    def _raw_id_popup_lookup(self, lookup, value) -> bool:
+        # A raw-id widget's popup narrows the list by its foreign key's limit_choices_to: those
+        # exact (lookup, value) pairs come from the code, as Django's own lookup_allowed allows them.
+        if not self.model._meta.related_fkey_lookups:
+            return False
+        from django.contrib.admin.widgets import url_params_from_lookup_dict
+
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            if callable(fk_lookup):
+                fk_lookup = fk_lookup()
+            if (lookup, value) in url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if not self.identifier_bearing_fields or access.may_search_identifiers(request.user):
+            return fields
+        return tuple(f for f in fields if f.lstrip("=^@").split("__", 1)[0] not in self.identifier_bearing_fields)
+
+    def get_changelist(self, request, **kwargs):
+        # The changelist and django-import-export's export page both build their list from this class.
+        return _gated_changelist(super().get_changelist(request, **kwargs))
+
+
+@functools.cache
+def _gated_changelist(changelist_class):
+    from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+
+    class GatedChangeList(changelist_class):
+        def get_filters(self, request):
+            try:
+                return super().get_filters(request)
+            except DisallowedModelAdminLookup:
+                record_refused_lookups(request, self.model_admin, self.get_filters_params())
+                raise
+
+    GatedChangeList.__name__ = GatedChangeList.__qualname__ = f"Gated{changelist_class.__name__}"
+    return GatedChangeList
+
+
+# A refusal names at most this many lookups, each cut to this length: the names are the attacker's
+# to choose too.
+REFUSED_LOOKUPS_RECORDED, REFUSED_LOOKUP_LENGTH = 20, 120
+
+
+def record_refused_lookups(request, model_admin, params) -> None:
+    """One `lookup_refused` audit event for a changelist or export request refused for its lookups.
+    It names the lookups, never their values (a guessed password hash, an IIN), and records the
+    path without its query string for the same reason."""
+    from recovery.security.events import record_event
+
+    refused = sorted(
+        key
+        for key, values in params.items()
+        if any(not model_admin.lookup_allowed(key, value, request) for value in values)
+    )
+    record_event(
+        "lookup_refused",
+        request=request,
+        outcome="denied",
+        path=request.path,
+        extra={
+            "model": model_admin.model._meta.label_lower,
+            "refused": [key[:REFUSED_LOOKUP_LENGTH] for key in refused[:REFUSED_LOOKUPS_RECORDED]],
+            "lookups": len(params),
+        },
+    )
+
+
+class ScopedAdminMixin(UrlLookupGate):
+    """Rows, choices and permissions limited to what the signed-in user may see and do; URL
+    lookups limited to the declared ones (UrlLookupGate)."""
 
     # Cases, requests, assets and timelines carry legal history: never deleted from the admin.
     allow_delete = False
@@ -84,21 +312,6 @@ class ScopedAdminMixin:
                 _("Identifiers (IIN/BIN, passport) are not searched for your role."),
             )
         return changelist
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # Nor filter by them in the URL (?iin_bin__startswith=8601 would answer yes or no).
-        if is_identifier_lookup(lookup) and not access.may_search_identifiers(getattr(request, "user", None)):
-            return False
-        # The dashboards link each figure to the changelist of exactly its records, with lookups
-        # that cross two relations (case__unit__id__in). Django accepts those only for paths in
-        # list_filter; these are allowed here instead, without cluttering the filter sidebar.
-        # The rows stay scoped by get_queryset, whatever the lookup.
-        from recovery.dashboards.admin_lookups import REQUIRED_LIST_FILTERS
-
-        paths = REQUIRED_LIST_FILTERS.get(self.model._meta.label_lower, ())
-        if any(lookup == path or lookup.startswith(path + "__") for path in paths):
-            return True
-        return super().lookup_allowed(lookup, value, request)
 
     #: Fields naming a person (lead, responsible investigator, team): only those one may name.
     naming_fields: tuple[str, ...] = ()

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from recovery.admin_base import UrlLookupGate
 from recovery.api.services import api_token_create, api_token_revoke
 from recovery.models import ApiToken, IdempotencyKey
 
@@ -43,7 +44,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(UrlLookupGate, admin.ModelAdmin):
     form = ApiTokenForm
     list_display = ["name", "user", "prefix", "scope_list", "expires_at", "revoked_at", "last_used_at", "last_used_ip"]
     list_filter = ["revoked_at", "expires_at"]
@@ -91,7 +92,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(UrlLookupGate, admin.ModelAdmin):
     list_display = ["key", "user", "method", "path", "response_status", "created_at"]
     search_fields = ["key", "user__username", "path"]
     list_filter = ["method"]

@@ -628,6 +628,7 @@ class AuditEvent(AppendOnlyModel):
         IMPORT_PREVIEWED = "import_previewed", _("Import previewed")
         IMPORT = "import", _("Import")
         SUBJECT_MATCHED = "subject_matched", _("Subject matched by identifier and added to a case")
+        LOOKUP_REFUSED = "lookup_refused", _("Filter in the address refused")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

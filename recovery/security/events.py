@@ -22,12 +22,15 @@ def record_event(
     obj=None,
     outcome: str = "success",
     extra: dict | None = None,
+    path: str | None = None,
 ):
     """Append one AuditEvent and return it.
 
     `request` defaults to the web request being served, if any (see `current_request`); `user`
     defaults to the request's signed-in user; `username` keeps the name as typed when
     there is no user (a failed login). `obj` is the record concerned (any model instance).
+    `path` replaces the request's path and query string, for a request whose query string must not
+    be kept (a refused lookup's values may be guessed secrets).
     The row is written in the caller's transaction and shares its fate, so a caller that rolls
     back its work on purpose records the refusal after the rollback, not inside it.
     """
@@ -48,7 +51,7 @@ def record_event(
         username=(user.get_username() if user is not None else username or "")[:150],
         ip_address=client_ip(request),
         user_agent=user_agent(request),
-        path=recorded_path(request),
+        path=(path[:255] if path is not None else recorded_path(request)),
         extra=extra or {},
     )
     if obj is not None:

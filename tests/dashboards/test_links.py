@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from recovery.access import case_read_scope as case_scope
 from recovery.access import unit_and_descendant_ids
-from recovery.dashboards.admin_lookups import REQUIRED_LIST_FILTERS
+from recovery.admin_base import UrlLookupGate
 from recovery.stats import Stats, StatsFilter
 
 pytestmark = pytest.mark.django_db
@@ -39,17 +39,16 @@ STAND_IN_SITE = admin.AdminSite(name="dashboard_links_test")
 
 
 def model_admin_for(app_label, model_name):
-    """The registered ModelAdmin, or until there is one a plain one with the required list
-    filters and the scoping every admin changelist must apply."""
+    """The registered ModelAdmin, or until there is one a plain one behind the URL-lookup gate
+    (which accepts the dashboards' lookups: recovery/dashboards/admin_lookups.py) with the scoping
+    every admin changelist must apply."""
     model = apps.get_model(app_label, model_name)
     registered = admin.site._registry.get(model)
     if registered is not None:
         return registered
     prefix = {"courtdecision": "asset__case__", "case": ""}.get(model_name, "case__")
 
-    class StandIn(admin.ModelAdmin):
-        list_filter = REQUIRED_LIST_FILTERS[f"{app_label}.{model_name}"]
-
+    class StandIn(UrlLookupGate, admin.ModelAdmin):
         def get_queryset(self, request):
             return super().get_queryset(request).filter(case_scope(request.user, prefix=prefix))
 

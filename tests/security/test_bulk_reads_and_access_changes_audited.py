@@ -75,11 +75,10 @@ def _access_events(user):
     return list(AuditEvent.objects.filter(action="user_access_changed", object_id=str(user.pk)).order_by("pk"))
 
 
-def test_roles_and_unit_changed_in_the_admin_are_recorded_with_old_and_new(
-    investigator_b, unit_a, unit_b, administrator
-):
+def test_roles_and_unit_changed_in_the_admin_are_recorded_with_old_and_new(investigator_b, unit_a, unit_b, superuser):
+    # A superuser: superuser status and individual permissions are theirs alone to grant.
     before = {e.pk for e in _access_events(investigator_b)}
-    client = client_for(administrator)
+    client = client_for(superuser)
     url = reverse("admin:recovery_user_change", args=[investigator_b.pk])
     data = change_form_data(client.get(url))
     supervisor, investigator = Group.objects.get(name="Supervisor"), Group.objects.get(name="Investigator")
@@ -93,7 +92,7 @@ def test_roles_and_unit_changed_in_the_admin_are_recorded_with_old_and_new(
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
 
     events = [e for e in _access_events(investigator_b) if e.pk not in before]
-    assert {(e.user, e.ip_address) for e in events} == {(administrator, "192.0.2.83")}
+    assert {(e.user, e.ip_address) for e in events} == {(superuser, "192.0.2.83")}
     changes = {}
     for event in events:
         assert event.extra["username"] == "inv_b"
