@@ -1135,12 +1135,10 @@ class Stats:
 
 # --- Access and serialisation shared by pages, exports and the JSON API -----------------------------
 def may_view_dashboards(user) -> bool:
-    """Supervisors, analysts, administrators and investigators (the latter see what visible_to gives)."""
-    from recovery.roles import ALL_ROLES, role_names
+    """Whoever works with case records (each sees the figures of what they read); not auditors."""
+    from recovery.access import is_case_reader
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or bool(role_names(user) & set(ALL_ROLES))
+    return is_case_reader(user)
 
 
 def jsonable(value):

@@ -4,13 +4,16 @@ Self-contained (serializer, viewset); routed by recovery/api/notification_urls.p
 ever sees and marks their own notifications: the queryset is always filtered to request.user.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from recovery.filters import StrictBooleanField
 from recovery.models import Notification
 from recovery.notifications import mark_read, notifications_for
 
@@ -47,10 +50,15 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def get_queryset(self):
         qs = notifications_for(self.request.user)
-        unread = (self.request.query_params.get("unread") or "").lower()
-        if unread in ("1", "true", "yes"):
+        # As strict as the FilterSets' booleans: true or false, anything else is a 400, never a
+        # silent "no filter".
+        try:
+            unread = StrictBooleanField(required=False).clean(self.request.query_params.get("unread"))
+        except DjangoValidationError as exc:
+            raise ValidationError({"unread": exc.messages}) from None
+        if unread is True:
             qs = qs.filter(read_at__isnull=True)
-        elif unread in ("0", "false", "no"):
+        elif unread is False:
             qs = qs.filter(read_at__isnull=False)
         return qs
 

@@ -25,3 +25,19 @@ def test_true_and_false_filter(client_for, analyst):
     assert [m["code"] for m in client.get("/api/v1/measures/", {"concerns_assets": "false"}).json()["results"]] == [
         "testimony"
     ]
+
+
+@pytest.mark.django_db
+def test_the_notifications_unread_parameter_is_strict(investigator_a):
+    from rest_framework.test import APIClient
+
+    from recovery.models import Notification
+
+    Notification.objects.create(recipient=investigator_a, title="Reminder")
+    client = APIClient()
+    client.force_authenticate(investigator_a)
+    assert client.get("/api/v1/notifications/?unread=true").json()["count"] == 1
+    assert client.get("/api/v1/notifications/?unread=false").json()["count"] == 0
+    refused = client.get("/api/v1/notifications/?unread=74400585")
+    assert refused.status_code == 400
+    assert "unread" in refused.json()["errors"]
