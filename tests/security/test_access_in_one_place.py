@@ -17,25 +17,9 @@ from django.test import Client
 from cases.models import Case, Subject
 from mla_requests.models import Request
 from recovery.models import User
-from tests.factories import UserFactory
 from tests.security.conftest import client_for
 
-IIN_B = "900202400456"
-
-
-@pytest.fixture
-def inv_analyst_a(unit_a):
-    return UserFactory(username="inv_ana_a", unit=unit_a, roles=["Investigator", "Analyst"])
-
-
-@pytest.fixture
-def sup_analyst_a(unit_a):
-    return UserFactory(username="sup_ana_a", unit=unit_a, roles=["Supervisor", "Analyst"])
-
-
-@pytest.fixture
-def admin_investigator_a(unit_a):
-    return UserFactory(username="adm_inv_a", unit=unit_a, roles=["Administrator", "Investigator"])
+IIN_A, IIN_B = "860101300123", "900202400456"
 
 
 def _api(user) -> Client:
@@ -52,53 +36,55 @@ def _patch_case(client, case, body):
 # --- role combinations -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["inv_analyst_a", "sup_analyst_a"])
-def test_reading_everything_does_not_write_another_units_case_in_the_api(request, world, records_b, who):
+@pytest.mark.parametrize("who", ["investigator_analyst_b", "supervisor_analyst_b"])
+def test_reading_everything_does_not_write_another_units_case_in_the_api(request, world, records_a, who):
     user = request.getfixturevalue(who)
     client = _api(user)
-    case_b = records_b["case"]
-    assert client.get(f"/api/v1/cases/{case_b.pk}/").status_code == 200  # the analyst in them reads it
-    response = _patch_case(client, case_b, {"title": "Rewritten by another unit"})
+    case_a = records_a["case"]
+    assert client.get(f"/api/v1/cases/{case_a.pk}/").status_code == 200  # the analyst in them reads it
+    response = _patch_case(client, case_a, {"title": "Rewritten by another unit"})
     assert response.status_code == 403, response.content
     assert response["Content-Type"].startswith("application/problem+json")
-    case_b.refresh_from_db()
-    assert case_b.title != "Rewritten by another unit"
+    case_a.refresh_from_db()
+    assert case_a.title != "Rewritten by another unit"
 
 
-@pytest.mark.parametrize("who", ["inv_analyst_a", "sup_analyst_a"])
-def test_they_still_write_their_own_units_case(request, world, records_a, who):
+@pytest.mark.parametrize("who", ["investigator_analyst_b", "supervisor_analyst_b"])
+def test_they_still_write_their_own_units_case(request, world, records_b, who):
     client = _api(request.getfixturevalue(who))
-    response = _patch_case(client, records_a["case"], {"title": "Renamed by its unit"})
+    response = _patch_case(client, records_b["case"], {"title": "Renamed by its unit"})
     assert response.status_code == 200, response.content
-    records_a["case"].refresh_from_db()
-    assert records_a["case"].title == "Renamed by its unit"
+    records_b["case"].refresh_from_db()
+    assert records_b["case"].title == "Renamed by its unit"
 
 
-def test_investigator_analyst_gets_another_units_case_read_only_in_the_admin(world, records_b, inv_analyst_a):
-    client = client_for(inv_analyst_a)
-    case_b = records_b["case"]
-    url = f"/admin/cases/case/{case_b.pk}/change/"
+def test_investigator_analyst_gets_another_units_case_read_only_in_the_admin(world, records_a, investigator_analyst_b):
+    client = client_for(investigator_analyst_b)
+    case_a = records_a["case"]
+    url = f"/admin/cases/case/{case_a.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200
     assert b'name="_save"' not in page.content  # shown, not editable
-    before = Case.objects.get(pk=case_b.pk)
+    before = Case.objects.get(pk=case_a.pk)
     posted = client.post(url, {"title": "Rewritten", "expected_version": before.version})
     assert posted.status_code == 403
-    assert Case.objects.get(pk=case_b.pk).title == before.title
+    assert Case.objects.get(pk=case_a.pk).title == before.title
     # Nor its requests.
-    req_b = records_b["request"]
-    assert b'name="_save"' not in client.get(f"/admin/requests/request/{req_b.pk}/change/").content
-
-
-def test_investigator_analyst_may_not_add_a_request_to_another_units_case(world, records_a, records_b, inv_analyst_a):
-    client = _api(inv_analyst_a)
     req_a = records_a["request"]
+    assert b'name="_save"' not in client.get(f"/admin/requests/request/{req_a.pk}/change/").content
+
+
+def test_investigator_analyst_may_not_add_a_request_to_another_units_case(
+    world, records_b, records_a, investigator_analyst_b
+):
+    client = _api(investigator_analyst_b)
+    req_b = records_b["request"]
     body = {
-        "case": records_b["case"].pk,
+        "case": records_a["case"].pk,
         "country": "CH",
-        "legal_basis": req_a.legal_basis_id,
-        "crime_category": req_a.crime_category_id,
-        "measures": list(req_a.measures.values_list("pk", flat=True)),
+        "legal_basis": req_b.legal_basis_id,
+        "crime_category": req_b.crime_category_id,
+        "measures": list(req_b.measures.values_list("pk", flat=True)),
     }
     before = Request.objects.count()
     response = client.post("/api/v1/requests/", json.dumps(body), content_type="application/json")
@@ -106,27 +92,29 @@ def test_investigator_analyst_may_not_add_a_request_to_another_units_case(world,
     assert Request.objects.count() == before
 
 
-@pytest.mark.parametrize("who", ["inv_analyst_a", "sup_analyst_a"])
-def test_identifiers_of_another_unit_stay_masked_for_a_reader_of_everything(request, world, records_b, who):
+@pytest.mark.parametrize("who", ["investigator_analyst_b", "supervisor_analyst_b"])
+def test_identifiers_of_another_unit_stay_masked_for_a_reader_of_everything(request, world, records_a, who):
     client = client_for(request.getfixturevalue(who))
-    subject_b = records_b["subject"]
-    page = client.get(f"/admin/cases/subject/{subject_b.pk}/change/")
+    subject_a = records_a["subject"]
+    page = client.get(f"/admin/cases/subject/{subject_a.pk}/change/")
     assert page.status_code == 200
-    assert IIN_B.encode() not in page.content
-    assert b"456" in page.content  # the masked tail is shown
-    api = client.get(f"/api/v1/subjects/{subject_b.pk}/")
+    assert IIN_A.encode() not in page.content
+    assert "•••••••••123".encode() in page.content  # the masked form is shown
+    api = client.get(f"/api/v1/subjects/{subject_a.pk}/")
     assert api.status_code == 200
-    assert IIN_B not in api.content.decode()
+    assert IIN_A not in api.content.decode()
 
 
-def test_the_own_units_identifiers_stay_in_full_for_an_investigator_analyst(world, records_a, inv_analyst_a):
-    api = client_for(inv_analyst_a).get(f"/api/v1/subjects/{records_a['subject'].pk}/")
+def test_the_own_units_identifiers_stay_in_full_for_an_investigator_analyst(world, records_b, investigator_analyst_b):
+    api = client_for(investigator_analyst_b).get(f"/api/v1/subjects/{records_b['subject'].pk}/")
     assert api.status_code == 200
-    assert "860101300123" in api.content.decode()
+    assert IIN_B in api.content.decode()
 
 
-def test_an_administrator_investigator_writes_every_unit(world, records_b, admin_investigator_a):
-    response = _patch_case(_api(admin_investigator_a), records_b["case"], {"title": "Fixed by the administrator"})
+def test_an_administrator_investigator_writes_every_unit(world, records_a, administrator_investigator_b):
+    response = _patch_case(
+        _api(administrator_investigator_b), records_a["case"], {"title": "Fixed by the administrator"}
+    )
     assert response.status_code == 200, response.content
 
 
@@ -324,10 +312,10 @@ def test_an_administrator_cannot_touch_a_superusers_account(world, administrator
     assert superuser.is_active
 
 
-def test_subjects_are_not_written_by_a_reader_of_everything_in_another_unit(world, records_b, inv_analyst_a):
+def test_subjects_are_not_written_by_a_reader_of_everything_in_another_unit(world, records_a, investigator_analyst_b):
     from cases.services import subject_update
     from recovery.errors import AccessDenied
 
     with pytest.raises(AccessDenied):
-        subject_update(subject=records_b["subject"], actor=inv_analyst_a, notes="seen")
-    assert Subject.objects.get(pk=records_b["subject"].pk).notes != "seen"
+        subject_update(subject=records_a["subject"], actor=investigator_analyst_b, notes="seen")
+    assert Subject.objects.get(pk=records_a["subject"].pk).notes != "seen"
