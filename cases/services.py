@@ -197,7 +197,7 @@ def _iin_refused() -> InvalidInput:
 def _iin_held_by(holder: Subject, actor) -> InvalidInput:
     """The refusal of an IIN/BIN that `holder` already has: naming the holder when the actor can
     see them (they can open that record), the neutral refusal otherwise."""
-    if actor is not None and Subject.objects.visible_to(actor).filter(pk=holder.pk).exists():
+    if actor is not None and access.may_read(actor, holder):
         return InvalidInput(
             _("A subject with IIN/BIN %(iin)s is already recorded: %(name)s (no. %(id)s).")
             % {"iin": holder.iin_bin, "name": holder, "id": holder.pk},
@@ -300,7 +300,7 @@ def subject_record(*, actor, case=None, role: str | None = None, note: str = "",
                 case_add_subject(case=case, subject=subject, role=role, actor=actor, note=note)
             return RecordedSubject(subject=subject, shown=subject, matched=False)
         holder = _holder_of(fields["iin_bin"])
-    if case is None or Subject.objects.visible_to(actor).filter(pk=holder.pk).exists():
+    if case is None or access.may_read(actor, holder):
         raise _iin_held_by(holder, actor)
     case_add_subject(case=case, subject=holder, role=role, actor=actor, note=note)
     from recovery.security.events import record_event

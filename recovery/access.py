@@ -89,11 +89,6 @@ def is_case_reader(user) -> bool:
     return user.is_superuser or bool(role_names(user) & {INVESTIGATOR, SUPERVISOR, ANALYST, ADMINISTRATOR})
 
 
-def is_read_only(user) -> bool:
-    """Reads case records and writes none of them (an analyst, whatever else they are not)."""
-    return is_case_reader(user) and not is_writer(user)
-
-
 def unit_and_descendant_ids(unit_id) -> set[int]:
     Unit = apps.get_model("recovery", "Unit")
     ids = {unit_id}
@@ -144,11 +139,13 @@ def _scoped(user, queryset, scope):
     model = queryset.model
     label = model._meta.label_lower
     if label == "cases.subject":
-        if scope(user) == Q():
+        # The scope reads the unit tree: built once.
+        case_scope = scope(user)
+        if case_scope == Q():
             return queryset
         Case = apps.get_model("cases", "Case")
         CaseSubject = apps.get_model("cases", "CaseSubject")
-        cases = Case.objects.filter(scope(user)).values("pk")
+        cases = Case.objects.filter(case_scope).values("pk")
         return queryset.filter(pk__in=CaseSubject.objects.filter(case__in=cases).values("subject_id"))
     prefix = CASE_PATHS.get(label)
     if prefix is None:
@@ -179,18 +176,6 @@ def rows_visible_to(user, model, queryset=None):
     if label == "cases.subject" or label in CASE_PATHS:
         return readable(user, qs)
     return qs  # reference data: everyone reads it
-
-
-def case_of(obj):
-    """The case a case record belongs to (None for a subject, which belongs to several)."""
-    label = obj._meta.label_lower
-    prefix = CASE_PATHS.get(label)
-    if prefix is None:
-        return None
-    target = obj
-    for step in [part for part in prefix.split("__") if part]:
-        target = getattr(target, step)
-    return target
 
 
 def may_read(user, obj) -> bool:

@@ -291,7 +291,12 @@ class ScopedAdminMixin(UrlLookupGate):
         label = obj._meta.label_lower
         if label != "cases.subject" and label not in access.CASE_PATHS:
             return True  # not a case record: the model permission decides
-        return access.may_write(request.user, obj)
+        # A change page asks several times (form, buttons, inlines): one answer per record and request.
+        answers = request.__dict__.setdefault("_may_write", {})
+        key = (label, obj.pk)
+        if key not in answers:
+            answers[key] = access.may_write(request.user, obj)
+        return answers[key]
 
     def has_delete_permission(self, request, obj=None):
         if not self.allow_delete or not access.is_writer(request.user):

@@ -194,26 +194,22 @@ def apply_transition(
 
 def record_creation(obj: StatusModel, *, actor=None, effective_on=None, note: str = ""):
     """Write the first timeline row ('' -> initial status) for a record just created."""
-    return obj.get_timeline_model().objects.create(
-        **{obj.timeline_subject_field: obj},
-        from_status="",
-        to_status=obj.status,
-        effective_on=effective_on or timezone.localdate(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor) if actor is not None else "",
-        note=note,
-    )
+    return _timeline_row(obj, from_status="", actor=actor, effective_on=effective_on, note=note)
 
 
 def record_note(obj: StatusModel, *, actor=None, note: str, effective_on=None):
     """A timeline row that records a change without a status move (a deadline moved, with why):
     the status stays, the row says what happened. Written in the caller's transaction."""
+    return _timeline_row(obj, from_status=obj.status, actor=actor, effective_on=effective_on, note=str(note))
+
+
+def _timeline_row(obj: StatusModel, *, from_status: str, actor, effective_on, note: str):
     return obj.get_timeline_model().objects.create(
         **{obj.timeline_subject_field: obj},
-        from_status=obj.status,
+        from_status=from_status,
         to_status=obj.status,
         effective_on=effective_on or timezone.localdate(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "",
-        note=str(note),
+        note=note,
     )
