@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from recovery import access
 from recovery.errors import DomainError, VersionConflict
-from recovery.security.masking import is_identifier_lookup, searchable_fields, with_masked_changes
+from recovery.security.masking import is_identifier_lookup, with_masked_changes
 
 # --- scoped querysets ---------------------------------------------------------------------------
 
@@ -185,8 +185,7 @@ class UrlLookupGate:
             return False
         # Whoever sees identifiers masked may not filter by them (?iin_bin__startswith=8601 would
         # answer yes or no), nor by text that may hold them (the change log's recorded changes).
-        masked = is_identifier_lookup(lookup) or lookup.split("__", 1)[0] in self.identifier_bearing_fields
-        return not masked or access.may_search_identifiers(getattr(request, "user", None))
+        return not self._reads_identifiers(lookup) or access.may_search_identifiers(getattr(request, "user", None))
 
     def _raw_id_popup_lookup(self, lookup, value) -> bool:
         # A raw-id widget's popup narrows the list by its foreign key's limit_choices_to: those
@@ -202,11 +201,17 @@ class UrlLookupGate:
                 return True
         return False
 
+    def _reads_identifiers(self, path: str) -> bool:
+        """Whether a lookup or search field reads a person's identifiers, or text that may hold them."""
+        return is_identifier_lookup(path) or path.lstrip("=^@").split("__", 1)[0] in self.identifier_bearing_fields
+
     def get_search_fields(self, request):
+        # Whoever sees identifiers masked may not search by them either (a match would confirm
+        # the number): those fields drop out of the search box and the autocomplete.
         fields = super().get_search_fields(request)
-        if not self.identifier_bearing_fields or access.may_search_identifiers(request.user):
+        if access.may_search_identifiers(request.user):
             return fields
-        return tuple(f for f in fields if f.lstrip("=^@").split("__", 1)[0] not in self.identifier_bearing_fields)
+        return tuple(f for f in fields if not self._reads_identifiers(f))
 
     def get_changelist(self, request, **kwargs):
         # The changelist and django-import-export's export page both build their list from this class.
@@ -303,14 +308,11 @@ class ScopedAdminMixin(UrlLookupGate):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_search_fields(self, request):
-        # Whoever sees a person's identifiers masked may not search by them (a match would confirm
-        # the number): the IIN/BIN and passport fields drop out of the search (and autocomplete).
-        return searchable_fields(super().get_search_fields(request), request.user)
-
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
-        if changelist.search_help_text and len(changelist.search_fields) < len(super().get_search_fields(request)):
+        if changelist.search_help_text and len(changelist.search_fields) < len(
+            admin.ModelAdmin.get_search_fields(self, request)
+        ):
             changelist.search_help_text = format_lazy(
                 "{} {}",
                 changelist.search_help_text,
