@@ -108,3 +108,16 @@ def assert_problem(response, status):
     assert body["status"] == status
     assert body["title"] and body["detail"] and body["type"]
     return body
+
+
+@pytest.fixture
+def list_cache_on(settings):
+    """The API list cache on, with nothing kept or learned from an earlier test."""
+    from recovery.api import list_cache
+
+    settings.RECOVERY_API_LIST_CACHE_SECONDS = 300
+    list_cache._learned.clear()
+    cache.clear()
+    yield
+    list_cache._learned.clear()
+    cache.clear()

@@ -7,7 +7,6 @@ inside pytest-django's usual never-committed test transaction no write would eve
 import os
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -25,13 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def list_cache_on(settings):
-    settings.RECOVERY_API_LIST_CACHE_SECONDS = 300
-    list_cache._learned.clear()
-    cache.clear()
-    yield
-    list_cache._learned.clear()
-    cache.clear()
+def _list_cache_on(list_cache_on):
+    """Every test here runs with the list cache on (tests/api/conftest.py)."""
 
 
 @pytest.fixture

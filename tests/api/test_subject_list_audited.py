@@ -6,10 +6,8 @@ Writes move table versions when they commit, so these tests commit for real (tra
 as the list cache's own tests do."""
 
 import pytest
-from django.core.cache import cache
 
 from cases.services import case_add_subject, subject_create
-from recovery.api import list_cache
 from recovery.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,13 +17,8 @@ REQUESTS = "/api/v1/requests/?limit=50"
 
 
 @pytest.fixture(autouse=True)
-def list_cache_on(settings):
-    settings.RECOVERY_API_LIST_CACHE_SECONDS = 300
-    list_cache._learned.clear()
-    cache.clear()
-    yield
-    list_cache._learned.clear()
-    cache.clear()
+def _list_cache_on(list_cache_on):
+    """Every test here runs with the list cache on (tests/api/conftest.py)."""
 
 
 @pytest.fixture

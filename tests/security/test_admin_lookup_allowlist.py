@@ -36,6 +36,7 @@ from recovery.models import AuditEvent, Unit, User
 from recovery.security.masking import IDENTIFIER_FIELDS
 from tests.factories import UnitFactory, UserFactory
 from tests.security.conftest import client_for
+from tests.security.test_route_authorization_matrix import CASE_PATH
 
 pytestmark = pytest.mark.django_db
 
@@ -249,20 +250,6 @@ CASE_UNITS = {
     "administrator": {"A", "B"},
     "auditor": None,
     "investigating_analyst": {"A", "B"},
-}
-# How each domain model reaches its case.
-CASE_PATH = {
-    "cases.case": "",
-    "cases.casestatuschange": "case__",
-    "cases.casesubject": "case__",
-    "cases.subject": "case_roles__case__",
-    "requests.request": "case__",
-    "requests.requeststatuschange": "request__case__",
-    "requests.checklistanswer": "request__case__",
-    "assets.asset": "case__",
-    "assets.assetstatuschange": "asset__case__",
-    "assets.courtdecision": "asset__case__",
-    "assets.thirdpartyclaim": "asset__case__",
 }
 # Records a lookup may reach through a relation by their id only.
 ID_ONLY = {
