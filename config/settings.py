@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     "mla_requests.apps.RequestsConfig",
     "assets",
+    "documents",
     # --- admin helper: CSV/XLSX export and import in the admin ---
     "import_export",
 ]
@@ -143,6 +144,52 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- The case file (docs/documents.md) ---------------------------------------------------------
+# Document files: the filesystem under var/documents by default (outside every served directory),
+# or an S3-compatible store (MinIO in compose) when DOCUMENTS_S3_BUCKET is set. Never a public URL:
+# files are served only by the checked, audited download views.
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET", "")
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION", "us-east-1"),
+            "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("DOCUMENTS_S3_SECRET_KEY", "") or None,
+            "location": env_str("DOCUMENTS_S3_PREFIX", "documents"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": env_choice("DOCUMENTS_S3_ADDRESSING", "path", {"path", "virtual", "auto"}),
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "documents"), "base_url": None},
+    }
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+DOCUMENT_ALLOWED_TYPES = env_list(
+    "DOCUMENT_ALLOWED_TYPES",
+    [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "application/msword",
+        "application/rtf",
+        "image/jpeg",
+        "image/png",
+        "image/tiff",
+        "text/plain",
+    ],
+)
+# Analysts (and anyone who reads a case without writing it) see identifiers masked, so by default
+# they see the list of a case's documents but not the files, which carry identifiers in full.
+DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES = env_bool("DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES", default=False)
 
 # --- Domain settings -------------------------------------------------------------------------
 # The requesting state: requests are never addressed to it.

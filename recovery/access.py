@@ -27,6 +27,7 @@ reads models through the app registry, so no app module imports another through 
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,8 @@ CASE_PATHS = {
     "assets.assetstatuschange": "asset__case__",
     "assets.courtdecision": "asset__case__",
     "assets.thirdpartyclaim": "asset__case__",
+    "documents.document": "case__",
+    "documents.documentversion": "document__case__",
 }
 # Subjects belong to no single case: they are seen with any case they appear in.
 SUBJECT_CASE_PATH = "case_roles__case__"
@@ -321,6 +324,15 @@ def sees_full_identifiers(user, *, case=None, subject=None) -> bool:
     if subject is not None:
         return may_write(user, subject)
     return False
+
+
+def may_download_documents(user, case) -> bool:
+    """Whether `user` may open the files of `case`'s documents. Whoever reads the case sees the
+    documents' metadata; the files carry identifiers in full, so roles that see them masked (readers
+    who may not write the case) do not download, unless the office's setting allows it."""
+    if not may_read(user, case):
+        return False
+    return sees_full_identifiers(user, case=case) or settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES
 
 
 def subjects_seen_in_full(user, subject_ids) -> set:

@@ -110,6 +110,15 @@ class CountryProfile(models.Model):
     country = CountryField(_("country"), unique=True)
     central_authority = models.CharField(_("central authority"), max_length=255, blank=True)
     languages = models.CharField(_("languages accepted"), max_length=255, blank=True)
+    letter_languages = models.CharField(
+        _("letter languages accepted without translation"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "Codes of the office's letter languages this state accepts as they are, comma-separated "
+            "(en, ru, kk). A letter in another language needs a translation."
+        ),
+    )
     expected_response_days = models.PositiveIntegerField(_("expected response time (days)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -181,6 +190,16 @@ class LegalInstrument(TrilingualName):
     court_decision_required = models.BooleanField(_("court decision required"), default=False)
     bona_fide_third_parties_protected = models.BooleanField(_("bona fide third parties protected"), default=False)
     confiscation_citation = models.CharField(_("confiscation terms: article"), max_length=255, blank=True)
+    translation_required_before_sending = models.BooleanField(
+        _("translation must be attached before sending"),
+        default=False,
+        help_text=_("A request in a language the requested state does not accept is sent only with its translation."),
+    )
+    signed_letter_required_before_sending = models.BooleanField(
+        _("signed letter must be attached before sending"),
+        default=False,
+        help_text=_("A request is sent only once the signed request letter is in the case file."),
+    )
     expected_response_days = models.PositiveIntegerField(_("expected response time (days)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -629,6 +648,8 @@ class AuditEvent(AppendOnlyModel):
         IMPORT = "import", _("Import")
         SUBJECT_MATCHED = "subject_matched", _("Subject matched by identifier and added to a case")
         LOOKUP_REFUSED = "lookup_refused", _("Filter in the address refused")
+        DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

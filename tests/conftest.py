@@ -114,3 +114,17 @@ def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL); CI runs it there")
     return True
+
+
+@pytest.fixture(autouse=True)
+def document_files(settings, tmp_path):
+    """Document files of a test go to its own temporary directory, never to var/documents."""
+    location = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return location
