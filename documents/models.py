@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recovery import access
-from recovery.models import LegalInstrument
+from recovery.models import AppendOnlyModel, LegalInstrument
 
 from .storage import document_storage, version_upload_to
 
@@ -145,8 +145,11 @@ class Document(models.Model):
         return self.title
 
 
-class DocumentVersion(models.Model):
-    """One uploaded file of a document. Kept for good: a correction is a new version."""
+class DocumentVersion(AppendOnlyModel):
+    """One uploaded file of a document. Kept for good: a correction is a new version, and the ORM
+    (and, on PostgreSQL, a trigger) refuses to change or delete a version once written."""
+
+    append_only_rows = "Document versions"
 
     document = models.ForeignKey(
         Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="versions"
