@@ -302,7 +302,7 @@ def test_the_swiss_case_file_holds_documents_with_valid_hashes(demo):
         assert version.filename.endswith((".pdf", ".docx"))
         response = file_response(version_to_download(actor=lead, version=version))
         content = b"".join(response.streaming_content)
-        response.close()
+        response.file_to_stream.close()  # response.close() would signal request_finished, closing the DB connection
         assert len(content) == version.size
         assert hashlib.sha256(content).hexdigest() == version.sha256
 

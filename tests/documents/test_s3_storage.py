@@ -209,7 +209,7 @@ def test_versions_are_stored_and_streamed_back_byte_for_byte(s3, investigator_a,
         response = services.file_response(version)
         assert response.streaming
         streamed = b"".join(response.streaming_content)
-        response.close()
+        response.file_to_stream.close()  # response.close() would signal request_finished, closing the DB connection
         assert streamed == content
         assert hashlib.sha256(streamed).hexdigest() == version.sha256
         assert response["ETag"] == f'"{version.sha256}"'
@@ -269,3 +269,35 @@ def test_objects_are_private(s3, investigator_a, case_a):
     url = document.current_version.file.storage.url(document.current_version.file.name)
     assert "X-Amz-Signature=" in url or "Signature=" in url
     assert "X-Amz-Expires=" in url or "Expires=" in url
+
+
+def test_the_case_bundle_reads_and_checks_files_from_the_bucket(s3, investigator_a, case_a, tmp_path):
+    from recovery.security.bundle import export_case
+
+    client, bucket = s3
+    kept = services.document_add(
+        actor=investigator_a,
+        case=case_a,
+        kind="request_letter",
+        title="Letter",
+        file=_upload("letter.docx", docx_bytes("Signed"), DOCX),
+    ).current_version
+    lost = services.document_add(
+        actor=investigator_a,
+        case=case_a,
+        kind="certified_court_decision",
+        title="Verdict",
+        file=_upload("verdict.pdf", pdf_bytes("Verdict"), "application/pdf"),
+    ).current_version
+    client.delete_object(Bucket=bucket, Key=f"{PREFIX}/{lost.file.name}")
+
+    problems = []
+    export_case(case_a, out_dir=tmp_path, problems=problems)
+
+    folder = tmp_path / f"case-{case_a.register_number}-documents"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    checks = {entry["title"]: entry["check"] for entry in manifest["files"]}
+    assert checks == {"Letter": "verified", "Verdict": "missing"}
+    assert [p["problem"] for p in problems] == ["missing"]
+    packed = (folder / f"{kept.document_id}/v1-letter.docx").read_bytes()
+    assert hashlib.sha256(packed).hexdigest() == kept.sha256
