@@ -1,4 +1,5 @@
-"""Demo data: units, users of every role, cases, requests, assets and the seed article's Swiss case.
+"""Demo data: units, users of every role, cases, requests, assets and the seed article's Swiss case,
+with documents in its case file.
 
 Deterministic: everything comes from fixed seeds and from dates counted from a fixed anchor date in
 the past (never "today"), so two runs in fresh databases give the same rows. Idempotent: a case whose
@@ -1221,6 +1222,192 @@ def swiss_case_plan() -> CasePlan:
     return case
 
 
+# The Swiss case's file: small real files made here, byte for byte the same on every run (fixed dates
+# inside the PDF and in the DOCX's zip entries), so their SHA-256 are the same in every database.
+# The texts are in English: the PDF's core font has no Cyrillic, and the files only illustrate.
+# Checklist items a certified court decision provides, where the request's legal basis has one.
+COURT_DECISION_REQUIREMENTS = ("court_decision_copy", "certified_decision", "confiscation_order")
+
+
+def _demo_pdf(title: str, lines: list[str], day: datetime.date) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_creation_date(datetime.datetime(day.year, day.month, day.day, 9, 0, tzinfo=datetime.UTC))
+    pdf.set_title(title)
+    pdf.set_author("Demo data")
+    pdf.add_page()
+    pdf.set_font("helvetica", style="B", size=14)
+    pdf.multi_cell(0, 8, text=title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("helvetica", size=11)
+    for line in lines:
+        pdf.multi_cell(0, 6, text=line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def _demo_docx(title: str, paragraphs: list[str], day: datetime.date) -> bytes:
+    import io
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    moment = datetime.datetime(day.year, day.month, day.day, 9, 0)
+    document.core_properties.created = moment
+    document.core_properties.modified = moment
+    document.core_properties.author = "Demo data"
+    document.core_properties.title = title
+    document.add_heading(title, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    raw = io.BytesIO()
+    document.save(raw)
+    # python-docx stamps each zip entry with the current time: rewrite them with the letter's date.
+    stable = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 9, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return stable.getvalue()
+
+
+def swiss_documents_plan(request_reference: str) -> list[dict]:
+    """The documents of the Swiss case's file: the certified verdict, the Swiss acknowledgement of the
+    request, and the request letter (DOCX). `links` name records of the case, found when executed."""
+    verdict_day = datetime.date(2016, 8, 30)
+    letter_day = datetime.date(2012, 7, 10)
+    acknowledged_day = datetime.date(2012, 8, 1)
+    return [
+        {
+            "kind": "certified_court_decision",
+            "title": "Verdict of the Almaty City Court in the case of K. and others (certified copy)",
+            "language": "en",
+            "dated_on": verdict_day,
+            "filename": "verdict-almaty-city-court-2016-08-30.pdf",
+            "content": _demo_pdf(
+                "Almaty City Court - Verdict (certified copy, English translation)",
+                [
+                    f"Date: {verdict_day:%d %B %Y}. Criminal case {SWISS_CASE_REGISTER_NUMBER}.",
+                    "The court found K. and other members of the criminal community guilty of smuggling goods "
+                    "from China across the customs border of Kazakhstan in 2007-2009, and A. guilty of "
+                    "laundering the proceeds through sham contracts with a Swiss counterparty.",
+                    "The court sentenced the members of the community with confiscation of property, including "
+                    "the funds held by A. on accounts at a private bank in Geneva (USD 1,300,000).",
+                    "Certified true copy. Seal and signature of the court's registry.",
+                    "(Demo document: illustrative text, no real names.)",
+                ],
+                verdict_day,
+            ),
+            "links": ("request", "asset", "court_decision", "checklist_item"),
+        },
+        {
+            "kind": "foreign_acknowledgement",
+            "title": "Acknowledgement of the request by the Swiss Federal Office of Justice",
+            "language": "en",
+            "dated_on": acknowledged_day,
+            "filename": "acknowledgement-CH-FOJ-2012-0815.pdf",
+            "content": _demo_pdf(
+                "Federal Office of Justice, Bern - Acknowledgement of receipt",
+                [
+                    f"Date: {acknowledged_day:%d %B %Y}. Our reference: CH/FOJ/2012/0815.",
+                    f"Your reference: {request_reference}.",
+                    "We acknowledge receipt of the request for mutual legal assistance of the Prosecutor "
+                    "General's Office of the Republic of Kazakhstan concerning the seizure and return of funds "
+                    "held by A. The request has been forwarded to the competent cantonal authority.",
+                    "(Demo document: illustrative text.)",
+                ],
+                acknowledged_day,
+            ),
+            "links": ("request", "request_event:acknowledged"),
+        },
+        {
+            "kind": "request_letter",
+            "title": "Request for mutual legal assistance to Switzerland (signed letter)",
+            "language": "en",
+            "dated_on": letter_day,
+            "filename": "request-letter-switzerland-2012-07-10.docx",
+            "content": _demo_docx(
+                "Request for mutual legal assistance",
+                [
+                    "To: the Federal Office of Justice, Bern, Switzerland.",
+                    "From: the Prosecutor General's Office of the Republic of Kazakhstan.",
+                    f"Reference: {request_reference}. Legal basis: United Nations Convention against Corruption, "
+                    "article 46 and chapter V.",
+                    "Summary of facts: in 2007-2009 a criminal community led by K. smuggled goods from China "
+                    "across the customs border of Kazakhstan; the proceeds were laundered by A. and transferred "
+                    "to accounts in Geneva and Zurich under sham contracts.",
+                    "Assistance sought: documents of the accounts, their seizure, and after a final decision the "
+                    "confiscation of the funds and their return to Kazakhstan.",
+                    "(Demo document: illustrative text.)",
+                ],
+                letter_day,
+            ),
+            "links": ("request", "request_event:sent"),
+        },
+    ]
+
+
+def ensure_swiss_documents(users: dict) -> int:
+    """Add the Swiss case's documents that are not in its file yet (by title), through the documents
+    service, as its lead investigator; returns how many were added. A database seeded before the case
+    file existed gets them on the next run, and a second run adds nothing."""
+    from django.core.files.base import ContentFile
+
+    from assets.models import CourtDecision
+    from cases.models import Case
+    from documents.services import document_add
+
+    case = Case.objects.filter(register_number=SWISS_CASE_REGISTER_NUMBER).first()
+    if case is None:
+        return 0
+    request = case.requests.filter(legal_basis__code="uncac").first()
+    if request is None:
+        return 0
+    asset = case.assets.filter(identifier="CH5604835012345678009").first()
+    decision = CourtDecision.objects.filter(asset=asset, kind="confiscation").first() if asset else None
+    present = set(case.documents.values_list("title", flat=True))
+    actor = users.get(case.lead_investigator.username) if case.lead_investigator_id else None
+    added = 0
+    for spec in swiss_documents_plan(request.reference):
+        if spec["title"] in present:
+            continue
+        links = {}
+        for name in spec["links"]:
+            if name == "request":
+                links["request"] = request
+            elif name == "asset" and asset is not None:
+                links["asset"] = asset
+            elif name == "court_decision" and decision is not None:
+                links["court_decision"] = decision
+            elif name == "checklist_item" and request.status == request.Status.DRAFT:
+                # Only a draft's checklist can still be answered; the Swiss request (UNCAC) was sent
+                # long ago and its basis lists no court decision among a request's contents anyway.
+                item = request.checklist.filter(requirement__code__in=COURT_DECISION_REQUIREMENTS).first()
+                if item is not None:
+                    links["checklist_item"] = item
+            elif name.startswith("request_event:"):
+                row = request.timeline.filter(to_status=name.split(":", 1)[1]).order_by("pk").first()
+                if row is not None:
+                    links["request_event"] = row
+        with transaction.atomic(), audit_actor(actor):
+            document_add(
+                actor=actor,
+                case=case,
+                kind=spec["kind"],
+                title=spec["title"],
+                file=ContentFile(spec["content"], name=spec["filename"]),
+                filename=spec["filename"],
+                language=spec["language"],
+                dated_on=spec["dated_on"],
+                **links,
+            )
+        added += 1
+    return added
+
+
 def build_plan(scale: float = DEFAULT_SCALE) -> list[CasePlan]:
     if scale <= 0:
         raise ValueError("The scale must be positive.")
@@ -1406,10 +1593,12 @@ def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
                     created += 1
                 else:
                     skipped += 1
+    documents = ensure_swiss_documents(people["users"])
     return {
         "reference_loaded": loaded,
         "cases_created": created,
         "cases_skipped": skipped,
+        "documents_created": documents,
         "requests_planned": sum(len(c.requests) for c in plan),
         "assets_planned": sum(len(c.assets) for c in plan),
     }

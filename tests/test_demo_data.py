@@ -4,6 +4,7 @@ written through the services so every record has a consistent timeline.
 The default scale is seeded once per module (it takes a while): first inside a savepoint that is rolled
 back, as a fresh database would be, then for good; the tests read the second run."""
 
+import hashlib
 import io
 from collections import Counter
 from decimal import Decimal
@@ -11,10 +12,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import override_settings
 from djmoney.money import Money
 
 from assets.models import Asset, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from cases.models import Case, CaseStatusChange, CaseSubject, Subject
+from documents.models import Document, DocumentVersion
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
 from recovery.demo_data import ANCHOR, DEMO_PASSWORD, FIGURE_2, SWISS_CASE_REGISTER_NUMBER, seed_demo_data
 from recovery.models import LegalInstrument, Unit, User
@@ -35,6 +38,8 @@ TABLES = (
     CourtDecision,
     ThirdPartyClaim,
     LegalInstrument,
+    Document,
+    DocumentVersion,
 )
 
 
@@ -72,6 +77,9 @@ def fingerprint() -> list[str]:
     add("asset-tl", AssetStatusChange.objects, "asset__identifier", *tl, "amount", "amount_currency")
     add("decision", CourtDecision.objects, "asset__identifier", "kind", "court", "decided_on", "amount", "reference")
     add("claim", ThirdPartyClaim.objects, "asset__identifier", "claimant", "status", "filed_on", "decided_on", "amount")
+    add("document", Document.objects, "case__register_number", "kind", "language", "title", "dated_on", "version")
+    version_fields = ("number", "filename", "content_type", "size", "sha256", "added_by__username")
+    add("document-version", DocumentVersion.objects, "document__title", *version_fields)
     return sorted(rows)
 
 
@@ -80,7 +88,25 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def demo_document_files(tmp_path_factory):
+    """The demo's document files go to a temporary directory (the per-test fixture comes too late for
+    a module's seeding), never to var/documents."""
+    location = tmp_path_factory.mktemp("demo-documents")
+    from django.conf import settings
+
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield location
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_document_files):
     with django_db_blocker.unblock(), transaction.atomic():
         with transaction.atomic():
             seed_demo_data()
@@ -93,7 +119,15 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(seeded, db):
+def demo(seeded, db, demo_document_files, settings):
+    # The files seeded live in the module's directory, not in this test's own.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(demo_document_files), "base_url": None},
+        },
+    }
     return seeded
 
 
@@ -240,3 +274,47 @@ def test_the_swiss_case_of_the_seed_article(demo):
     verdict = CourtDecision.objects.get(asset__case=case, kind=CourtDecision.Kind.CONFISCATION)
     assert "Almaty" in verdict.court and verdict.conviction_based
     assert case.status == Case.Status.CLOSED
+
+
+def test_the_swiss_case_file_holds_documents_with_valid_hashes(demo):
+    from documents.services import file_response, version_to_download
+
+    case = Case.objects.get(register_number=SWISS_CASE_REGISTER_NUMBER)
+    documents = {d.kind: d for d in case.documents.select_related("current_version", "request", "court_decision")}
+    assert set(documents) == {"certified_court_decision", "foreign_acknowledgement", "request_letter"}
+    assert demo["result"]["documents_created"] == 3
+
+    request = case.requests.get(legal_basis__code="uncac")
+    verdict = documents["certified_court_decision"]
+    assert verdict.request == request and verdict.court_decision.kind == CourtDecision.Kind.CONFISCATION
+    assert verdict.current_version.content_type == "application/pdf"
+    # UNCAC lists no court decision among a request's contents, and the request was sent long ago.
+    assert verdict.checklist_item is None
+    assert documents["foreign_acknowledgement"].request_event.to_status == Request.Status.ACKNOWLEDGED
+    letter = documents["request_letter"]
+    assert letter.request_event.to_status == Request.Status.SENT
+    assert letter.current_version.content_type.endswith("wordprocessingml.document")
+
+    lead = case.lead_investigator
+    for document in documents.values():
+        version = document.current_version
+        assert version.number == 1 and version.added_by == lead
+        assert version.filename.endswith((".pdf", ".docx"))
+        response = file_response(version_to_download(actor=lead, version=version))
+        content = b"".join(response.streaming_content)
+        response.file_to_stream.close()  # response.close() would signal request_finished, closing the DB connection
+        assert len(content) == version.size
+        assert hashlib.sha256(content).hexdigest() == version.sha256
+
+
+def test_the_demo_documents_are_added_to_a_database_seeded_before_them(demo):
+    from recovery.demo_data import ensure_swiss_documents, ensure_units_and_users
+
+    case = Case.objects.get(register_number=SWISS_CASE_REGISTER_NUMBER)
+    hashes = dict(case.documents.values_list("title", "current_version__sha256"))
+    assert ensure_swiss_documents(ensure_units_and_users()["users"]) == 0
+    case.documents.get(kind="foreign_acknowledgement").versions.all().delete()
+    Document.objects.filter(case=case, kind="foreign_acknowledgement").delete()
+    assert ensure_swiss_documents(ensure_units_and_users()["users"]) == 1
+    # The same bytes as before: the files are made deterministically.
+    assert dict(case.documents.values_list("title", "current_version__sha256")) == hashes

@@ -298,15 +298,14 @@ def export_case_bundle(modeladmin, request, queryset):
     import io
     import zipfile
 
-    from recovery.security.bundle import bundle_file_stem, render_bundle
+    from recovery.security.bundle import write_bundle_to_zip
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for case in queryset.visible_to(request.user).order_by("register_number"):
-            json_text, html_text = render_bundle(case, user=request.user, request=request)
-            stem = bundle_file_stem(case)
-            archive.writestr(f"{stem}.json", json_text)
-            archive.writestr(f"{stem}.html", html_text)
+            # With the case's document files when the user may download them (the manifest in each
+            # case's documents folder reports a file found missing or changed).
+            write_bundle_to_zip(archive, case, user=request.user, request=request)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="case-bundles-{stamp}.zip"'

@@ -1,4 +1,5 @@
-"""Export one case as a bundle (JSON + printable HTML) for a court or another agency."""
+"""Export one case as a bundle (JSON + printable HTML + the case file's documents with their
+SHA-256) for a court or another agency."""
 
 from pathlib import Path
 
@@ -7,13 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case
-from recovery.security.bundle import export_case
+from recovery.security.bundle import documents_folder, export_case
 from recovery.security.events import command_operator
 
 
 class Command(BaseCommand):
     help = (
-        "Write one case (subjects, requests, assets, timelines, audit trail) to JSON and HTML; the export is audited."
+        "Write one case (subjects, requests, assets, timelines, audit trail) to JSON and HTML, and its documents "
+        "(each version's file, checked against its SHA-256) to a folder beside them; the export is audited."
     )
 
     def add_arguments(self, parser):
@@ -38,5 +40,18 @@ class Command(BaseCommand):
                 raise CommandError(f"User {as_user!r} may not see case {reference!r}.")
         out_dir = Path(output_dir) if output_dir else Path(settings.VAR_DIR) / "exports"
         operator = command_operator("export_case")
-        json_path, html_path = export_case(case, out_dir=out_dir, user=user, operator=operator)
+        problems = []
+        json_path, html_path = export_case(case, out_dir=out_dir, user=user, operator=operator, problems=problems)
         self.stdout.write(self.style.SUCCESS(f"Wrote {json_path} and {html_path}"))
+        folder = out_dir / documents_folder(case)
+        if folder.exists():
+            self.stdout.write(f"Documents in {folder} (manifest.json, SHA256SUMS)")
+        for problem in problems:
+            # Packed never: a court must not receive a file that is not the one recorded at upload.
+            what = "missing" if problem["problem"] == "missing" else "changed since upload (SHA-256 differs)"
+            self.stdout.write(
+                self.style.ERROR(
+                    f"NOT PACKED: document {problem['document']} version {problem['version']} "
+                    f"({problem['filename']}): {what}"
+                )
+            )
