@@ -1,5 +1,6 @@
 """Files a test uploads: real bytes of each type, made here (no fixture files to keep in step)."""
 
+import datetime
 import io
 
 import pytest
@@ -10,6 +11,8 @@ def pdf_bytes(text: str = "Certified copy") -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF()
+    # A fixed creation date: the same text gives the same bytes, whenever it is made.
+    pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
     pdf.cell(text=text)
