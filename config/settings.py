@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
         "AssetKindEnum": "assets.models.Asset.Kind",
         "SubjectKindEnum": "cases.models.Subject.Kind",
         "LegalInstrumentKindEnum": "recovery.models.LegalInstrument.Kind",
+        "DocumentKindEnum": "documents.models.Document.Kind",
     },
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

@@ -133,8 +133,9 @@ class CountryMultipleFilter(django_filters.MultipleChoiceFilter):
 class StrictFilterSet(django_filters.FilterSet):
     """Through the API, a parameter given with an empty value is an error (400), not silently "no
     filter": a client that meant to filter and sent nothing should hear about it (free-text filters
-    may be blank). HTML forms (admin, dashboards) submit empty fields for "any", so for them, and
-    whenever the FilterSet is built without a DRF request, empty values mean no filter as usual."""
+    may be blank); so is a single-valued parameter given several times. HTML forms (admin,
+    dashboards) submit empty fields for "any", so for them, and whenever the FilterSet is built
+    without a DRF request, empty values mean no filter as usual."""
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
@@ -155,6 +156,7 @@ class StrictFilterSet(django_filters.FilterSet):
             return base
         data, blank_allowed = self.data, self.blank_allowed
         message = _("Give a value, or leave the parameter out.")
+        once = _("Give this parameter once.")
 
         class StrictForm(base):
             def clean(self):
@@ -164,9 +166,15 @@ class StrictFilterSet(django_filters.FilterSet):
                     for suffix in ("_after", "_before", "_min", "_max"):
                         if name not in self.fields and name.endswith(suffix):
                             name = name[: -len(suffix)]
-                    if name in blank_allowed or name not in self.fields:
+                    if name not in self.fields:
                         continue
                     values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                    # A single-valued filter given several times would silently use the last one.
+                    multiple = getattr(self.fields[name].widget, "allow_multiple_selected", False)
+                    if len(values) > 1 and not multiple and name not in self.errors:
+                        self.add_error(name, once)
+                    if name in blank_allowed:
+                        continue
                     if any(str(v).strip() == "" for v in values) and name not in self.errors:
                         self.add_error(name, message)
                 return cleaned

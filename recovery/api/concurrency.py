@@ -4,9 +4,10 @@
   PUT and PATCH must send it back in If-Match (428 without it, 412 when it is stale). The service
   re-checks the version under its row lock, so two writers racing on the same ETag cannot both win.
 - Idempotency-Key: a POST sent with this header is recorded with a fingerprint of its method,
-  path and body. A retry with the same key and body replays the first response and creates
-  nothing; the same key with another body is 422. The key row is inserted first, in the same
-  transaction as the write: a concurrent duplicate waits on the unique index and then replays.
+  path and body (a multipart body's files by their content hash). A retry with the same key and
+  body replays the first response and creates nothing; the same key with another body is 422. The
+  key row is inserted first, in the same transaction as the write: a concurrent duplicate waits on
+  the unique index and then replays.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import functools
 import hashlib
 import json
 
+from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -67,11 +70,36 @@ def with_etag(response: Response, obj) -> Response:
     return response
 
 
+def _file_digest(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _form_body(data) -> dict:
+    """A multipart body: every value of every field, and each file by its name, size and content
+    hash, so a retry with another file under the same name is a different request."""
+    return {
+        key: [
+            {"file": value.name, "size": value.size, "sha256": _file_digest(value)}
+            if isinstance(value, UploadedFile)
+            else value
+            for value in values
+        ]
+        for key, values in data.lists()
+    }
+
+
 def _fingerprint(request) -> str:
+    data = request.data
+    if isinstance(data, QueryDict):
+        data = _form_body(data)
     try:
-        body = json.dumps(request.data, sort_keys=True, cls=DjangoJSONEncoder, default=str)
+        body = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, default=str)
     except (TypeError, ValueError):
-        body = repr(request.data)
+        body = repr(data)
     raw = f"{request.method}\n{request.path}\n{body}"
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -1,5 +1,5 @@
 """Records of unit A and unit B for the security tests: a case in each with a subject (a person
-with an IIN and a passport), a request and an asset."""
+with an IIN and a passport), a request, an asset and a document of the case file."""
 
 import datetime
 
@@ -137,6 +137,20 @@ def world(request, records_a, records_b, investigator_a, investigator_b, adminis
         req = records["request"]
         requirement = RequirementFactory(instrument=req.legal_basis)
         ChecklistAnswer.objects.create(request=req, requirement=requirement)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.services import document_add
+
+    for records in (records_a, records_b):
+        case = records["case"]
+        document_add(
+            actor=case.lead_investigator,
+            case=case,
+            kind="certified_court_decision",
+            title=f"Court decision {case.register_number}",
+            file=SimpleUploadedFile("decision.txt", f"Decision in {case.register_number}\n".encode()),
+            request=records["request"],
+        )
     record_event("export", user=administrator, obj=records_a["case"])
     from django.apps import apps
 

@@ -8,7 +8,9 @@ not from the code under test. The admin's pages are told apart by their URL name
 dashboard and API route is listed by name in a table (DASHBOARD_ROUTES, API_ROUTES), never given a
 rule from the model its view happens to serve. Besides the GET visits, every API route that accepts
 POST, PUT or PATCH is written to by the read-only roles and by a user of another unit
-(test_api_writes_are_refused_to_read_only_roles_and_other_units).
+(test_api_writes_are_refused_to_read_only_roles_and_other_units). A document's file is read by
+those who read its case and see its identifiers in full (DOWNLOAD): the others who read the case
+are refused (403).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ MODEL_POLICY = {
             "cases": ("case", "casestatuschange", "subject", "casesubject"),
             "requests": ("request", "requeststatuschange", "checklistanswer"),
             "assets": ("asset", "assetstatuschange", "courtdecision", "thirdpartyclaim"),
+            "documents": ("document",),
         }.items()
         for model in models
     },
@@ -124,6 +127,7 @@ CASE_PATH = {
     "assets.thirdpartyclaim": "asset__case__",
     # A reminder delivery is visible with its request's case.
     "requests.reminderdelivery": "request__case__",
+    "documents.document": "case__",
 }
 
 
@@ -267,9 +271,10 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
 
 # --- The API: every route by name ---------------------------------------------------------------
 # What a GET of the route is: READ (a list or a record: 200, or 403 without the model's view
-# permission, 404 for a record out of scope), or POST_ONLY (an action: 405 for whoever may view
-# the model, 403 for the others).
-READ, POST_ONLY = "read", "post-only"
+# permission, 404 for a record out of scope), POST_ONLY (an action: 405 for whoever may view
+# the model, 403 for the others), or DOWNLOAD (a record's file: as READ, but 403 for those who
+# read the record without writing its unit, the roles that see identifiers masked).
+READ, POST_ONLY, DOWNLOAD = "read", "post-only", "download"
 # URL name -> (the model whose policy decides, what a GET is). A route missing here fails
 # test_every_route_has_a_rule; a line naming a route that no longer exists fails too.
 API_ROUTES = {
@@ -289,6 +294,11 @@ API_ROUTES = {
     "api:asset-detail": ("assets.asset", READ),
     "api:asset-timeline": ("assets.asset", READ),
     "api:asset-transitions": ("assets.asset", POST_ONLY),
+    "api:document-list": ("documents.document", READ),
+    "api:document-detail": ("documents.document", READ),
+    "api:document-versions": ("documents.document", POST_ONLY),
+    "api:document-download": ("documents.document", DOWNLOAD),
+    "api:document-version-download": ("documents.document", DOWNLOAD),
     "api:country-list": ("recovery.countryprofile", READ),
     "api:country-detail": ("recovery.countryprofile", READ),
     "api:legal-instrument-list": ("recovery.legalinstrument", READ),
@@ -320,7 +330,12 @@ def expect_api(route: Route, visitor: str, target) -> set[int]:
         return {403}
     if target.pk is None:
         return {200}
-    return {200} if in_scope_for(visitor, target) else {404}
+    if not in_scope_for(visitor, target):
+        return {404}
+    if kind == DOWNLOAD:
+        # settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES is off by default.
+        return {200} if writes_target(visitor, target) else {403}
+    return {200}
 
 
 def expect_api_docs(route: Route, visitor: str, target) -> set[int]:
@@ -534,6 +549,8 @@ def targets_for(route: Route, world) -> list[tuple[Target, str]]:
                 values[param] = str(obj.pk)
             elif param == "format":
                 values[param] = "json"
+            elif param == "number":
+                values[param] = "1"  # a document's first version
             elif param == "to_status":
                 # A move the record's workflow allows from where it is now.
                 values[param] = sorted(obj.workflow.allowed_from(obj.status))[0]
@@ -627,6 +644,7 @@ def _records_of_unit_a(world) -> dict:
         "subject": case.subject_roles.order_by("pk").first().subject,
         "request": case.requests.order_by("pk").first(),
         "asset": case.assets.order_by("pk").first(),
+        "document": case.documents.order_by("pk").first(),
     }
 
 
@@ -671,6 +689,19 @@ def _transition_body(world, kind):
     return {"to_status": sorted(obj.workflow.allowed_from(obj.status))[0], "effective_on": "2024-06-01"}
 
 
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("letter.txt", b"Request letter, signed.\n", content_type="text/plain")
+
+
+def _document_body(world, **extra):
+    return {"kind": "request_letter", "title": "Letter to Switzerland", "file": _upload(), **extra}
+
+
+# Writes sent as multipart/form-data (they carry a file), the others as JSON.
+MULTIPART_WRITES = {("api:document-list", "post"), ("api:document-versions", "post")}
+
 # (URL name, method) -> (body: what the record's own investigator could send, whether the test
 # also sends it as investigator_a and expects success: the proof that the refusals are the
 # authorization's, not the body's). A write route missing here fails with what to add.
@@ -698,6 +729,10 @@ API_WRITES = {
     ("api:asset-detail", "put"): (_asset_body, True),
     ("api:asset-detail", "patch"): (lambda w: {"description": "Savings account"}, True),
     ("api:asset-transitions", "post"): (lambda w: _transition_body(w, "asset"), False),
+    ("api:document-list", "post"): (lambda w: _document_body(w, case=w["case_A"].pk), True),
+    ("api:document-detail", "put"): (lambda w: {"kind": "other", "title": "Replaced"}, True),
+    ("api:document-detail", "patch"): (lambda w: {"title": "Renamed document"}, True),
+    ("api:document-versions", "post"): (lambda w: {"file": _upload(), "note": "Signed"}, True),
     ("notification-read", "post"): (lambda w: {}, False),
     ("notification-read-all", "post"): (lambda w: {}, False),
 }
@@ -730,7 +765,7 @@ def _written(world) -> dict:
 
     state = {
         model._meta.label: model._base_manager.count()
-        for app in ("cases", "requests", "assets")
+        for app in ("cases", "requests", "assets", "documents")
         for model in apps.get_app_config(app).get_models()
     }
     state["auditlog.logentry"] = LogEntry.objects.count()
@@ -766,12 +801,15 @@ def test_api_writes_are_refused_to_read_only_roles_and_other_units(route, method
         records["subject"].iin_bin,
         records["request"].reference,
         records["asset"].identifier,
+        records["document"].title,
     ]
 
     def send(client):
         headers = {}
         if method in ("put", "patch"):
             headers["If-Match"] = owner.get(path)["ETag"]  # the current version: only authorization stands
+        if (route.name, method) in MULTIPART_WRITES:
+            return client.post(path, build_body(world), headers=headers)  # the test client's multipart
         return getattr(client, method)(
             path, json.dumps(build_body(world)), content_type="application/json", headers=headers
         )
