@@ -31,7 +31,11 @@ def version_download(request, object_id):
             "document": version.document,
         }
         return TemplateResponse(request, "admin/documents/download_refused.html", context, status=403)
-    return services.file_response(version)
+    try:
+        return services.file_response(version)
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the storage): say so, never a 500.
+        raise Http404(_("The stored file of this version is missing; ask an administrator.")) from None
 
 
 def _admin_context(request):

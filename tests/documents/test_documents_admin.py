@@ -359,3 +359,9 @@ def test_investigators_read_letter_templates_but_do_not_change_them(login, inves
     assert template.body == "<p>x</p>"
     assert client.get("/admin/documents/lettertemplate/add/").status_code == 403
     assert login(analyst).get(url).status_code == 403
+
+
+def test_a_version_whose_file_is_gone_answers_404_not_500(desk, login, investigator_a, document_a):
+    version = document_a.current_version
+    version.file.storage.delete(version.file.name)
+    assert login(investigator_a).get(_download_url(version)).status_code == 404
