@@ -25,6 +25,7 @@ from assets.services import (
     court_decision_create,
 )
 from cases.models import Case
+from documents.admin import AssetDocumentInline, add_document_link
 from recovery import access
 from recovery.admin_base import (
     CurrencyFilter,
@@ -189,7 +190,7 @@ class AssetAdmin(
             {"fields": ("status", ("frozen_amount", "confiscated_amount", "returned_amount"))},
         ),
     )
-    inlines = (CourtDecisionInline, ThirdPartyClaimInline)
+    inlines = (CourtDecisionInline, ThirdPartyClaimInline, AssetDocumentInline)
     service_fields = frozenset(ASSET_EDITABLE_FIELDS | {"currency"})
     transitions = {
         S.FROZEN: TransitionSpec(_("Freeze asset"), ("amount",)),
@@ -302,6 +303,13 @@ class AssetAdmin(
             override_reason=data.get("override_reason", ""),
             expected_version=data.get("expected_version"),
         )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            document_link = add_document_link(request, case=obj.case, asset=obj, back="asset")
+            if document_link:
+                context.setdefault("extra_links", []).append(document_link)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(AssetStatusChange)

@@ -23,6 +23,7 @@ from cases.services import (
     subject_record,
     subject_update,
 )
+from documents.admin import CaseDocumentInline, add_document_link
 from mla_requests.models import Request, RequestQuerySet
 from recovery import access
 from recovery.admin_base import (
@@ -171,7 +172,7 @@ class CaseAdmin(
         ),
         (_("Status"), {"fields": ("status", "closed_on")}),
     )
-    inlines = (CaseSubjectInline, CaseRequestInline, CaseAssetInline)
+    inlines = (CaseSubjectInline, CaseRequestInline, CaseAssetInline, CaseDocumentInline)
     service_fields = frozenset(CASE_EDITABLE_FIELDS | {"team", "other_crime_categories"})
     timeline_title = _("Timeline of the case, its requests and its assets")
     transitions = {
@@ -291,6 +292,9 @@ class CaseAdmin(
                 {"label": _("Add an asset"), "url": reverse("admin:assets_asset_add") + f"?case={obj.pk}"},
                 {"label": _("Add a subject"), "url": reverse("admin:cases_subject_add") + f"?case={obj.pk}"},
             ]
+            document_link = add_document_link(request, case=obj, back="case")
+            if document_link:
+                context["extra_links"].append(document_link)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

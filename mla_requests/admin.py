@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
 
+from documents.admin import RequestDocumentInline, add_document_link, document_links
 from mla_requests.filters import RequestFilterSet
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
 from mla_requests.services import (
@@ -108,13 +109,17 @@ class ChecklistAnswerInline(admin.TabularInline):
 
     model = ChecklistAnswer
     extra = 0
-    fields = ("requirement", "mandatory", "satisfied", "note")
+    fields = ("requirement", "mandatory", "satisfied", "note", "provided_by")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("checklist of the legal basis")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("requirement")
+        return super().get_queryset(request).select_related("requirement").prefetch_related("documents")
+
+    @admin.display(description=_("provided by document"))
+    def provided_by(self, obj):
+        return document_links(obj.documents.all())
 
     @admin.display(description=_("mandatory"), boolean=True)
     def mandatory(self, obj):
@@ -206,7 +211,7 @@ class RequestAdmin(
             },
         ),
     )
-    inlines = (ChecklistAnswerInline,)
+    inlines = (ChecklistAnswerInline, RequestDocumentInline)
     service_fields = frozenset(REQUEST_DRAFT_FIELDS)
     transitions = {
         S.SENT: TransitionSpec(_("Send request"), ("response_due", "override_reason")),
@@ -322,6 +327,10 @@ class RequestAdmin(
         if obj is not None and obj.sent_on and not obj.closed_on and self.has_change_permission(request, obj):
             url = reverse("admin:requests_request_deadline", args=[obj.pk])
             context["extra_links"] = [{"label": _("Move the response deadline"), "url": url}]
+        if obj is not None:
+            document_link = add_document_link(request, case=obj.case, request=obj, back="request")
+            if document_link:
+                context.setdefault("extra_links", []).append(document_link)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # -- transitions

@@ -2,7 +2,16 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from recovery.roles import ADMINISTRATOR, ANALYST, DOMAIN_APPS, INVESTIGATOR, REFERENCE_APP, SUPERVISOR
+from recovery.roles import (
+    ADMINISTRATOR,
+    ANALYST,
+    DOCUMENT_PERMISSIONS,
+    DOCUMENTS_APP,
+    DOMAIN_APPS,
+    INVESTIGATOR,
+    REFERENCE_APP,
+    SUPERVISOR,
+)
 
 
 def _perms(using, app_labels, actions, models=None):
@@ -26,6 +35,14 @@ def _domain(using, actions):
 
 
 NO_DELETE = "delete_user"
+
+
+def _documents(using, role):
+    return [
+        p
+        for model, actions in DOCUMENT_PERMISSIONS.get(role, {}).items()
+        for p in _perms(using, [DOCUMENTS_APP], actions, [model])
+    ]
 
 
 def sync_role_permissions(using="default"):
@@ -52,6 +69,7 @@ def sync_role_permissions(using="default"):
         + _perms(using, ["auditlog"], read),
     }
     for name, perms in plan.items():
+        perms = perms + _documents(using, name)
         group = groups.get(name)
         if group is not None:
             group.permissions.set(perms)

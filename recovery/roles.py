@@ -17,6 +17,23 @@ ROLE_LABELS = {
 }
 
 DOMAIN_APPS = ("cases", "requests", "assets")
+# The case file: documents are case records (read and written with their case); their versions are
+# added, never changed; nobody deletes either. Letter templates are kept by administrators.
+DOCUMENTS_APP = "documents"
+DOCUMENT_PERMISSIONS = {
+    INVESTIGATOR: {
+        "document": {"view", "add", "change"},
+        "documentversion": {"view", "add"},
+        "lettertemplate": {"view"},
+    },
+    SUPERVISOR: {"document": {"view", "add", "change"}, "documentversion": {"view", "add"}, "lettertemplate": {"view"}},
+    ANALYST: {"document": {"view"}, "documentversion": {"view"}},
+    ADMINISTRATOR: {
+        "document": {"view", "add", "change"},
+        "documentversion": {"view", "add"},
+        "lettertemplate": {"view", "add", "change"},
+    },
+}
 REFERENCE_APP = "recovery"
 # Reference models that administrators maintain; everyone else reads them.
 REFERENCE_MODELS = (

@@ -93,20 +93,29 @@ MODEL_POLICY = {
     # API tokens (issue 4): issued and revoked by administrators, never deleted; replay keys read-only.
     "recovery.apitoken": {"view": {ADM}, "add": {ADM}, "change": {ADM}, "delete": set()},
     "recovery.idempotencykey": {"view": {ADM}, "add": set(), "change": set(), "delete": {ADM}},
+    # The case file: documents are case records; a version is added from its document's page and
+    # never changed (APPEND_ONLY); letter templates are the administrators' to edit.
+    "documents.document": DOMAIN,
+    "documents.documentversion": {
+        "view": {INV, SUP, ANA, ADM},
+        "add": {INV, SUP, ADM},
+        "change": set(),
+        "delete": set(),
+    },
+    "documents.lettertemplate": {"view": {INV, SUP, ADM}, "add": {ADM}, "change": {ADM}, "delete": set()},
     **{
         f"{label}.{model}": DOMAIN_CHILD if model in DOMAIN_CHILDREN else DOMAIN
         for label, models in {
             "cases": ("case", "casestatuschange", "subject", "casesubject"),
             "requests": ("request", "requeststatuschange", "checklistanswer"),
             "assets": ("asset", "assetstatuschange", "courtdecision", "thirdpartyclaim"),
-            "documents": ("document",),
         }.items()
         for model in models
     },
 }
 # Audit rows and timelines are never added, changed or deleted through the admin, whatever the permissions.
 APPEND_ONLY = {"recovery.auditevent", "auditlog.logentry", "cases.casestatuschange", "requests.requeststatuschange"}
-APPEND_ONLY |= {"assets.assetstatuschange"}
+APPEND_ONLY |= {"assets.assetstatuschange", "documents.documentversion"}
 # Personal records, visible to their owner only: model -> the field naming the owner.
 OWNER_FIELD = {"recovery.notification": "recipient"}
 # Records of a person, visible by that person's unit (a supervisor reads their unit's digests):
@@ -128,6 +137,7 @@ CASE_PATH = {
     # A reminder delivery is visible with its request's case.
     "requests.reminderdelivery": "request__case__",
     "documents.document": "case__",
+    "documents.documentversion": "document__case__",
 }
 
 
@@ -194,7 +204,7 @@ ANON_ADMIN = 302  # the admin sends anonymous visitors to its login page
 MISSING_ADMIN_OBJECT = {302, 404}
 
 
-SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide")
+SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide", "_new_version")
 
 
 def expect_admin(route: Route, visitor: str, target) -> set[int]:
@@ -262,6 +272,13 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
         if not in_scope:
             return {404}  # looked up first
         return {200} if can(role, model_label, "change") and writes_target(visitor, target) else {403}
+    if route.name.endswith("_download"):
+        # A document's file: looked up within what the visitor reads (another unit's is missing),
+        # then opened only by those who see the case's identifiers in full, that is who write it
+        # (settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES is off here).
+        if not in_scope:
+            return {404}
+        return {200} if can(role, model_label, "view") and writes_target(visitor, target) else {403}
     if route.name.endswith(("_config", "_qrcode")):
         return {403}  # OTP_ADMIN_HIDE_SENSITIVE_DATA: nobody reads another user's secret
     if not route.name and view == "<path:object_id>":
@@ -444,6 +461,30 @@ def rule_for(route: Route):
 
 
 # --- Targets: which records each route is visited with -----------------------------------------
+@pytest.fixture
+def world(world, settings):
+    """The conftest's world, with a document (one version) in each unit's case and a letter template."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document, LetterTemplate
+    from documents.services import document_add
+
+    settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES = False
+    for unit in ("A", "B"):
+        case = world[f"case_{unit}"]
+        if not Document.objects.filter(case=case).exists():
+            document_add(
+                actor=case.lead_investigator,
+                case=case,
+                kind="other",
+                title=f"Note of unit {unit}",
+                file=SimpleUploadedFile("note.txt", b"A plain note of the case file.\n", content_type="text/plain"),
+            )
+    if not LetterTemplate.objects.exists():
+        LetterTemplate.objects.create(instrument_kind="bilateral_treaty", language="en", body="<p>{{ case }}</p>")
+    return world
+
+
 @dataclass
 class Target:
     label: str  # "A", "B" or "-"

@@ -1,0 +1,44 @@
+"""The one way a stored file leaves the service from the admin: looked up within what the user
+reads, checked and audited by the services, streamed as an attachment."""
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from documents import selectors, services
+from recovery.errors import AccessDenied
+
+
+def version_download(request, object_id):
+    """GET /admin/documents/documentversion/<id>/download/ (wrapped by the admin site: sign-in and
+    two-factor as for every admin page). Another unit's version answers exactly as a missing one."""
+    try:
+        version_id = int(str(object_id).strip("/"))
+    except ValueError:
+        raise Http404(_("No such record, or it is not visible to you.")) from None
+    version = selectors.version_visible_to(request.user, version_id)
+    if version is None:
+        raise Http404(_("No such record, or it is not visible to you."))
+    try:
+        services.version_to_download(actor=request.user, version=version)
+    except AccessDenied as exc:
+        if exc.code == "not_found":
+            raise Http404(_("No such record, or it is not visible to you.")) from None
+        context = {
+            **_admin_context(request),
+            "title": _("The file cannot be opened"),
+            "reason": str(exc.message),
+            "document": version.document,
+        }
+        return TemplateResponse(request, "admin/documents/download_refused.html", context, status=403)
+    try:
+        return services.file_response(version)
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the storage): say so, never a 500.
+        raise Http404(_("The stored file of this version is missing; ask an administrator.")) from None
+
+
+def _admin_context(request):
+    from django.contrib import admin
+
+    return admin.site.each_context(request)
