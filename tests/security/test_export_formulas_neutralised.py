@@ -75,8 +75,11 @@ def test_a_case_title_that_looks_like_a_formula_is_exported_as_text(investigator
         client_for(investigator_a), "/admin/cases/case/", fmt, "register_number", case.register_number, "title"
     )
     expected = "'" + title
-    # XML (the XLSX inside) reads a carriage return back as a line feed; it stays behind the quote.
-    assert value == (expected.replace("\r", "\n") if fmt == "xlsx" else expected)
+    # The XML inside an XLSX may read a carriage return back as a line feed (the standard library's
+    # parser does, lxml's keeps it); either way it stays behind the quote.
+    if fmt == "xlsx":
+        value, expected = value.replace("\r", "\n"), expected.replace("\r", "\n")
+    assert value == expected
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
