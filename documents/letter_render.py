@@ -292,6 +292,8 @@ def to_docx(items: list[Block | Table], *, title: str = "", language: str = "en"
     properties = document.core_properties
     properties.title = title[:255]
     properties.language = language
+    properties.author = properties.last_modified_by = ""
+    properties.comments = properties.subject = properties.keywords = ""
     if header:
         paragraph = section.header.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
