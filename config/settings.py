@@ -200,6 +200,20 @@ DEFAULT_CURRENCY = env_str("RECOVERY_DEFAULT_CURRENCY", "KZT")
 REPORTING_CURRENCY = env_str("RECOVERY_REPORTING_CURRENCY", "USD")
 CURRENCIES = None  # every ISO 4217 currency (django-money)
 COUNTRIES_FIRST = [HOME_COUNTRY]
+# The requesting authority that generated request letters name (documents/letters.py), in the
+# office's three letter languages, with the contacts printed under every letter.
+RECOVERY_OFFICE_NAME = {
+    "en": env_str("RECOVERY_OFFICE_NAME_EN", "Prosecutor General's Office of the Republic of Kazakhstan"),
+    "ru": env_str("RECOVERY_OFFICE_NAME_RU", "Генеральная прокуратура Республики Казахстан"),
+    "kk": env_str("RECOVERY_OFFICE_NAME_KK", "Қазақстан Республикасының Бас прокуратурасы"),
+}
+RECOVERY_OFFICE_ADDRESS = {
+    "en": env_str("RECOVERY_OFFICE_ADDRESS_EN", "Astana, Republic of Kazakhstan"),
+    "ru": env_str("RECOVERY_OFFICE_ADDRESS_RU", "г. Астана, Республика Казахстан"),
+    "kk": env_str("RECOVERY_OFFICE_ADDRESS_KK", "Астана қ., Қазақстан Республикасы"),
+}
+RECOVERY_OFFICE_PHONE = env_str("RECOVERY_OFFICE_PHONE", "")
+RECOVERY_OFFICE_EMAIL = env_str("RECOVERY_OFFICE_EMAIL", "")
 
 # --- Django REST framework and the /api/v1/ schema (issue 4) -------------------------------------
 # Tokens for systems (recovery.api.authentication), sessions for the browser; problem+json errors;

@@ -35,6 +35,18 @@ class RequirementsMissing(DomainError):
         super().__init__(message, **kwargs)
 
 
+class LetterIncomplete(DomainError):
+    """A request letter lacks essentials of its legal basis (documents/letters.py): `missing` names
+    each one. The investigator completes the request, or generates a draft marked incomplete."""
+
+    code = "letter_incomplete"
+    default_message = _("The letter lacks essentials the legal basis requires.")
+
+    def __init__(self, message=None, *, missing=(), **kwargs):
+        self.missing = list(missing)
+        super().__init__(message, **kwargs)
+
+
 class MeasureOutsideScope(DomainError):
     code = "measure_outside_scope"
     default_message = _("A requested measure is outside the scope of the legal basis.")
