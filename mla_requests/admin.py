@@ -13,6 +13,7 @@ from import_export import fields
 from import_export.admin import ExportMixin
 
 from documents.admin import RequestDocumentInline, add_document_link, document_links
+from mla_requests import case_file
 from mla_requests.filters import RequestFilterSet
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
 from mla_requests.services import (
@@ -53,6 +54,8 @@ OverdueFilter = filterset_list_filter(RequestFilterSet, "overdue", shown=False)
 
 # What a sent request may no longer change (request_update refuses it); shown read-only.
 FIXED_ONCE_SENT = ("country", "legal_basis", "crime_category", "channel", "measures")
+# The translation the requested state needs and what the legal basis requires in the case file.
+SENDING_FIELDS = ("translation_to_provide", "documents_to_attach")
 
 
 class RequestExportResource(FormulaSafeResource):
@@ -117,13 +120,13 @@ class ChecklistAnswerInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("requirement").prefetch_related("documents")
 
-    @admin.display(description=_("provided by document"))
-    def provided_by(self, obj):
-        return document_links(obj.documents.all())
-
     @admin.display(description=_("mandatory"), boolean=True)
     def mandatory(self, obj):
         return obj.requirement.mandatory
+
+    @admin.display(description=_("provided by document"))
+    def provided_by(self, obj):
+        return document_links(obj.documents.all())
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -239,6 +242,12 @@ class RequestAdmin(
                 measures.queryset = scope.distinct()
         return form_class
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((_("Case file before sending"), {"fields": SENDING_FIELDS}))
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         fields = [
             "reference",
@@ -252,7 +261,7 @@ class RequestAdmin(
             "refusal_grounds",
         ]
         if obj is not None:
-            fields.append("case")
+            fields.extend(["case", *SENDING_FIELDS])
             if obj.status != S.DRAFT:
                 fields.extend(FIXED_ONCE_SENT)
         return fields
@@ -275,6 +284,30 @@ class RequestAdmin(
     @admin.display(description=_("response due"), ordering="response_due")
     def deadline(self, obj):
         return days_left_html(obj.response_due, obj.is_pending)
+
+    # -- the case file before sending (mla_requests/case_file.py)
+    def _sending(self, obj) -> dict:
+        # Both fields of one page read it once.
+        cached = getattr(obj, "_sending_documents", None)
+        if cached is None:
+            cached = obj._sending_documents = case_file.sending_documents_of(obj)
+        return cached
+
+    @admin.display(description=_("translation"))
+    def translation_to_provide(self, obj):
+        language = self._sending(obj)["translation_required"]
+        if language is None:
+            return _("Not needed: the requested state accepts the letter's language.")
+        return _("Translation to be provided: %(language)s") % {"language": language}
+
+    @admin.display(description=_("to attach before sending"))
+    def documents_to_attach(self, obj):
+        if obj.status != S.DRAFT:
+            return "—"
+        missing = self._sending(obj)["documents_missing_before_sending"]
+        if not missing:
+            return _("Nothing: what the legal basis requires is in the case file.")
+        return "; ".join(missing)
 
     # -- services
     def service_create(self, request, data):
@@ -336,6 +369,16 @@ class RequestAdmin(
     # -- transitions
     def get_transition_form(self, request, obj, to_status, spec, data=None):
         form = super().get_transition_form(request, obj, to_status, spec, data)
+        if to_status == S.SENT and "override_reason" in form.fields:
+            missing = case_file.sending_documents_of(obj)["documents_missing_before_sending"]
+            if missing:
+                field = form.fields["override_reason"]
+                field.help_text = format_html(
+                    "{} {}",
+                    _("Not yet in the case file, required by the legal basis before sending: %(documents)s.")
+                    % {"documents": "; ".join(missing)},
+                    field.help_text,
+                )
         if to_status == S.SENT:
             answers = {a.requirement_id: a for a in obj.checklist.all()}
             for requirement in obj.legal_basis.requirements.all():

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from mla_requests import reminder_schedule
+from mla_requests.case_file import documents_missing_before_sending
 from mla_requests.deadlines import compute_response_due
 from mla_requests.models import ChecklistAnswer, Request
 from recovery import access
@@ -229,6 +230,35 @@ def request_answer_checklist(*, request: Request, actor, answers: dict) -> Reque
     return request
 
 
+def _requirements_missing(request: Request, missing: list, documents: list[tuple[str, str]]) -> RequirementsMissing:
+    """The refusal to send: the checklist items not provided and the documents not in the case file,
+    in one message (the admin shows it on top of the send form, the API as a 422 problem detail)."""
+    names = "; ".join(str(r) for r in missing)
+    attachments = "; ".join(text for _code, text in documents)
+    values = {"instrument": request.legal_basis, "items": names, "documents": attachments}
+    if missing and documents:
+        message = _(
+            "%(instrument)s requires: %(items)s. Attach before sending: %(documents)s. Mark the items as "
+            "provided and attach the documents, or give a reason to send anyway."
+        )
+    elif missing:
+        message = _("%(instrument)s requires: %(items)s. Mark them as provided, or give a reason to send anyway.")
+    else:
+        message = _(
+            "%(instrument)s requires these documents in the case file before sending: %(documents)s. Attach "
+            "them to the request, or give a reason to send anyway."
+        )
+    field_errors = {}
+    if missing:
+        field_errors["checklist"] = [str(r) for r in missing]
+    if documents:
+        field_errors["documents"] = [text for _code, text in documents]
+    error = RequirementsMissing(message % values, missing=missing, field_errors=field_errors)
+    # The codes of the missing documents ("translation", "signed_letter"), beside the requirements.
+    error.documents = [code for code, _message in documents]
+    return error
+
+
 def request_send(
     *,
     request: Request,
@@ -241,11 +271,13 @@ def request_send(
     foreign_reference: str = "",
     expected_version: int | None = None,
 ) -> Request:
-    """Send a draft. Refused while a mandatory item of the legal basis's checklist is unanswered,
-    unless an override reason is given (it goes on the timeline), and when a measure is outside
-    the scope. The response deadline comes from the instrument, then the country profile, then the
-    office default, unless the investigator sets one. A foreign reference already known (an
-    informal channel's case number) is recorded in the same transaction."""
+    """Send a draft. Refused while a mandatory item of the legal basis's checklist is unanswered, or
+    a document its legal basis requires before sending (the translation the requested state needs,
+    the signed letter) is not in the case file, unless an override reason is given (it goes on the
+    timeline); and when a measure is outside the scope. The response deadline comes from the
+    instrument, then the country profile, then the office default, unless the investigator sets one.
+    A foreign reference already known (an informal channel's case number) is recorded in the same
+    transaction."""
     access.require_write(actor, request)
     override_reason = (override_reason or "").strip()
     foreign_reference = (foreign_reference or "").strip()
@@ -254,14 +286,9 @@ def request_send(
         check_instrument_applies(obj.legal_basis, obj.country)
         check_scope(obj.legal_basis, list(obj.measures.all()))
         missing = missing_requirements(obj)
-        if missing and not override_reason:
-            names = "; ".join(str(r) for r in missing)
-            raise RequirementsMissing(
-                _("%(instrument)s requires: %(items)s. Mark them as provided, or give a reason to send anyway.")
-                % {"instrument": obj.legal_basis, "items": names},
-                missing=missing,
-                field_errors={"checklist": [str(r) for r in missing]},
-            )
+        documents = documents_missing_before_sending(obj)
+        if (missing or documents) and not override_reason:
+            raise _requirements_missing(obj, missing, documents)
         obj.sent_on = ctx["effective_on"]
         if foreign_reference:
             obj.foreign_reference = foreign_reference
@@ -283,7 +310,7 @@ def request_send(
             )
             obj.response_due_set_manually = False
         # The override is recorded only when it actually set a rule aside.
-        ctx["override_reason"] = override_reason if missing else ""
+        ctx["override_reason"] = override_reason if missing or documents else ""
         # Now waiting for an answer: the reminder scan plans it next time it runs (same transaction).
         reminder_schedule.replan(obj.pk, pending=True)
 

@@ -1462,6 +1462,49 @@ def ensure_units_and_users() -> dict:
     return {"units": units, "users": users}
 
 
+def _demo_pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_creation_date(datetime.datetime.combine(ANCHOR, datetime.time(), tzinfo=datetime.UTC))
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, text=text)
+    return bytes(pdf.output())
+
+
+def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
+    """Put in the case file what the legal basis requires before sending (mla_requests/case_file.py):
+    the signed letter, and the translation the requested state needs, as small PDFs dated `day`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document
+    from documents.services import document_add
+    from mla_requests import case_file
+    from recovery.models import CountryProfile
+
+    for code, _message in case_file.documents_missing_before_sending(request):
+        if code == case_file.SIGNED_LETTER:
+            kind, language = Document.Kind.REQUEST_LETTER, case_file.letter_language(request)
+            title = f"Request letter {request.reference} (signed)"
+        else:
+            profile = CountryProfile.objects.filter(country=request.country).first()
+            accepted = case_file.accepted_codes(profile)
+            kind, language = Document.Kind.TRANSLATION, accepted[0] if accepted else Document.Language.OTHER
+            title = f"Translation of request {request.reference}"
+        name = f"{request.reference}-{code}.pdf"
+        document_add(
+            actor=actor,
+            case=request.case,
+            kind=kind,
+            title=title,
+            language=language,
+            dated_on=day,
+            request=request,
+            file=SimpleUploadedFile(name, _demo_pdf(title), content_type="application/pdf"),
+        )
+
+
 def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
     """Create one planned case with everything in it, in one transaction; False if it already exists."""
     from assets.services import asset_create, asset_transition, claim_create, claim_decide, court_decision_create
@@ -1547,6 +1590,7 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
                 request_answer_checklist(request=request, actor=lead, answers=rp.checklist)
             for status, day, extra in rp.events:
                 if status == "sent":
+                    attach_sending_documents(request, actor=lead, day=day)
                     request = request_send(
                         request=request,
                         actor=lead,

@@ -416,7 +416,21 @@ COUNTRY_PROFILES = [
         "expected_response_days": 90,
     },
 ]
+# The office writes its letters in English, Russian or Kazakh (documents.models.Document.Language). A
+# state takes a letter as it is when the letter is in one of the languages it accepts; a letter in any
+# other language goes with a translation. `letter_languages` is derived from `languages`, so the two
+# cannot disagree: "Kyrgyz, Russian" -> "ru", "Greek, English" -> "en", "Korean" -> "".
+OFFICE_LETTER_LANGUAGES = {"English": "en", "Russian": "ru", "Kazakh": "kk"}
+
+
+def letter_languages(languages: str) -> str:
+    """The office's letter language codes among a profile's accepted languages, comma-separated."""
+    names = [name.strip() for name in languages.split(",")]
+    return ",".join(OFFICE_LETTER_LANGUAGES[name] for name in names if name in OFFICE_LETTER_LANGUAGES)
+
+
 for _profile in COUNTRY_PROFILES:
+    _profile["letter_languages"] = letter_languages(_profile["languages"])
     _in_table = _profile["country"] in TREATY_STATE_CODES
     _profile["notes"] = (
         "Bilateral treaty on legal assistance in criminal matters (seed article, table 1). "
@@ -629,6 +643,22 @@ TREATY_DETAILS = {
 }
 
 
+# Before a request goes: the translation and the signed letter. The seed article says nothing about the
+# language or the form of requests, so these are the office's working terms, to check against each text:
+# - the bilateral MLA treaties, as usual for such treaties (and as the UN Model Treaty on Mutual
+#   Assistance in Criminal Matters provides), take a written request signed by the requesting
+#   authority, with a translation into the requested Party's language (or one it accepts);
+# - UNCAC art. 46(14) and UNTOC art. 18(14): a request in writing "in a language acceptable to the
+#   requested State Party"; the office sends its formal requests signed;
+# - reciprocity: a formal request under the requested state's own law, signed and translated;
+# - the asset recovery memorandum and the informal networks: an exchange between agencies in a working
+#   language, without translation or signature.
+# Whether a translation is needed at all is the country profile's `letter_languages`: a letter in a
+# language the state accepts needs none (mla_requests/case_file.py).
+FORMAL_SENDING_TERMS = {"translation_required_before_sending": True, "signed_letter_required_before_sending": True}
+INFORMAL_SENDING_TERMS = {"translation_required_before_sending": False, "signed_letter_required_before_sending": False}
+
+
 def _bilateral_instruments() -> list[dict]:
     instruments = []
     for code, state_en, state_ru, state_kk in TREATY_STATES:
@@ -650,6 +680,7 @@ def _bilateral_instruments() -> list[dict]:
             "bona_fide_third_parties_protected": False,
             "confiscation_citation": "",
             "expected_response_days": None,
+            **FORMAL_SENDING_TERMS,
             "requirements": [],
             "notes": (
                 "In force per the Prosecutor General's Office treaty map (seed article, table 1 and fn. 3). "
@@ -747,6 +778,7 @@ _INFORMAL_COMMON = {
     "ratification_reference": "",
     "scope_citation": "",
     "expected_response_days": 30,
+    **INFORMAL_SENDING_TERMS,
     "requirements": [],
 }
 _INFORMAL_NOTE = (
@@ -780,6 +812,7 @@ MULTILATERAL_INSTRUMENTS = [
             "funds on a final judgment in the requesting state), 55(9) (bona fide third parties)"
         ),
         "expected_response_days": None,
+        **FORMAL_SENDING_TERMS,
         "requirements": _convention_requirements("46"),
         "notes": "The legal basis for states with no bilateral treaty; the whole of chapter V concerns asset recovery.",
     },
@@ -807,6 +840,7 @@ MULTILATERAL_INSTRUMENTS = [
             "state disposes of the proceeds; priority consideration to returning them, art. 14(2))"
         ),
         "expected_response_days": None,
+        **FORMAL_SENDING_TERMS,
         "requirements": _convention_requirements("18"),
         "notes": (
             "For offences committed by organised criminal groups; the requested state may keep what it confiscates."
@@ -831,6 +865,7 @@ MULTILATERAL_INSTRUMENTS = [
         "bona_fide_third_parties_protected": False,
         "confiscation_citation": "",
         "expected_response_days": None,
+        **FORMAL_SENDING_TERMS,
         "requirements": [
             {
                 "code": "reciprocity_assurance",
@@ -877,6 +912,7 @@ MULTILATERAL_INSTRUMENTS = [
         "bona_fide_third_parties_protected": False,
         "confiscation_citation": "",
         "expected_response_days": 60,
+        **INFORMAL_SENDING_TERMS,
         "requirements": [],
         "notes": (
             "Partnership mechanisms for the search, detection and identification of illegal assets (seed article, "

@@ -4,10 +4,13 @@ from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.api.serializers import CaseRefSerializer
 from cases.models import Case, Subject
+from documents.models import Document
+from mla_requests import case_file
 from mla_requests.models import ChecklistAnswer, Request, RequestQuerySet
 from recovery.api.fields import (
     CountryField,
@@ -26,6 +29,13 @@ class LegalBasisRefSerializer(NamedRefSerializer):
     kind = serializers.CharField(read_only=True)
 
 
+class ChecklistDocumentSerializer(serializers.Serializer):
+    """A document of the case file that provides a checklist item."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
 class ChecklistAnswerSerializer(serializers.Serializer):
     requirement = serializers.IntegerField(source="requirement_id", read_only=True)
     code = serializers.CharField(source="requirement.code", read_only=True)
@@ -33,6 +43,9 @@ class ChecklistAnswerSerializer(serializers.Serializer):
     mandatory = serializers.BooleanField(source="requirement.mandatory", read_only=True)
     provided = serializers.BooleanField(source="satisfied", read_only=True)
     note = serializers.CharField(read_only=True)
+    documents = ChecklistDocumentSerializer(
+        many=True, read_only=True, help_text=_("The documents that provide this item, newest first.")
+    )
 
 
 class RequestRowsSerializer(serializers.ListSerializer):
@@ -56,6 +69,20 @@ class RequestSerializer(serializers.ModelSerializer):
     is_overdue = serializers.SerializerMethodField()
     status_label = StatusLabelField()
     allowed_next_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
+    translation_required = serializers.SerializerMethodField(
+        help_text=_(
+            "The language the requested state needs the letter translated into (the letter's language is "
+            "that of the newest request letter in the case file, English while there is none); null when it "
+            "takes the letter as it is."
+        )
+    )
+    documents_missing_before_sending = serializers.SerializerMethodField(
+        help_text=_(
+            "What the legal basis requires in the case file before this draft is sent and is not there yet "
+            "(the translation, the signed letter). Sending is refused until they are attached, unless an "
+            "override reason is given. Empty once sent."
+        )
+    )
 
     class Meta:
         model = Request
@@ -75,6 +102,8 @@ class RequestSerializer(serializers.ModelSerializer):
             "urgency",
             "responsible_investigator",
             "checklist",
+            "translation_required",
+            "documents_missing_before_sending",
             "sent_on",
             "acknowledged_on",
             "answered_on",
@@ -99,6 +128,14 @@ class RequestSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_translation_required(self, obj):
+        return case_file.sending_documents_of(obj)["translation_required"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_documents_missing_before_sending(self, obj):
+        return case_file.sending_documents_of(obj)["documents_missing_before_sending"]
+
 
 # The representation above, built by hand. The declared fields stay: they are the OpenAPI schema
 # and the contract (tests/api check the two agree). What changes is how a page is built: DRF's
@@ -121,6 +158,8 @@ REQUEST_COLUMNS = (
     "legal_basis__name_en",
     "legal_basis__name_ru",
     "legal_basis__name_kk",
+    "legal_basis__translation_required_before_sending",
+    "legal_basis__signed_letter_required_before_sending",
     "channel",
     "crime_category_id",
     "crime_category__code",
@@ -145,6 +184,9 @@ REQUEST_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# The read rules of the case file judge a page from these same rows (mla_requests/case_file.py).
+if not set(case_file.ROW_COLUMNS) <= set(REQUEST_COLUMNS):
+    raise ImportError("REQUEST_COLUMNS must include case_file.ROW_COLUMNS")
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 _WORKFLOW = Request.workflow
@@ -169,7 +211,8 @@ def _rows(requests: list) -> list[dict]:
 
 
 def _to_many(ids: list[int]):
-    """Measures, subjects, assets and checklist answers of the given requests: four flat queries."""
+    """Measures, subjects, assets and checklist answers (with the documents that provide them) of the
+    given requests: five flat queries."""
     measures, subjects, assets, checklist = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     if not ids:
         return measures, subjects, assets, checklist
@@ -198,10 +241,18 @@ def _to_many(ids: list[int]):
         .values_list("request_id", "asset_id")
     ):
         assets[request_id].append(pk)
-    for request_id, requirement_id, code, mandatory, satisfied, note, *names in (
+    providing = defaultdict(list)
+    for answer_id, pk, title in (
+        Document.objects.filter(checklist_item__request_id__in=ids)
+        .order_by("checklist_item_id", "-created_at", "-pk")  # as Document's default ordering within a case
+        .values_list("checklist_item_id", "id", "title")
+    ):
+        providing[answer_id].append({"id": pk, "title": title})
+    for answer_id, request_id, requirement_id, code, mandatory, satisfied, note, *names in (
         ChecklistAnswer.objects.filter(request_id__in=ids)
         .order_by("request_id", "requirement__order", "requirement__code")
         .values_list(
+            "id",
             "request_id",
             "requirement_id",
             "requirement__code",
@@ -221,6 +272,7 @@ def _to_many(ids: list[int]):
                 "mandatory": mandatory,
                 "provided": satisfied,
                 "note": note,
+                "documents": providing[answer_id],
             }
         )
     return measures, subjects, assets, checklist
@@ -238,6 +290,7 @@ def _investigator(row: dict) -> dict | None:
 def represent_requests(requests: list) -> list[dict]:
     rows = _rows(requests)
     measures, subjects, assets, checklist = _to_many([row["id"] for row in rows])
+    sending = case_file.sending_documents(rows)
     today = timezone.localdate()
     is_overdue = RequestQuerySet.is_overdue
     out = []
@@ -276,6 +329,8 @@ def represent_requests(requests: list) -> list[dict]:
                 "urgency": row["urgency"],
                 "responsible_investigator": _investigator(row),
                 "checklist": checklist[pk],
+                "translation_required": sending[pk]["translation_required"],
+                "documents_missing_before_sending": sending[pk]["documents_missing_before_sending"],
                 "sent_on": _date(row["sent_on"]),
                 "acknowledged_on": _date(row["acknowledged_on"]),
                 "answered_on": _date(row["answered_on"]),
@@ -328,7 +383,10 @@ class RequestTransitionSerializer(TransitionInputBase):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Sending: why to send although the legal basis's checklist is incomplete."),
+        help_text=_(
+            "Sending: why to send although the legal basis's checklist is incomplete or a document it "
+            "requires before sending (translation, signed letter) is not in the case file."
+        ),
     )
     refusal_grounds = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Refusal: the grounds the requested state gave.")

@@ -59,8 +59,10 @@ REFUSE_EXAMPLE = OpenApiExample(
     update_description="Country, legal basis, channel and measures change only while it is a draft.",
     transitions=Doc(
         "Send a request or record the foreign response",
-        "`to_status: sent` sends a draft (checklist and scope checked; the response deadline "
-        "computed). Other statuses record the foreign state's response or the withdrawal.",
+        "`to_status: sent` sends a draft (checklist, scope and the documents the legal basis requires "
+        "before sending checked, 422 `requirements_missing` with `errors.checklist` / `errors.documents` "
+        "unless `override_reason` is given; the response deadline computed). Other statuses record the "
+        "foreign state's response or the withdrawal.",
         examples=(SEND_EXAMPLE, REFUSE_EXAMPLE),
     ),
     checklist=extend_schema(

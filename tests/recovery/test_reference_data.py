@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
@@ -20,6 +21,7 @@ from recovery.models import (
     InstrumentRequirement,
     LegalInstrument,
 )
+from tests.documents.conftest import pdf_bytes
 from tests.factories import make_case, make_request
 
 # Seed article, table 1: the states Kazakhstan has a treaty on legal assistance in criminal matters with.
@@ -87,6 +89,16 @@ def reference(db):
     load()
 
 
+def attach_signed_letter(request, actor):
+    """The signed letter in the case file: the bilateral treaties require it before sending."""
+    from documents.services import document_add
+
+    upload = SimpleUploadedFile("letter.pdf", pdf_bytes("Signed"), content_type="application/pdf")
+    document_add(
+        actor=actor, case=request.case, kind="request_letter", title="Signed letter", file=upload, request=request
+    )
+
+
 def instrument(code) -> LegalInstrument:
     return LegalInstrument.objects.get(code=code)
 
@@ -124,6 +136,7 @@ def test_a_second_load_repairs_edited_scope_and_requirements_but_keeps_those_sen
     request_answer_checklist(
         request=sent, actor=investigator_a, answers={"answered": True, "property_crime_evidence": True}
     )
+    attach_signed_letter(sent, investigator_a)
     request_send(request=sent, actor=investigator_a, sent_on=datetime.date(2025, 1, 20))
     InstrumentRequirement.objects.create(instrument=us, code="stray", name_en="Stray item")
     draft = make_request(actor=investigator_a, case=case, country="US", legal_basis=us, measures=[testimony])
@@ -293,7 +306,9 @@ def test_every_name_is_given_in_english_russian_and_kazakh(reference):
         assert korea.name.startswith("Договор между Республикой Казахстан и Республикой Корея")
 
 
-def test_a_uk_property_request_is_sent_once_the_four_mandatory_items_are_provided(reference, investigator_a):
+def test_a_uk_property_request_is_sent_once_the_four_items_are_provided_and_the_letter_signed(
+    reference, investigator_a
+):
     uk = treaty_with("GB")
     freeze = AssistanceMeasure.objects.get(code="freeze_seize_assets")
     request = make_request(
@@ -314,6 +329,11 @@ def test_a_uk_property_request_is_sent_once_the_four_mandatory_items_are_provide
             ("property_details", "property_location", "property_crime_link", "third_party_interests"), True
         ),
     )
+    # The treaty also wants the signed letter in the case file (English: no translation for the UK).
+    with pytest.raises(RequirementsMissing) as refused:
+        request_send(request=request, actor=investigator_a, sent_on=datetime.date(2025, 2, 3))
+    assert (refused.value.missing, refused.value.documents) == ([], ["signed_letter"])
+    attach_signed_letter(request, investigator_a)
     request = request_send(request=request, actor=investigator_a, sent_on=datetime.date(2025, 2, 3))
     assert request.status == Request.Status.SENT
     # No instrument time: the UK profile's expected response time applies.

@@ -27,9 +27,26 @@ INSTRUMENT_FIELDS = (
     "court_decision_required",
     "bona_fide_third_parties_protected",
     "confiscation_citation",
+    "translation_required_before_sending",
+    "signed_letter_required_before_sending",
     "expected_response_days",
     "notes",
 )
+INSTRUMENT_FLAGS = (
+    "open_to_all_states",
+    "any_other_assistance",
+    "translation_required_before_sending",
+    "signed_letter_required_before_sending",
+)
+# Every field of a profile the data sets, with the value a row without it gets (so a field left out of
+# the data is reset, not left as an earlier load or an edit made it).
+PROFILE_FIELDS = {
+    "central_authority": "",
+    "languages": "",
+    "letter_languages": "",
+    "expected_response_days": None,
+    "notes": "",
+}
 
 
 def _upsert(model, lookup: dict, values: dict, counts: dict):
@@ -67,12 +84,15 @@ def load_reference_data() -> dict:
 
     profiles = {}
     for row in reference_data.COUNTRY_PROFILES:
-        values = {k: v for k, v in row.items() if k != "country"}
+        unknown = set(row) - {"country", *PROFILE_FIELDS}
+        if unknown:
+            raise ValueError(f"{row['country']}: unknown profile fields {sorted(unknown)}")
+        values = {name: row.get(name, default) for name, default in PROFILE_FIELDS.items()}
         profiles[row["country"]] = _upsert(CountryProfile, {"country": row["country"]}, values, counts)
 
     for row in reference_data.legal_instruments():
         values = {name: row.get(name) for name in INSTRUMENT_FIELDS}
-        for flag in ("open_to_all_states", "any_other_assistance"):
+        for flag in INSTRUMENT_FLAGS:
             values[flag] = bool(values[flag])
         for text in ("short_name", "ratification_reference", "scope_citation", "confiscation_citation", "notes"):
             values[text] = values[text] or ""
