@@ -2,7 +2,7 @@
 its checklist and timeline, and the transition forms (send, acknowledgement, execution...)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.db import transaction
 from django.db.models import Q
@@ -104,6 +104,41 @@ class DeadlineForm(forms.Form):
         super().__init__(*args, **kwargs)
         if obj is not None:
             self.fields["response_due"].initial = obj.response_due
+
+
+class LetterForm(forms.Form):
+    """What the investigator chooses when the service writes the letter from the record."""
+
+    language = forms.ChoiceField(
+        label=_("language"), choices=[("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
+    )
+    purpose = forms.ChoiceField(
+        label=_("letter"),
+        choices=[("request", _("Request letter")), ("supplementary", _("Supplementary letter"))],
+        help_text=_("A supplementary letter answers the requested state's request for more information."),
+    )
+    answer = forms.CharField(
+        label=_("information supplied"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("For a supplementary letter: the answer to what the requested state asked."),
+    )
+    urgency_reason = forms.CharField(
+        label=_("reason for urgency"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("For an urgent request: why it is urgent (the letter must say so)."),
+    )
+    force = forms.BooleanField(
+        label=_("write a draft marked incomplete anyway"),
+        required=False,
+        help_text=_("The letter then lists, at its top, what is still missing."),
+    )
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None and obj.status == Request.Status.INFO_REQUESTED:
+            self.fields["purpose"].initial = "supplementary"
 
 
 class ChecklistAnswerInline(admin.TabularInline):
@@ -343,6 +378,11 @@ class RequestAdmin(
                 self.admin_site.admin_view(self.deadline_view),
                 name="requests_request_deadline",
             ),
+            path(
+                "<path:object_id>/letter/",
+                self.admin_site.admin_view(self.letter_view),
+                name="requests_request_letter",
+            ),
             *super().get_urls(),
         ]
 
@@ -356,10 +396,40 @@ class RequestAdmin(
             request, object_id, form_class=DeadlineForm, perform=perform, title=_("Move the response deadline")
         )
 
+    def letter_view(self, request, object_id):
+        def perform(http_request, obj, data):
+            from documents.letters import generate_letter
+
+            result = generate_letter(
+                actor=http_request.user,
+                request=obj,
+                language=data["language"],
+                purpose=data["purpose"],
+                force=data["force"],
+                answer=data["answer"],
+                urgency_reason=data["urgency_reason"],
+            )
+            titles = ", ".join(str(document) for document in result.documents.values())
+            if result.marked_draft:
+                messages.warning(
+                    http_request,
+                    _("Written as a draft marked incomplete: %(titles)s. Missing: %(gaps)s")
+                    % {"titles": titles, "gaps": " ".join(result.gaps)},
+                )
+            else:
+                messages.success(http_request, _("Letter written: %(titles)s.") % {"titles": titles})
+
+        return self.service_action_view(
+            request, object_id, form_class=LetterForm, perform=perform, title=_("Write the letter from the record")
+        )
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.sent_on and not obj.closed_on and self.has_change_permission(request, obj):
             url = reverse("admin:requests_request_deadline", args=[obj.pk])
             context["extra_links"] = [{"label": _("Move the response deadline"), "url": url}]
+        if obj is not None and not obj.closed_on and self.has_change_permission(request, obj):
+            url = reverse("admin:requests_request_letter", args=[obj.pk])
+            context.setdefault("extra_links", []).append({"label": _("Write the letter from the record"), "url": url})
         if obj is not None:
             document_link = add_document_link(request, case=obj.case, request=obj, back="request")
             if document_link:

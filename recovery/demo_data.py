@@ -1462,7 +1462,7 @@ def ensure_units_and_users() -> dict:
     return {"units": units, "users": users}
 
 
-def _demo_pdf(text: str) -> bytes:
+def _demo_signed_pdf(text: str) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -1501,7 +1501,7 @@ def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
             language=language,
             dated_on=day,
             request=request,
-            file=SimpleUploadedFile(name, _demo_pdf(title), content_type="application/pdf"),
+            file=SimpleUploadedFile(name, _demo_signed_pdf(title), content_type="application/pdf"),
         )
 
 

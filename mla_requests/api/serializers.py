@@ -421,4 +421,14 @@ class ChecklistInputSerializer(StrictInputSerializer):
     )
 
 
+class LetterInputSerializer(StrictInputSerializer):
+    language = serializers.ChoiceField(choices=["en", "ru", "kk"], default="en")
+    purpose = serializers.ChoiceField(choices=["request", "supplementary"], default="request")
+    force = serializers.BooleanField(
+        default=False, help_text=_("Write a draft marked incomplete even though essentials are missing.")
+    )
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    urgency_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 __all__ = ["Case", "Subject"]

@@ -1,12 +1,17 @@
 """Outgoing requests over the API: thin viewsets calling mla_requests.services."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from django.db import transaction
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from documents.api.serializers import DocumentSerializer
 from mla_requests import services
 from mla_requests.api.serializers import (
     REQUEST_COLUMNS,
     ChecklistInputSerializer,
+    LetterInputSerializer,
     RequestCreateSerializer,
     RequestSerializer,
     RequestTransitionSerializer,
@@ -14,7 +19,7 @@ from mla_requests.api.serializers import (
 )
 from mla_requests.filters import RequestFilterSet
 from mla_requests.models import Request
-from recovery.api.concurrency import version_from_if_match
+from recovery.api.concurrency import idempotent, version_from_if_match
 from recovery.api.schema import IF_MATCH_OPTIONAL, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
 
@@ -72,6 +77,27 @@ REFUSE_EXAMPLE = OpenApiExample(
         responses=RequestSerializer,
         parameters=[IF_MATCH_OPTIONAL],
     ),
+    letter=extend_schema(
+        summary="Write the request letter (or the supplementary letter) from the record",
+        description="Writes the letter the legal basis requires, as DOCX and PDF, and stores each as a new "
+        "version of the request's letter document of that language (kind `request_letter_draft`, or "
+        "`supplementary_letter` while more information is requested). Missing essentials (an unmet item of "
+        "the instrument, a subject without identifiers, an asset without a location...) refuse it with 422 "
+        "and `code: letter_incomplete`, naming each in `errors.missing`, unless `force` writes a draft marked "
+        "incomplete.",
+        request=LetterInputSerializer,
+        responses={
+            201: inline_serializer(
+                "LetterResult",
+                {
+                    "documents": DocumentSerializer(many=True),
+                    "gaps": serializers.ListField(child=serializers.CharField()),
+                    "marked_draft": serializers.BooleanField(),
+                },
+            ),
+            422: OpenApiResponse(description="Essentials missing (letter_incomplete)."),
+        },
+    ),
 )
 class RequestViewSet(TimelineMixin, DomainViewSet):
     serializer_class = RequestSerializer
@@ -123,3 +149,23 @@ class RequestViewSet(TimelineMixin, DomainViewSet):
         answers = {key: (item["provided"], item.get("note", "")) for key, item in data["answers"].items()}
         obj = services.request_answer_checklist(request=obj, actor=request.user, answers=answers)
         return self.respond(obj)
+
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def letter(self, request, *args, **kwargs):
+        return self._write_letter(request, *args, **kwargs)
+
+    @idempotent
+    def _write_letter(self, request, *args, **kwargs):
+        from documents.letters import generate_letter
+
+        obj = self.get_object_to_write()
+        data = self.input_serializer(LetterInputSerializer, request.data)
+        with transaction.atomic():
+            result = generate_letter(actor=request.user, request=obj, **data)
+        context = self.get_serializer_context()
+        body = {
+            "documents": [DocumentSerializer(d, context=context).data for d in result.documents.values()],
+            "gaps": [str(gap) for gap in result.gaps],
+            "marked_draft": result.marked_draft,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)

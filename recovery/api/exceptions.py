@@ -31,6 +31,7 @@ DOMAIN_STATUS = {
     domain.TransitionNotAllowed: status.HTTP_409_CONFLICT,
     domain.VersionConflict: status.HTTP_409_CONFLICT,
     domain.RequirementsMissing: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    domain.LetterIncomplete: status.HTTP_422_UNPROCESSABLE_ENTITY,
     domain.MeasureOutsideScope: status.HTTP_422_UNPROCESSABLE_ENTITY,
     domain.InvalidAmount: status.HTTP_422_UNPROCESSABLE_ENTITY,
 }

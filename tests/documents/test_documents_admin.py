@@ -326,6 +326,7 @@ def test_the_checklist_shows_the_document_that_provides_an_item(desk, login, inv
 
 
 def test_administrators_edit_letter_templates_and_an_invalid_one_is_refused(login, administrator):
+    LetterTemplate.objects.all().delete()  # the shipped defaults (documents 0002): start from none
     client = login(administrator)
     data = {"instrument_kind": "bilateral_treaty", "purpose": "request", "language": "en", "active": "on"}
     response = client.post(
@@ -348,6 +349,7 @@ def test_administrators_edit_letter_templates_and_an_invalid_one_is_refused(logi
 
 
 def test_investigators_read_letter_templates_but_do_not_change_them(login, investigator_a, analyst):
+    LetterTemplate.objects.all().delete()
     template = LetterTemplate.objects.create(instrument_kind="bilateral_treaty", language="en", body="<p>x</p>")
     client = login(investigator_a)
     url = f"/admin/documents/lettertemplate/{template.pk}/change/"

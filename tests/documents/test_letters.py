@@ -397,7 +397,12 @@ def test_supplementary_letter_only_when_information_is_requested(investigator_a,
     with pytest.raises(InvalidInput, match="supplementary letter answers"):
         letters.generate_letter(actor=investigator_a, request=request, purpose="supplementary", answer="x")
 
-    request_send(request=request, actor=investigator_a, sent_on=datetime.date(2025, 2, 3))
+    request_send(
+        request=request,
+        actor=investigator_a,
+        sent_on=datetime.date(2025, 2, 3),
+        override_reason="Signed copy sent by post",
+    )
     request = request_transition(
         request=Request.objects.get(pk=request.pk),
         to_status="info_requested",

@@ -89,7 +89,9 @@ def test_postgres_refuses_truncate_of_a_timeline_without_the_owners_opt_in(on_po
     # truncate with the test's own foreign-key checks still pending, so those run first.
     model, row = timeline_row
     table = model._meta.db_table
-    for statement in (f"TRUNCATE {table}", f"TRUNCATE {table} CASCADE"):
+    # Documents may refer to a timeline row, so only a cascading TRUNCATE gets past the foreign keys
+    # to the trigger; the plain one is refused by PostgreSQL before it.
+    for statement in (f"TRUNCATE {table} CASCADE",):
         with (
             pytest.raises(DatabaseError, match="timeline rows are append-only: TRUNCATE"),
             transaction.atomic(),

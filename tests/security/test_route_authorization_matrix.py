@@ -204,7 +204,7 @@ ANON_ADMIN = 302  # the admin sends anonymous visitors to its login page
 MISSING_ADMIN_OBJECT = {302, 404}
 
 
-SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide", "_new_version")
+SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide", "_new_version", "_letter")
 
 
 def expect_admin(route: Route, visitor: str, target) -> set[int]:
@@ -305,6 +305,7 @@ API_ROUTES = {
     "api:request-list": ("requests.request", READ),
     "api:request-detail": ("requests.request", READ),
     "api:request-checklist": ("requests.request", POST_ONLY),
+    "api:request-letter": ("requests.request", POST_ONLY),
     "api:request-timeline": ("requests.request", READ),
     "api:request-transitions": ("requests.request", POST_ONLY),
     "api:asset-list": ("assets.asset", READ),
@@ -765,6 +766,7 @@ API_WRITES = {
     ("api:request-detail", "put"): (lambda w: {"summary": "Replaced"}, False),
     ("api:request-detail", "patch"): (lambda w: {"foreign_reference": "B-77"}, True),
     ("api:request-checklist", "post"): (lambda w: {"answers": {}}, False),
+    ("api:request-letter", "post"): (lambda w: {"language": "en", "force": True}, True),
     ("api:request-transitions", "post"): (lambda w: _transition_body(w, "request"), False),
     ("api:asset-list", "post"): (lambda w: _asset_body(w, case=w["case_A"].pk), True),
     ("api:asset-detail", "put"): (_asset_body, True),
