@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "SubjectKindEnum": "cases.models.Subject.Kind",
         "LegalInstrumentKindEnum": "recovery.models.LegalInstrument.Kind",
         "DocumentKindEnum": "documents.models.Document.Kind",
+        "DocumentLanguageEnum": "documents.models.Document.Language",
+        "LetterLanguageEnum": "mla_requests.api.serializers.LETTER_LANGUAGES",
     },
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

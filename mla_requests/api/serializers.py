@@ -421,8 +421,12 @@ class ChecklistInputSerializer(StrictInputSerializer):
     )
 
 
+# The office's letter languages (a document may also be in another language).
+LETTER_LANGUAGES = [("en", "en"), ("ru", "ru"), ("kk", "kk")]
+
+
 class LetterInputSerializer(StrictInputSerializer):
-    language = serializers.ChoiceField(choices=["en", "ru", "kk"], default="en")
+    language = serializers.ChoiceField(choices=LETTER_LANGUAGES, default="en")
     purpose = serializers.ChoiceField(choices=["request", "supplementary"], default="request")
     force = serializers.BooleanField(
         default=False, help_text=_("Write a draft marked incomplete even though essentials are missing.")
