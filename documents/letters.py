@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from mla_requests.case_file import accepted_codes
 from recovery import access
 from recovery.errors import InvalidInput, LetterIncomplete
 from recovery.models import CountryProfile, LegalInstrument
@@ -134,12 +134,6 @@ def format_amount(amount, currency: str, language: str) -> str:
     if language in ("ru", "kk"):
         text = text.replace(",", "\u00a0").replace(".", ",")
     return f"{text}\u00a0{currency}" if currency else text
-
-
-def _accepted_languages(profile: CountryProfile | None) -> set[str]:
-    if profile is None:
-        return set()
-    return {code.strip().lower() for code in re.split(r"[,;\s]+", profile.letter_languages or "") if code.strip()}
 
 
 def _subject_name(subject) -> str:
@@ -585,7 +579,7 @@ def generate_letter(
         "responsible_investigator__unit",
     ).get(pk=request.pk)
     profile = CountryProfile.objects.filter(country=request.country).first()
-    if language == "kk" and "kk" not in _accepted_languages(profile):
+    if language == "kk" and "kk" not in accepted_codes(profile):
         raise InvalidInput(
             _(
                 "%(country)s does not accept letters in Kazakh (its country profile lists no “kk” among the letter "

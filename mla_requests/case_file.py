@@ -18,6 +18,7 @@ the same two predicates (`_translation_into`, `_missing`), so they cannot disagr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -54,7 +55,8 @@ def accepted_codes(profile: CountryProfile | None) -> list[str]:
     """The office letter languages the state takes as they are (codes, in the profile's order)."""
     if profile is None:
         return []
-    return [code.strip() for code in profile.letter_languages.split(",") if code.strip()]
+    # Administrators type the list by hand: "en, ru", "en;ru" and "EN RU" all mean the same.
+    return [code.lower() for code in re.split(r"[,;\s]+", profile.letter_languages or "") if code]
 
 
 def _translation_into(profile: CountryProfile | None, language: str) -> str | None:

@@ -1462,17 +1462,6 @@ def ensure_units_and_users() -> dict:
     return {"units": units, "users": users}
 
 
-def _demo_signed_pdf(text: str) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_creation_date(datetime.datetime.combine(ANCHOR, datetime.time(), tzinfo=datetime.UTC))
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.multi_cell(0, text=text)
-    return bytes(pdf.output())
-
-
 def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
     """Put in the case file what the legal basis requires before sending (mla_requests/case_file.py):
     the signed letter, and the translation the requested state needs, as small PDFs dated `day`."""
@@ -1501,7 +1490,7 @@ def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
             language=language,
             dated_on=day,
             request=request,
-            file=SimpleUploadedFile(name, _demo_signed_pdf(title), content_type="application/pdf"),
+            file=SimpleUploadedFile(name, _demo_pdf(title, [], day), content_type="application/pdf"),
         )
 
 
