@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from recovery import access
 from recovery.audit import audit_actor
 from recovery.cleaning import check_not_future, check_version
-from recovery.errors import AccessDenied, InvalidInput
+from recovery.errors import AccessDenied, InvalidInput, StoredFileMissing
 from recovery.security.events import record_event
 
 from .models import Document, DocumentVersion
@@ -247,7 +247,8 @@ def document_link_checklist(*, actor, document: Document, checklist_item) -> Doc
 
 
 def version_to_download(*, actor, version: DocumentVersion) -> DocumentVersion:
-    """Check that `actor` may download `version`, and audit the download (or its refusal).
+    """Check that `actor` may download `version`, that its file is still stored, and audit the
+    download (or its refusal or failure) only then.
 
     Someone who cannot read the case gets the answer a missing record gets; a role that sees
     identifiers masked is refused unless settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES."""
@@ -255,28 +256,25 @@ def version_to_download(*, actor, version: DocumentVersion) -> DocumentVersion:
     case = document.case
     if not access.may_read(actor, document):
         raise AccessDenied(_("No such record, or it is not visible to you."), code="not_found")
+    extra = {"case": case.pk, "version": version.number}
     if not access.may_download_documents(actor, case):
-        record_event(
-            "document_downloaded",
-            user=actor,
-            obj=document,
-            outcome="denied",
-            extra={"case": case.pk, "version": version.number},
-        )
+        record_event("document_downloaded", user=actor, obj=document, outcome="denied", extra=extra)
         raise AccessDenied(_("Your role sees this case's documents listed but may not open their files."))
-    record_event(
-        "document_downloaded",
-        user=actor,
-        obj=document,
-        extra={"case": case.pk, "version": version.number, "sha256": version.sha256},
-    )
+    if not version.file.storage.exists(version.file.name):
+        record_event("document_downloaded", user=actor, obj=document, outcome="failure", extra=extra)
+        raise StoredFileMissing()
+    record_event("document_downloaded", user=actor, obj=document, extra={**extra, "sha256": version.sha256})
     return version
 
 
 def file_response(version: DocumentVersion, *, inline: bool = False) -> FileResponse:
     """Stream a stored file (never read whole into memory) with headers that keep a browser from
     running it: its checked type, nosniff, a sandbox, no shared caching; the ETag is its SHA-256."""
-    handle = version.file.storage.open(version.file.name, "rb")
+    try:
+        handle = version.file.storage.open(version.file.name, "rb")
+    except FileNotFoundError:
+        # Removed between the check and the opening.
+        raise StoredFileMissing() from None
     response = FileResponse(
         handle,
         as_attachment=not inline,

@@ -6,17 +6,17 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from documents import selectors, services
-from recovery.errors import AccessDenied
+from recovery.api.fields import valid_id
+from recovery.errors import AccessDenied, StoredFileMissing
 
 
 def version_download(request, object_id):
     """GET /admin/documents/documentversion/<id>/download/ (wrapped by the admin site: sign-in and
     two-factor as for every admin page). Another unit's version answers exactly as a missing one."""
-    try:
-        version_id = int(str(object_id).strip("/"))
-    except ValueError:
-        raise Http404(_("No such record, or it is not visible to you.")) from None
-    version = selectors.version_visible_to(request.user, version_id)
+    version_id = str(object_id).strip("/")
+    if not valid_id(version_id):
+        raise Http404(_("No such record, or it is not visible to you."))
+    version = selectors.version_visible_to(request.user, int(version_id))
     if version is None:
         raise Http404(_("No such record, or it is not visible to you."))
     try:
@@ -31,11 +31,13 @@ def version_download(request, object_id):
             "document": version.document,
         }
         return TemplateResponse(request, "admin/documents/download_refused.html", context, status=403)
+    except StoredFileMissing as exc:
+        # The row outlived its file (a restore without the storage): say so, never a 500.
+        raise Http404(str(exc.message)) from None
     try:
         return services.file_response(version)
-    except FileNotFoundError:
-        # The row outlived its file (a restore without the storage): say so, never a 500.
-        raise Http404(_("The stored file of this version is missing; ask an administrator.")) from None
+    except StoredFileMissing as exc:
+        raise Http404(str(exc.message)) from None
 
 
 def _admin_context(request):

@@ -67,6 +67,13 @@ class VersionConflict(DomainError):
     default_message = _("The record was changed by someone else since you opened it. Reload and try again.")
 
 
+class StoredFileMissing(DomainError):
+    """A document version's row outlived its file (a restore without the storage)."""
+
+    code = "file_missing"
+    default_message = _("The stored file of this version is missing; ask an administrator.")
+
+
 class AccessDenied(DomainError):
     """The user may not do this to this record (recovery.access). `not_found` when they may not even
     read it: the edges answer as for a record that does not exist."""

@@ -118,7 +118,8 @@ def valid_id(value) -> bool:
         return False
     if isinstance(value, int):
         return 0 < value <= MAX_ID
-    if isinstance(value, str) and value.isdigit() and len(value) <= 19:
+    # ASCII only: str.isdigit() is true of "²" and "٣" too, and int() reads the latter as 3.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
         return 0 < int(value) <= MAX_ID
     return False
 

@@ -55,6 +55,34 @@ def test_a_new_version_never_overwrites_the_old_one(investigator_a, case_a, pdf_
     assert second.content_type.endswith("wordprocessingml.document")
 
 
+def test_a_version_cannot_be_rewritten_by_the_orm(investigator_a, case_a, pdf_upload):
+    document = services.document_add(
+        actor=investigator_a, case=case_a, kind="request_letter", title="L", file=pdf_upload()
+    )
+    version = document.current_version
+    version.sha256 = "0" * 64
+    with pytest.raises(TypeError, match="append-only"):
+        version.save()
+    with pytest.raises(TypeError, match="append-only"):
+        DocumentVersion.objects.filter(pk=version.pk).delete()
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET sha256 = repeat('0', 64) WHERE id = %s", "DELETE FROM {table} WHERE id = %s"]
+)
+def test_postgres_refuses_sql_that_rewrites_a_version(on_postgres, investigator_a, case_a, pdf_upload, statement):
+    from django.db import DatabaseError, connection, transaction
+
+    document = services.document_add(
+        actor=investigator_a, case=case_a, kind="request_letter", title="L", file=pdf_upload()
+    )
+    version = document.current_version
+    table = DocumentVersion._meta.db_table
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=table), [version.pk])
+    assert DocumentVersion.objects.get(pk=version.pk).sha256 == version.sha256
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [

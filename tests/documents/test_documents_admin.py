@@ -216,6 +216,22 @@ def test_another_unit_gets_the_answer_of_a_missing_file(desk, login, investigato
     assert client.get(f"/admin/documents/document/{document_a.pk}/change/").status_code == 404
 
 
+def test_a_missing_file_is_a_404_that_says_so_and_no_successful_download(desk, login, supervisor_a, document_a):
+    version = document_a.current_version
+    version.file.storage.delete(version.file.name)
+    response = login(supervisor_a).get(_download_url(version))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="document_downloaded", outcome="success").exists()
+    assert AuditEvent.objects.filter(action="document_downloaded", outcome="failure").count() == 1
+
+
+@pytest.mark.parametrize("version_id", ["%C2%B2", "%D9%A3", "1%D9%A3"])
+def test_non_ascii_digits_are_no_version_id(desk, login, supervisor_a, document_a, version_id):
+    response = login(supervisor_a).get(f"/admin/documents/documentversion/{version_id}/download/")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="document_downloaded").exists()
+
+
 def test_the_analyst_sees_the_metadata_but_is_refused_the_file_and_audited(desk, login, analyst, document_a):
     client = login(analyst)
     page = client.get(f"/admin/documents/document/{document_a.pk}/change/").content.decode()

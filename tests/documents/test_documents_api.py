@@ -643,6 +643,23 @@ def test_the_current_version_is_downloaded(client_for, investigator_a, doc_a):
     assert b"".join(response.streaming_content) == pdf_content("second")
 
 
+def test_a_missing_file_is_a_404_problem_audited_as_a_failure(client_for, investigator_a, doc_a):
+    from recovery.models import AuditEvent
+
+    version = doc_a.current_version
+    version.file.storage.delete(version.file.name)
+    response = client_for(investigator_a).get(download_url(doc_a))
+    assert response.status_code == 404
+    assert response.json()["code"] == "file_missing"
+    outcomes = list(AuditEvent.objects.filter(action="document_downloaded").values_list("outcome", flat=True))
+    assert outcomes == ["failure"]
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "\u0663", "1\u0663"])
+def test_non_ascii_digits_are_not_a_version_number(number, client_for, investigator_a, doc_a):
+    assert client_for(investigator_a).get(download_url(doc_a, number)).status_code == 404
+
+
 # --- the list cache and the schema ------------------------------------------------------------------
 
 
