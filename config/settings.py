@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mla_requests.apps.RequestsConfig",
     "assets",
     "documents",
+    "incoming",
     # --- admin helper: CSV/XLSX export and import in the admin ---
     "import_export",
 ]
@@ -196,6 +197,9 @@ DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES = env_bool("DOCUMENT_DOWNLOAD_FOR_MASKED_ROLE
 HOME_COUNTRY = env_str("RECOVERY_HOME_COUNTRY", "KZ").upper()
 # Response deadline when neither the legal instrument nor the country profile says otherwise.
 DEFAULT_RESPONSE_DAYS = env_int("RECOVERY_DEFAULT_RESPONSE_DAYS", 90, minimum=1, maximum=3650)
+# Execution deadline of an incoming request when neither the requesting state nor the legal
+# instrument sets one, in days from its receipt.
+INCOMING_EXECUTION_DAYS = env_int("RECOVERY_INCOMING_EXECUTION_DAYS", 90, minimum=1, maximum=3650)
 DEFAULT_CURRENCY = env_str("RECOVERY_DEFAULT_CURRENCY", "KZT")
 REPORTING_CURRENCY = env_str("RECOVERY_REPORTING_CURRENCY", "USD")
 CURRENCIES = None  # every ISO 4217 currency (django-money)

@@ -20,8 +20,12 @@ Roles combine per capability, never as a rank:
 - granting: superusers grant any role and superuser status; administrators grant the working roles
   (not Administrator, not superuser), never to themselves, and never touch a superuser's account.
 
-Requests, assets, subjects and their rows are seen (and written) with their case. Everything here
-reads models through the app registry, so no app module imports another through this one.
+Requests, assets, subjects and their rows are seen (and written) with their case. Incoming requests
+(foreign states' requests executed here) belong to their executing unit: the unit rule above applies
+to them with the executor in place of the lead investigator; only supervisors of that unit (and
+those who write everything) assign the executor. A subject is seen with any case or incoming
+request it appears in. Everything here reads models through the app registry, so no app module
+imports another through this one.
 """
 
 from __future__ import annotations
@@ -55,6 +59,11 @@ CASE_PATHS = {
 }
 # Subjects belong to no single case: they are seen with any case they appear in.
 SUBJECT_CASE_PATH = "case_roles__case__"
+# Incoming requests reach the unit tree themselves (their executing unit), not through a case.
+INCOMING_PATHS = {
+    "incoming.incomingrequest": "",
+    "incoming.incomingrequeststatuschange": "incoming_request__",
+}
 
 
 # --- capabilities ---------------------------------------------------------------------------------
@@ -135,6 +144,68 @@ def case_write_scope(user, prefix: str = "") -> Q:
     return _own_cases(user, prefix)
 
 
+def _own_incoming(user, prefix: str) -> Q:
+    """The unit rule for incoming requests: investigators those of their unit and those they
+    execute; supervisors those of their unit and its sub-units."""
+    if not _active(user):
+        return NOTHING
+    roles = role_names(user)
+    if not roles & {INVESTIGATOR, SUPERVISOR}:
+        return NOTHING
+    scope = Q(**{f"{prefix}executor_id": user.pk})
+    if user.unit_id:
+        if SUPERVISOR in roles:
+            scope |= Q(**{f"{prefix}unit_id__in": unit_and_descendant_ids(user.unit_id)})
+        else:
+            scope |= Q(**{f"{prefix}unit_id": user.unit_id})
+    return scope
+
+
+def incoming_read_scope(user, prefix: str = "") -> Q:
+    """A Q over IncomingRequest (or a model reaching it through `prefix`): what `user` reads."""
+    if reads_everything(user):
+        return Q()
+    return _own_incoming(user, prefix)
+
+
+def incoming_write_scope(user, prefix: str = "") -> Q:
+    """A Q over IncomingRequest (or through `prefix`): what `user` may register, execute, answer."""
+    if writes_everything(user):
+        return Q()
+    return _own_incoming(user, prefix)
+
+
+def may_assign_incoming(user, incoming) -> bool:
+    """Whether `user` may name (or change) the executor of `incoming`: a supervisor of its unit or a
+    unit above it, or whoever writes everything."""
+    if writes_everything(user):
+        return True
+    if not _active(user) or SUPERVISOR not in role_names(user) or not user.unit_id:
+        return False
+    return incoming.unit_id in unit_and_descendant_ids(user.unit_id)
+
+
+def require_assign_incoming(user, incoming) -> None:
+    if user is None or may_assign_incoming(user, incoming):
+        return
+    if not may_read(user, incoming):
+        raise AccessDenied(_("No such record, or it is not visible to you."), code="not_found")
+    raise AccessDenied(_("Only a supervisor of the executing unit assigns the executor."))
+
+
+def require_executor(actor, incoming, executor, field: str = "executor") -> None:
+    """The executor is an active colleague `actor` may name, of the executing unit or its sub-units."""
+    require_nameable(actor, field, [executor])
+    if executor is not None and executor.unit_id not in unit_and_descendant_ids(incoming.unit_id):
+        raise InvalidInput(
+            _("The executor works in the executing unit or one of its sub-units."),
+            field_errors={field: [_("Not of the executing unit.")]},
+        )
+
+
+_INCOMING_SCOPE = {}  # case scope -> incoming scope; filled below, once both are defined
+
+
 # --- rows -----------------------------------------------------------------------------------------
 
 
@@ -148,12 +219,26 @@ def _scoped(user, queryset, scope):
             return queryset
         Case = apps.get_model("cases", "Case")
         CaseSubject = apps.get_model("cases", "CaseSubject")
+        IncomingRequest = apps.get_model("incoming", "IncomingRequest")
         cases = Case.objects.filter(case_scope).values("pk")
-        return queryset.filter(pk__in=CaseSubject.objects.filter(case__in=cases).values("subject_id"))
+        incoming = IncomingRequest.objects.filter(_INCOMING_SCOPE[scope](user)).values("pk")
+        return queryset.filter(
+            Q(pk__in=CaseSubject.objects.filter(case__in=cases).values("subject_id"))
+            | Q(
+                pk__in=IncomingRequest.subjects.through.objects.filter(incomingrequest__in=incoming).values(
+                    "subject_id"
+                )
+            )
+        )
+    if label in INCOMING_PATHS:
+        return queryset.filter(_INCOMING_SCOPE[scope](user, INCOMING_PATHS[label]))
     prefix = CASE_PATHS.get(label)
     if prefix is None:
         raise LookupError(f"{label} is not a case record; use readable_units/readable_users or reference data")
     return queryset.filter(scope(user, prefix))
+
+
+_INCOMING_SCOPE.update({case_read_scope: incoming_read_scope, case_write_scope: incoming_write_scope})
 
 
 def readable(user, queryset):
@@ -176,7 +261,7 @@ def rows_visible_to(user, model, queryset=None):
         return qs.filter(pk__in=readable_users(user).values("pk"))
     if label == "recovery.unit":
         return qs.filter(pk__in=readable_units(user).values("pk"))
-    if label == "cases.subject" or label in CASE_PATHS:
+    if label == "cases.subject" or label in CASE_PATHS or label in INCOMING_PATHS:
         return readable(user, qs)
     return qs  # reference data: everyone reads it
 
@@ -197,7 +282,7 @@ def may_write(user, obj) -> bool:
         return True
     if obj.pk is None:
         return False
-    if obj._meta.label_lower == "cases.subject" and not obj.case_roles.exists():
+    if obj._meta.label_lower == "cases.subject" and not obj.case_roles.exists() and not obj.incoming_requests.exists():
         return True
     return writable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
@@ -343,11 +428,12 @@ def subjects_seen_in_full(user, subject_ids) -> set:
     if writes_everything(user):
         return subject_ids
     CaseSubject = apps.get_model("cases", "CaseSubject")
-    return set(
-        CaseSubject.objects.filter(case_write_scope(user, "case__"), subject_id__in=subject_ids).values_list(
-            "subject_id", flat=True
-        )
+    IncomingRequest = apps.get_model("incoming", "IncomingRequest")
+    in_cases = CaseSubject.objects.filter(case_write_scope(user, "case__"), subject_id__in=subject_ids)
+    in_incoming = IncomingRequest.subjects.through.objects.filter(
+        incoming_write_scope(user, "incomingrequest__"), subject_id__in=subject_ids
     )
+    return set(in_cases.values_list("subject_id", flat=True)) | set(in_incoming.values_list("subject_id", flat=True))
 
 
 def may_search_identifiers(user) -> bool:

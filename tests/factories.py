@@ -160,3 +160,29 @@ def make_asset(*, case=None, actor=None, **kwargs):
     }
     defaults.update(kwargs)
     return asset_create(actor=actor or case.lead_investigator, case=case, **defaults)
+
+
+def make_incoming(*, unit=None, actor=None, country="CH", legal_basis=None, measures=None, **kwargs):
+    """An incoming request received through the service (with its first timeline row)."""
+    from incoming.services import incoming_receive
+
+    if actor is None:
+        unit = unit or UnitFactory()
+        actor = UserFactory(unit=unit, roles=["Investigator"])
+    unit = unit or actor.unit
+    if measures is None:
+        measures = [AssistanceMeasureFactory(code="freezing")]
+    legal_basis = legal_basis or LegalInstrumentFactory(
+        measures=measures or [AssistanceMeasureFactory(code="freezing")]
+    )
+    return incoming_receive(
+        actor=actor,
+        unit=unit,
+        requesting_country=country,
+        requesting_authority=kwargs.pop("requesting_authority", "Office of the Attorney General"),
+        legal_basis=legal_basis,
+        crime_category=kwargs.pop("crime_category", None) or CrimeCategoryFactory(code="corruption"),
+        measures=measures,
+        received_on=kwargs.pop("received_on", datetime.date(2026, 3, 2)),
+        **kwargs,
+    )
