@@ -25,7 +25,7 @@ from assets.services import (
     court_decision_create,
 )
 from cases.models import Case
-from documents.admin import AssetDocumentInline, add_document_link
+from documents.admin import AssetDocumentInline, add_document_link, incoming_request_link
 from recovery import access
 from recovery.admin_base import (
     CurrencyFilter,
@@ -146,7 +146,7 @@ class AssetAdmin(
         "confiscated",
         "returned",
     )
-    list_select_related = ("case", "holder")
+    list_select_related = ("case", "incoming_request", "holder")
     list_filter = (
         "status",
         StageFilter,
@@ -209,6 +209,8 @@ class AssetAdmin(
     # -- columns
     @admin.display(description=_("case"), ordering="case__register_number")
     def case_link(self, obj):
+        if obj.case_id is None:
+            return incoming_request_link(obj.incoming_request)
         url = reverse("admin:cases_case_change", args=[obj.case_id])
         return format_html('<a href="{}">{}</a>', url, obj.case.register_number)
 
@@ -237,7 +239,8 @@ class AssetAdmin(
         value = data.get("estimated_value")
         return asset_create(
             actor=request.user,
-            case=data["case"],
+            case=data.get("case"),
+            incoming_request=data.get("incoming_request"),
             kind=data["kind"],
             description=data["description"],
             location_country=str(data["location_country"]),

@@ -110,7 +110,20 @@ class Asset(StatusModel):
     timeline_model = "assets.AssetStatusChange"
     timeline_subject_field = "asset"
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="assets")
+    # An asset abroad belongs to our case; an asset in Kazakhstan frozen, confiscated or transferred
+    # at a foreign state's request belongs to that incoming request (and to our case too, when one
+    # of ours concerns it as well). At least one of the two.
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
+    )
+    incoming_request = models.ForeignKey(
+        "incoming.IncomingRequest",
+        verbose_name=_("incoming request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assets",
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
     description = models.CharField(_("description"), max_length=255)
     identifier = models.CharField(
@@ -153,6 +166,10 @@ class Asset(StatusModel):
             models.CheckConstraint(
                 condition=Q(frozen_amount__gte=0) & Q(confiscated_amount__gte=0) & Q(returned_amount__gte=0),
                 name="asset_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(incoming_request__isnull=False),
+                name="asset_of_a_case_or_an_incoming_request",
             ),
         ]
         indexes = [models.Index(fields=["location_country", "status"], name="asset_country_status_idx")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
@@ -34,7 +35,8 @@ AMOUNT_OPTIONAL = {S.RETAINED_ABROAD}
 def asset_create(
     *,
     actor,
-    case,
+    case=None,
+    incoming_request=None,
     kind: str,
     description: str,
     location_country: str,
@@ -46,13 +48,28 @@ def asset_create(
     holder=None,
     holder_name: str = "",
 ) -> Asset:
-    """Record an asset found abroad, in status 'identified'."""
-    access.require_write(actor, case)
+    """Record an asset, in status 'identified': an asset abroad of our `case`, or an asset in
+    Kazakhstan that an `incoming_request` concerns (frozen, confiscated, transferred at the
+    requesting state's request; it may be of a case of ours too)."""
+    if case is None and incoming_request is None:
+        raise InvalidInput(
+            _("An asset belongs to a case or to an incoming request."),
+            field_errors={"case": [_("Give the case or the incoming request.")]},
+        )
+    for owner in (case, incoming_request):
+        if owner is not None:
+            access.require_write(actor, owner)
     if kind not in Asset.Kind.values:
         raise InvalidInput(_("Unknown asset kind: %(k)s.") % {"k": kind}, field_errors={"kind": [_("Unknown.")]})
     if not (description or "").strip():
         raise InvalidInput(_("Describe the asset."), field_errors={"description": [_("Required.")]})
     location_country = clean_country(location_country, field="location_country")
+    if incoming_request is not None and location_country != settings.HOME_COUNTRY:
+        raise InvalidInput(
+            _("An asset an incoming request concerns is in %(home)s: measures at a foreign request are taken here.")
+            % {"home": settings.HOME_COUNTRY},
+            field_errors={"location_country": [_("Must be the home state.")]},
+        )
     currency = clean_currency(currency)
     if estimated_value is not None:
         estimated_value = clean_amount(estimated_value, field="estimated_value", allow_zero=True)
@@ -60,6 +77,7 @@ def asset_create(
     with audit_actor(actor):
         asset = Asset.objects.create(
             case=case,
+            incoming_request=incoming_request,
             kind=kind,
             description=description.strip(),
             identifier=identifier.strip(),

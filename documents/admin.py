@@ -52,18 +52,26 @@ def download_url(version) -> str:
     return reverse("admin:documents_documentversion_download", args=[version.pk])
 
 
-def may_download(request, case) -> bool:
-    """One answer per case and request (a list shows many rows of the same case)."""
+def incoming_request_link(incoming):
+    """The incoming request a document (or an asset) belongs to, linked to its admin page."""
+    return format_html(
+        '<a href="{}">{}</a>', reverse("admin:incoming_incomingrequest_change", args=[incoming.pk]), incoming.reference
+    )
+
+
+def may_download(request, owner) -> bool:
+    """One answer per case (or incoming request) and request: a list shows many rows of the same one."""
     answers = request.__dict__.setdefault("_may_download_documents", {})
-    if case.pk not in answers:
-        answers[case.pk] = access.may_download_documents(request.user, case)
-    return answers[case.pk]
+    key = (owner._meta.label_lower, owner.pk)
+    if key not in answers:
+        answers[key] = access.may_download_documents(request.user, owner)
+    return answers[key]
 
 
-def download_link(request, version, case):
+def download_link(request, version, owner):
     if version is None:
         return "—"
-    if not may_download(request, case):
+    if not may_download(request, owner):
         return format_html('<span class="document-no-download" title="{}">—</span>', NO_DOWNLOAD_HELP)
     return format_html('<a class="document-download" href="{}">{}</a>', download_url(version), _("Download"))
 
@@ -120,7 +128,7 @@ class DocumentInline(admin.TabularInline):
     verbose_name_plural = _("documents")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("case", "current_version")
+        return super().get_queryset(request).select_related("case", "incoming_request", "current_version")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -148,7 +156,7 @@ class DocumentInline(admin.TabularInline):
         request = getattr(self, "_request", None)
         if request is None:
             return "—"
-        return download_link(request, obj.current_version, obj.case)
+        return download_link(request, obj.current_version, obj.owner)
 
     def get_formset(self, request, obj=None, **kwargs):
         self._request = request
@@ -221,7 +229,7 @@ class DocumentAdmin(ServiceModelAdmin):
         "added_by",
         "created_at",
     )
-    list_select_related = ("case", "request", "asset", "current_version", "added_by")
+    list_select_related = ("case", "incoming_request", "request", "asset", "current_version", "added_by")
     list_filter = (KindFilter, LanguageFilter)
     date_hierarchy = "created_at"
     search_fields = ("title", "case__register_number", "current_version__filename", "=versions__sha256")
@@ -301,6 +309,8 @@ class DocumentAdmin(ServiceModelAdmin):
     # -- columns
     @admin.display(description=_("case"), ordering="case__register_number")
     def case_link(self, obj):
+        if obj.case_id is None:
+            return incoming_request_link(obj.incoming_request)
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case.register_number
         )
@@ -373,7 +383,7 @@ class DocumentAdmin(ServiceModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             versions = list(obj.versions.select_related("added_by").order_by("-number"))
-            allowed = may_download(request, obj.case)
+            allowed = may_download(request, obj.owner)
             context["document_versions"] = [
                 {"version": v, "size": human_size(v.size), "url": download_url(v) if allowed else ""} for v in versions
             ]
@@ -462,7 +472,7 @@ class DocumentVersionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmi
         return False  # shown on the document page
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and may_download(request, obj.document.case):
+        if obj is not None and may_download(request, obj.document.owner):
             context["extra_links"] = [{"label": _("Download"), "url": download_url(obj)}]
         return super().render_change_form(request, context, add, change, form_url, obj)
 

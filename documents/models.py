@@ -36,6 +36,8 @@ class Document(models.Model):
         FOREIGN_REPLY = "foreign_reply", _("Foreign reply")
         EXECUTION_MATERIAL = "execution_material", _("Execution material")
         AGREEMENT = "agreement", _("Agreement")
+        INCOMING_REQUEST = "incoming_request", _("Request received from a foreign state")
+        ANSWER_SENT = "answer_sent", _("Answer sent to the requesting state")
         OTHER = "other", _("Other")
 
     class Language(models.TextChoices):
@@ -44,7 +46,18 @@ class Document(models.Model):
         KK = "kk", _("Kazakh")
         OTHER = "other", _("Other language")
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents")
+    # The file it belongs to: one of our cases, or a request a foreign state addressed to us.
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    incoming_request = models.ForeignKey(
+        "incoming.IncomingRequest",
+        verbose_name=_("incoming request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.EN)
     title = models.CharField(_("title"), max_length=255)
@@ -138,11 +151,28 @@ class Document(models.Model):
                 name="document_at_most_one_timeline_entry",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="document_has_title"),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, incoming_request__isnull=True)
+                | Q(case__isnull=True, incoming_request__isnull=False),
+                name="document_of_one_case_or_incoming_request",
+            ),
         ]
-        indexes = [models.Index(fields=["case", "kind"], name="document_case_kind_idx")]
+        indexes = [
+            models.Index(fields=["case", "kind"], name="document_case_kind_idx"),
+            models.Index(
+                fields=["incoming_request", "kind"],
+                name="document_incoming_kind_idx",
+                condition=Q(incoming_request__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def owner(self):
+        """The file the document belongs to: its case, or the incoming request."""
+        return self.case if self.case_id else self.incoming_request
 
 
 class DocumentVersion(AppendOnlyModel):

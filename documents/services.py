@@ -42,7 +42,21 @@ def _case_of_link(field: str, obj):
     raise KeyError(field)
 
 
-def _check_links(case_id: int, links: dict) -> None:
+# What a document of an incoming request may be linked to: the assets of that request.
+INCOMING_LINK_FIELDS = ("asset",)
+
+
+def _check_links(case_id: int | None, links: dict, *, incoming_id: int | None = None) -> None:
+    if incoming_id is not None:
+        for field, obj in links.items():
+            if obj is None:
+                continue
+            if field not in INCOMING_LINK_FIELDS or obj.incoming_request_id != incoming_id:
+                raise InvalidInput(
+                    _("A document of an incoming request can be linked only to the assets of that request."),
+                    field_errors={field: [_("Not of this incoming request.")]},
+                )
+        return
     for field, obj in links.items():
         if obj is not None and _case_of_link(field, obj) != case_id:
             raise InvalidInput(
@@ -124,7 +138,8 @@ def _delete_stored(stored: list) -> None:
 def document_add(
     *,
     actor,
-    case,
+    case=None,
+    incoming_request=None,
     kind: str,
     title: str,
     file,
@@ -135,19 +150,31 @@ def document_add(
     marked_draft: bool = False,
     **links,
 ) -> Document:
-    """Add a document to `case` with its first version. Refused (InvalidInput, nothing stored) for a
-    file of a type not accepted, too big or empty, a link to another case's record, a bad date."""
-    access.require_write(actor, case)
+    """Add a document to `case` (or to `incoming_request`: exactly one) with its first version.
+    Refused (InvalidInput, nothing stored) for a file of a type not accepted, too big or empty, a
+    link to another case's record, a bad date."""
+    if (case is None) == (incoming_request is None):
+        raise InvalidInput(
+            _("A document belongs to one case or to one incoming request."),
+            field_errors={"case": [_("Give the case or the incoming request, not both.")]},
+        )
+    owner = case if case is not None else incoming_request
+    access.require_write(actor, owner)
     unknown = set(links) - set(LINK_FIELDS)
     if unknown:
         raise TypeError(f"unknown links: {sorted(unknown)}")
     description = _clean_description({"kind": kind, "title": title, "language": language, "dated_on": dated_on})
-    _check_links(case.pk, links)
+    if case is not None:
+        _check_links(case.pk, links)
+    else:
+        _check_links(None, links, incoming_id=incoming_request.pk)
     checked = check_upload(file, filename)
     stored = []
     try:
         with transaction.atomic(), audit_actor(actor):
-            document = Document.objects.create(case=case, added_by=actor, version=0, **description, **links)
+            document = Document.objects.create(
+                case=case, incoming_request=incoming_request, added_by=actor, version=0, **description, **links
+            )
             version = _store_version(
                 document, checked, actor=actor, stored=stored, note=note, marked_draft=marked_draft
             )
@@ -157,7 +184,7 @@ def document_add(
                 "document_uploaded",
                 user=actor,
                 obj=document,
-                extra={"case": case.pk, "version": version.number, "sha256": version.sha256},
+                extra={**_owner_extra(document), "version": version.number, "sha256": version.sha256},
             )
     except BaseException:
         _delete_stored(stored)
@@ -188,7 +215,7 @@ def document_add_version(
                 "document_uploaded",
                 user=actor,
                 obj=locked,
-                extra={"case": locked.case_id, "version": version.number, "sha256": version.sha256},
+                extra={**_owner_extra(locked), "version": version.number, "sha256": version.sha256},
             )
     except BaseException:
         _delete_stored(stored)
@@ -213,7 +240,7 @@ def document_update(*, actor, document: Document, expected_version: int | None =
     links = {k: v for k, v in changes.items() if k in LINK_FIELDS}
     merged = {name: getattr(locked, name) for name in LINK_FIELDS}
     merged.update(links)
-    _check_links(locked.case_id, merged)
+    _check_links(locked.case_id, merged, incoming_id=locked.incoming_request_id)
     with audit_actor(actor):
         for name, value in {**description, **links}.items():
             setattr(locked, name, value)
@@ -223,6 +250,12 @@ def document_update(*, actor, document: Document, expected_version: int | None =
             _satisfy_checklist_item(links["checklist_item"], locked, actor)
     locked.refresh_from_db()
     return locked
+
+
+def _owner_extra(document: Document) -> dict:
+    if document.case_id:
+        return {"case": document.case_id}
+    return {"incoming_request": document.incoming_request_id}
 
 
 def _satisfy_checklist_item(item, document: Document, actor) -> None:
@@ -253,11 +286,10 @@ def version_to_download(*, actor, version: DocumentVersion) -> DocumentVersion:
     Someone who cannot read the case gets the answer a missing record gets; a role that sees
     identifiers masked is refused unless settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES."""
     document = version.document
-    case = document.case
     if not access.may_read(actor, document):
         raise AccessDenied(_("No such record, or it is not visible to you."), code="not_found")
-    extra = {"case": case.pk, "version": version.number}
-    if not access.may_download_documents(actor, case):
+    extra = {**_owner_extra(document), "version": version.number}
+    if not access.may_download_documents(actor, document.owner):
         record_event("document_downloaded", user=actor, obj=document, outcome="denied", extra=extra)
         raise AccessDenied(_("Your role sees this case's documents listed but may not open their files."))
     if not version.file.storage.exists(version.file.name):

@@ -40,5 +40,6 @@ def version_upload_to(instance, filename: str) -> str:
     # The stored name never contains the user's file name: a random key under the case, so that two
     # uploads of "scan.pdf" never meet and nothing typed reaches a path.
     ext = posixpath.splitext(filename)[1].lower()[:10]
-    case_id = instance.document.case_id
-    return f"cases/{case_id}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+    document = instance.document
+    folder = f"cases/{document.case_id}" if document.case_id else f"incoming/{document.incoming_request_id}"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"

@@ -203,7 +203,26 @@ def require_executor(actor, incoming, executor, field: str = "executor") -> None
         )
 
 
+# Records of a case that may instead (or also) belong to an incoming request: an asset in
+# Kazakhstan frozen at a foreign state's request, the documents of an incoming request. They are
+# seen, and written, by whoever sees (writes) either the case or the incoming request.
+INCOMING_ALSO = {
+    "assets.asset": "incoming_request__",
+    "assets.assetstatuschange": "asset__incoming_request__",
+    "assets.courtdecision": "asset__incoming_request__",
+    "assets.thirdpartyclaim": "asset__incoming_request__",
+    "documents.document": "incoming_request__",
+    "documents.documentversion": "document__incoming_request__",
+}
+
 _INCOMING_SCOPE = {}  # case scope -> incoming scope; filled below, once both are defined
+
+
+def _either(one: Q, other: Q) -> Q:
+    # An empty Q means "every row"; Django's `Q() | x` would give x alone.
+    if not one or not other:
+        return Q()
+    return one | other
 
 
 # --- rows -----------------------------------------------------------------------------------------
@@ -235,7 +254,10 @@ def _scoped(user, queryset, scope):
     prefix = CASE_PATHS.get(label)
     if prefix is None:
         raise LookupError(f"{label} is not a case record; use readable_units/readable_users or reference data")
-    return queryset.filter(scope(user, prefix))
+    q = scope(user, prefix)
+    if label in INCOMING_ALSO:
+        q = _either(q, _INCOMING_SCOPE[scope](user, INCOMING_ALSO[label]))
+    return queryset.filter(q)
 
 
 _INCOMING_SCOPE.update({case_read_scope: incoming_read_scope, case_write_scope: incoming_write_scope})
@@ -411,13 +433,14 @@ def sees_full_identifiers(user, *, case=None, subject=None) -> bool:
     return False
 
 
-def may_download_documents(user, case) -> bool:
-    """Whether `user` may open the files of `case`'s documents. Whoever reads the case sees the
-    documents' metadata; the files carry identifiers in full, so roles that see them masked (readers
-    who may not write the case) do not download, unless the office's setting allows it."""
-    if not may_read(user, case):
+def may_download_documents(user, owner) -> bool:
+    """Whether `user` may open the files of the documents of `owner` (a case or an incoming
+    request). Whoever reads it sees the documents' metadata; the files carry identifiers in full, so
+    roles that see them masked (readers who may not write it) do not download, unless the office's
+    setting allows it."""
+    if not may_read(user, owner):
         return False
-    return sees_full_identifiers(user, case=case) or settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES
+    return sees_full_identifiers(user, case=owner) or settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES
 
 
 def subjects_seen_in_full(user, subject_ids) -> set:

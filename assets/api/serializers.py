@@ -38,8 +38,16 @@ class HolderSerializer(serializers.Serializer):
     name = serializers.CharField(source="__str__", read_only=True)
 
 
+class IncomingRequestRefSerializer(serializers.Serializer):
+    """The incoming request at whose request an asset in Kazakhstan is frozen or confiscated."""
+
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+
+
 class AssetSerializer(serializers.ModelSerializer):
-    case = CaseRefSerializer(read_only=True)
+    case = CaseRefSerializer(read_only=True, allow_null=True)
+    incoming_request = IncomingRequestRefSerializer(read_only=True, allow_null=True)
     location_country = CountryField(read_only=True)
     holder = HolderSerializer(read_only=True, allow_null=True)
     estimated_value = AssetMoneyField("estimated_value")
@@ -54,6 +62,7 @@ class AssetSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "case",
+            "incoming_request",
             "kind",
             "description",
             "identifier",
@@ -107,7 +116,10 @@ class AssetWriteFields(StrictInputSerializer):
 
 
 class AssetCreateSerializer(AssetWriteFields):
-    case = ScopedRelatedField("cases.Case", writable=True)
+    # An asset abroad is filed under a case; an asset in Kazakhstan at a foreign request under the
+    # incoming request (and a case of ours too, when one concerns it). assets.services checks.
+    case = ScopedRelatedField("cases.Case", writable=True, required=False)
+    incoming_request = ScopedRelatedField("incoming.IncomingRequest", writable=True, required=False)
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
 
     def validate(self, attrs):

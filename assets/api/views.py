@@ -74,7 +74,7 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
     queryset = Asset.objects.none()
 
     def optimise(self, queryset):
-        return queryset.select_related("case", "holder")
+        return queryset.select_related("case", "incoming_request", "holder")
 
     def scoped_queryset(self):
         return self.optimise(Asset.objects.visible_to(self.request.user))

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assets.api.serializers import IncomingRequestRefSerializer
 from cases.api.serializers import CaseRefSerializer
 from documents.models import Document, DocumentVersion
 from recovery.api.fields import ScopedRelatedField
@@ -56,7 +57,8 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    case = CaseRefSerializer(read_only=True)
+    case = CaseRefSerializer(read_only=True, allow_null=True)
+    incoming_request = IncomingRequestRefSerializer(read_only=True, allow_null=True)
     added_by = UserRefSerializer(read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     current_version = serializers.SerializerMethodField()
@@ -67,6 +69,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "case",
+            "incoming_request",
             "kind",
             "kind_label",
             "language",
@@ -126,9 +129,11 @@ class DocumentDescriptionFields(StrictInputSerializer):
 
 
 class DocumentCreateSerializer(DocumentDescriptionFields):
-    """A new document of a case, with its first file (multipart/form-data)."""
+    """A new document of a case, or of an incoming request (exactly one), with its first file
+    (multipart/form-data)."""
 
-    case = ScopedRelatedField("cases.Case", writable=True)
+    case = ScopedRelatedField("cases.Case", writable=True, required=False)
+    incoming_request = ScopedRelatedField("incoming.IncomingRequest", writable=True, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=255)
     # Empty files reach the service, which refuses them with the reason the admin gives.
     file = serializers.FileField(allow_empty_file=True, use_url=False, help_text=_("The file (multipart)."))

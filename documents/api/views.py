@@ -140,7 +140,7 @@ class DocumentViewSet(DomainViewSet):
 
     def optimise(self, queryset):
         return (
-            queryset.select_related("case", "added_by", "current_version")
+            queryset.select_related("case", "incoming_request", "added_by", "current_version")
             .prefetch_related("versions__added_by")
             .order_by(*self.ordering)
         )
@@ -148,7 +148,9 @@ class DocumentViewSet(DomainViewSet):
     def scoped_queryset(self):
         if self.action in DOWNLOAD_ACTIONS or self.action == "versions":
             # One record and its case: the service checks access again before anything is streamed.
-            return Document.objects.visible_to(self.request.user).select_related("case", "current_version")
+            return Document.objects.visible_to(self.request.user).select_related(
+                "case", "incoming_request", "current_version"
+            )
         return documents_visible_to(self.request.user)
 
     def service_create(self, data):
