@@ -282,6 +282,7 @@ def incoming_assign(
     with transaction.atomic(), audit_actor(actor):
         obj = IncomingRequest.objects.select_for_update().get(pk=incoming.pk)
         check_version(obj, expected_version)
+        _not_before_receipt(obj, effective_on or timezone.localdate())
         previous = obj.executor
         if previous == executor:
             return obj

@@ -197,6 +197,10 @@ def test_only_a_supervisor_of_the_unit_assigns_and_only_to_its_people(
         services.incoming_assign(incoming=incoming_a, actor=supervisor_a, executor=investigator_b)
     assigned = services.incoming_assign(incoming=incoming_a, actor=supervisor_a, executor=investigator_a1)
     assert (assigned.status, assigned.executor) == (S.ASSIGNED, investigator_a1)
+    with pytest.raises(InvalidInput):
+        services.incoming_assign(
+            incoming=incoming_a, actor=supervisor_a, executor=investigator_a, effective_on=datetime.date(2000, 1, 1)
+        )
     again = services.incoming_assign(incoming=incoming_a, actor=supervisor_a, executor=investigator_a)
     assert (again.status, again.executor) == (S.ASSIGNED, investigator_a)
     assert "Executor changed" in again.timeline.last().note
