@@ -294,8 +294,8 @@ class ScopedAdminMixin(UrlLookupGate):
 
     def _may_write(self, request, obj) -> bool:
         label = obj._meta.label_lower
-        if label != "cases.subject" and label not in access.CASE_PATHS:
-            return True  # not a case record: the model permission decides
+        if label != "cases.subject" and label not in access.CASE_PATHS and label not in access.INCOMING_PATHS:
+            return True  # not a case record nor an incoming request: the model permission decides
         # A change page asks several times (form, buttons, inlines): one answer per record and request.
         answers = request.__dict__.setdefault("_may_write", {})
         key = (label, obj.pk)

@@ -16,7 +16,8 @@ ROLE_LABELS = {
     ADMINISTRATOR: _("Administrator"),
 }
 
-DOMAIN_APPS = ("cases", "requests", "assets")
+# Incoming requests (foreign states' requests executed here) are read and written as case records are.
+DOMAIN_APPS = ("cases", "requests", "assets", "incoming")
 # The case file: documents are case records (read and written with their case); their versions are
 # added, never changed; nobody deletes either. Letter templates are kept by administrators.
 DOCUMENTS_APP = "documents"

@@ -109,13 +109,14 @@ MODEL_POLICY = {
             "cases": ("case", "casestatuschange", "subject", "casesubject"),
             "requests": ("request", "requeststatuschange", "checklistanswer"),
             "assets": ("asset", "assetstatuschange", "courtdecision", "thirdpartyclaim"),
+            "incoming": ("incomingrequest", "incomingrequeststatuschange"),
         }.items()
         for model in models
     },
 }
 # Audit rows and timelines are never added, changed or deleted through the admin, whatever the permissions.
 APPEND_ONLY = {"recovery.auditevent", "auditlog.logentry", "cases.casestatuschange", "requests.requeststatuschange"}
-APPEND_ONLY |= {"assets.assetstatuschange", "documents.documentversion"}
+APPEND_ONLY |= {"assets.assetstatuschange", "documents.documentversion", "incoming.incomingrequeststatuschange"}
 # Personal records, visible to their owner only: model -> the field naming the owner.
 OWNER_FIELD = {"recovery.notification": "recipient"}
 # Records of a person, visible by that person's unit (a supervisor reads their unit's digests):
@@ -138,6 +139,11 @@ CASE_PATH = {
     "requests.reminderdelivery": "request__case__",
     "documents.document": "case__",
     "documents.documentversion": "document__case__",
+}
+# Incoming requests belong to their executing unit, not to a case: how each reaches its unit.
+INCOMING_UNIT_PATH = {
+    "incoming.incomingrequest": "unit__",
+    "incoming.incomingrequeststatuschange": "incoming_request__unit__",
 }
 
 
@@ -266,6 +272,13 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
         if not in_scope:
             return MISSING_ADMIN_OBJECT  # the history views look the object up first
         return {200} if can(role, model_label, "view") else {403}
+    if route.name.endswith("_assign"):
+        # Naming an incoming request's executor: a supervisor of the executing unit (or whoever
+        # writes everything); the unit's investigators register and execute, they do not assign.
+        if not in_scope:
+            return {404}  # looked up first
+        assigns = SUP in role or ADM in role
+        return {200} if can(role, model_label, "change") and writes_target(visitor, target) and assigns else {403}
     if route.name.endswith(SERVICE_ACTION_SUFFIXES):
         # Forms that call a service on one record (a status move, a deadline, a claim decision):
         # for whoever may change the model and writes the record's unit.
@@ -464,11 +477,14 @@ def rule_for(route: Route):
 # --- Targets: which records each route is visited with -----------------------------------------
 @pytest.fixture
 def world(world, settings):
-    """The conftest's world, with a document (one version) in each unit's case and a letter template."""
+    """The conftest's world, with a document (one version) in each unit's case, a letter template,
+    and an incoming request received for each unit."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from documents.models import Document, LetterTemplate
     from documents.services import document_add
+    from incoming.models import IncomingRequest
+    from tests.factories import make_incoming
 
     settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES = False
     for unit in ("A", "B"):
@@ -483,6 +499,10 @@ def world(world, settings):
             )
     if not LetterTemplate.objects.exists():
         LetterTemplate.objects.create(instrument_kind="bilateral_treaty", language="en", body="<p>{{ case }}</p>")
+    for unit in ("A", "B"):
+        case = world[f"case_{unit}"]
+        if not IncomingRequest.objects.filter(unit=case.unit).exists():
+            make_incoming(actor=case.lead_investigator, unit=case.unit)
     return world
 
 
@@ -538,6 +558,15 @@ def _records(world, model):
         for unit in ("A", "B"):
             case = world[f"case_{unit}"]
             obj = model.objects.filter(**{f"{CASE_PATH[label]}pk": case.pk}).order_by("pk").first()
+            if obj is None:
+                raise LookupError(f"no {label} record for unit {unit}: create one in the `world` fixture")
+            found.append((unit, obj))
+        return found
+    if label in INCOMING_UNIT_PATH:
+        found = []
+        for unit in ("A", "B"):
+            unit_pk = world[f"case_{unit}"].unit_id
+            obj = model.objects.filter(**{f"{INCOMING_UNIT_PATH[label]}pk": unit_pk}).order_by("pk").first()
             if obj is None:
                 raise LookupError(f"no {label} record for unit {unit}: create one in the `world` fixture")
             found.append((unit, obj))
