@@ -239,7 +239,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["recovery.api.parsers.JSONBodyParser"],
     "EXCEPTION_HANDLER": "recovery.api.exceptions.problem_details_handler",
     "DEFAULT_THROTTLE_CLASSES": ["recovery.api.throttling.TokenOrUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -283,6 +283,12 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "documents.models.Document.Kind",
         "DocumentLanguageEnum": "documents.models.Document.Language",
         "LetterLanguageEnum": "mla_requests.api.serializers.LETTER_LANGUAGES",
+        "IncomingRequestStatusEnum": "incoming.models.IncomingRequest.Status",
+        # Outgoing requests' channels keep the name they had before incoming requests' arrived.
+        "ChannelEnum": "mla_requests.models.Request.Channel",
+        "IncomingChannelEnum": "incoming.models.IncomingRequest.Channel",
+        "RefusalGroundEnum": "incoming.models.IncomingRequest.RefusalGround",
+        "ExecutionDueSourceEnum": "incoming.models.IncomingRequest.DeadlineSource",
     },
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

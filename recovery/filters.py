@@ -22,11 +22,21 @@ from recovery.models import AssistanceMeasure, CountryProfile, CrimeCategory, Le
 from recovery.translation import country_choices
 
 
+class AsciiIntegerField(forms.IntegerField):
+    """An integer in ASCII digits: int() reads "٣" as 3, and "²" is a digit to str.isdigit()."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """The id of a related record (an integer within BIGINT; 2.5 is refused, not rounded)."""
+    """The id of a related record (an integer within BIGINT, in ASCII digits; 2.5 is refused, not
+    rounded)."""
 
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", -(2**63))

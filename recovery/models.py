@@ -500,7 +500,7 @@ class DashboardSnapshot(models.Model):
 # recovery/api/ (authentication, idempotency) and recovery/api/services.py (create, revoke).
 
 
-API_SCOPE_FAMILIES = ("cases", "requests", "assets", "reference")  # cases include subjects
+API_SCOPE_FAMILIES = ("cases", "requests", "assets", "incoming", "reference")  # cases include subjects
 API_SCOPE_CHOICES = tuple(f"{family}:{access}" for family in API_SCOPE_FAMILIES for access in ("read", "write"))
 
 

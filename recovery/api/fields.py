@@ -124,6 +124,16 @@ def valid_id(value) -> bool:
     return False
 
 
+class AsciiDateField(serializers.DateField):
+    """An ISO 8601 date in ASCII digits: "٢٠٢٦-٠٣-٠٢" is refused, not read as 2026-03-02 (Python's
+    date parsing takes any Unicode digit)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.isascii():
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdRelatedField(serializers.PrimaryKeyRelatedField):
     """A related record by id; an id out of range is "does not exist", never a database error."""

@@ -2,8 +2,8 @@
 
 Which rows: `visible_to(user)` in each viewset's queryset (another unit's record is 404).
 Which actions, for the resource families (views with a `scope_family`: cases, requests, assets,
-reference): reads need the token's read scope; writes need its write scope and a role that writes
-(investigator, supervisor, administrator; analysts are read-only).
+incoming, reference): reads need the token's read scope; writes need its write scope and a role
+that writes (investigator, supervisor, administrator; analysts are read-only).
 Other API views (notifications, statistics) decide their own rules: this default only requires an
 active, signed-in account, and tokens, which carry no scope for them, are refused.
 """
@@ -14,7 +14,7 @@ from rest_framework import permissions
 from recovery import access
 from recovery.models import ApiToken
 
-CASE_FAMILIES = {"cases", "requests", "assets", "reference"}
+CASE_FAMILIES = {"cases", "requests", "assets", "incoming", "reference"}
 
 
 class ApiAccess(permissions.BasePermission):

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from assets.api.urls import register as register_assets
 from cases.api.urls import register as register_cases
 from documents.api.urls import register as register_documents
+from incoming.api.urls import register as register_incoming
 from mla_requests.api.urls import register as register_requests
 from recovery.api import schema as _schema  # noqa: F401  (registers the token auth scheme)
 from recovery.api import views
@@ -22,6 +23,7 @@ register_cases(router)
 register_requests(router)
 register_assets(router)
 register_documents(router)
+register_incoming(router)
 router.register("countries", views.CountryProfileViewSet, basename="country")
 router.register("legal-instruments", views.LegalInstrumentViewSet, basename="legal-instrument")
 router.register("measures", views.AssistanceMeasureViewSet, basename="measure")

@@ -17,6 +17,10 @@ def test_schema_lists_the_resources(client):
         "/api/v1/assets/{id}/timeline/",
         "/api/v1/legal-instruments/",
         "/api/v1/countries/{country}/",
+        "/api/v1/incoming-requests/",
+        "/api/v1/incoming-requests/{id}/assign/",
+        "/api/v1/incoming-requests/{id}/execution-due/",
+        "/api/v1/incoming-requests/{id}/timeline/",
     ]:
         assert path in schema["paths"], path
     create = schema["paths"]["/api/v1/cases/"]["post"]

@@ -17,7 +17,7 @@ from schemathesis.generation import GenerationMode
 
 from mla_requests.services import request_send
 from recovery.api.services import api_token_create
-from tests.factories import CountryProfileFactory, make_asset, make_request
+from tests.factories import CountryProfileFactory, make_asset, make_incoming, make_request
 
 # Hypothesis keeps its caches under var/ (ignored by git), not in a .hypothesis/ of the work tree.
 set_hypothesis_home_dir(django_settings.VAR_DIR / "hypothesis")
@@ -31,11 +31,12 @@ def api_token(integration_client, case_a, uncac, freezing, corruption):
     make_asset(case=case_a)
     request = make_request(case=case_a, legal_basis=uncac, measures=[freezing])
     request_send(request=request, actor=case_a.lead_investigator)
+    make_incoming(actor=integration_client, legal_basis=uncac, measures=[freezing], crime_category=corruption)
     _, text = api_token_create(
         actor=None,
         user=integration_client,
         name="schemathesis",
-        scopes=["cases:write", "requests:write", "assets:write", "reference:read"],
+        scopes=["cases:write", "requests:write", "assets:write", "incoming:write", "reference:read"],
     )
     return text
 

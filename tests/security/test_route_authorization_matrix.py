@@ -140,10 +140,11 @@ CASE_PATH = {
     "documents.document": "case__",
     "documents.documentversion": "document__case__",
 }
-# Incoming requests belong to their executing unit, not to a case: how each reaches its unit.
-INCOMING_UNIT_PATH = {
-    "incoming.incomingrequest": "unit__",
-    "incoming.incomingrequeststatuschange": "incoming_request__unit__",
+# Incoming requests reach no case: they belong to their executing unit. Model -> how it reaches
+# the incoming request (world["incoming_A"], world["incoming_B"]).
+INCOMING_PATH = {
+    "incoming.incomingrequest": "",
+    "incoming.incomingrequeststatuschange": "incoming_request__",
 }
 
 
@@ -325,6 +326,12 @@ API_ROUTES = {
     "api:asset-detail": ("assets.asset", READ),
     "api:asset-timeline": ("assets.asset", READ),
     "api:asset-transitions": ("assets.asset", POST_ONLY),
+    "api:incoming-request-list": ("incoming.incomingrequest", READ),
+    "api:incoming-request-detail": ("incoming.incomingrequest", READ),
+    "api:incoming-request-timeline": ("incoming.incomingrequest", READ),
+    "api:incoming-request-transitions": ("incoming.incomingrequest", POST_ONLY),
+    "api:incoming-request-assign": ("incoming.incomingrequest", POST_ONLY),
+    "api:incoming-request-execution-due": ("incoming.incomingrequest", POST_ONLY),
     "api:document-list": ("documents.document", READ),
     "api:document-detail": ("documents.document", READ),
     "api:document-versions": ("documents.document", POST_ONLY),
@@ -483,7 +490,6 @@ def world(world, settings):
 
     from documents.models import Document, LetterTemplate
     from documents.services import document_add
-    from incoming.models import IncomingRequest
     from tests.factories import make_incoming
 
     settings.DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES = False
@@ -500,9 +506,9 @@ def world(world, settings):
     if not LetterTemplate.objects.exists():
         LetterTemplate.objects.create(instrument_kind="bilateral_treaty", language="en", body="<p>{{ case }}</p>")
     for unit in ("A", "B"):
-        case = world[f"case_{unit}"]
-        if not IncomingRequest.objects.filter(unit=case.unit).exists():
-            make_incoming(actor=case.lead_investigator, unit=case.unit)
+        # An incoming request received by each unit's investigator, for their unit to execute.
+        investigator = world[f"investigator_{unit.lower()}"]
+        world[f"incoming_{unit}"] = make_incoming(actor=investigator, foreign_reference=f"THEIRS-{unit}-1")
     return world
 
 
@@ -553,20 +559,18 @@ def _route_model(route: Route):
 def _records(world, model):
     """[(unit label, instance)] for `model`: one per unit for domain models, one otherwise."""
     label = _label(model)
+    if label in INCOMING_PATH:
+        found = []
+        for unit in ("A", "B"):
+            incoming = world[f"incoming_{unit}"]
+            obj = model.objects.filter(**{f"{INCOMING_PATH[label]}pk": incoming.pk}).order_by("pk").first()
+            found.append((unit, obj))
+        return found
     if label in CASE_PATH:
         found = []
         for unit in ("A", "B"):
             case = world[f"case_{unit}"]
             obj = model.objects.filter(**{f"{CASE_PATH[label]}pk": case.pk}).order_by("pk").first()
-            if obj is None:
-                raise LookupError(f"no {label} record for unit {unit}: create one in the `world` fixture")
-            found.append((unit, obj))
-        return found
-    if label in INCOMING_UNIT_PATH:
-        found = []
-        for unit in ("A", "B"):
-            unit_pk = world[f"case_{unit}"].unit_id
-            obj = model.objects.filter(**{f"{INCOMING_UNIT_PATH[label]}pk": unit_pk}).order_by("pk").first()
             if obj is None:
                 raise LookupError(f"no {label} record for unit {unit}: create one in the `world` fixture")
             found.append((unit, obj))
@@ -716,6 +720,7 @@ def _records_of_unit_a(world) -> dict:
         "request": case.requests.order_by("pk").first(),
         "asset": case.assets.order_by("pk").first(),
         "document": case.documents.order_by("pk").first(),
+        "incoming": world["incoming_A"],
     }
 
 
@@ -752,6 +757,17 @@ def _request_body(world):
         "legal_basis": request.legal_basis_id,
         "crime_category": request.crime_category_id,
         "measures": list(request.measures.values_list("pk", flat=True)),
+    }
+
+
+def _incoming_body(world, **extra):
+    incoming = world["incoming_A"]
+    return {
+        "requesting_authority": "Office of the Attorney General",
+        "legal_basis": incoming.legal_basis_id,
+        "measures": list(incoming.measures.values_list("pk", flat=True)),
+        "crime_category": incoming.crime_category_id,
+        **extra,
     }
 
 
@@ -801,6 +817,19 @@ API_WRITES = {
     ("api:asset-detail", "put"): (_asset_body, True),
     ("api:asset-detail", "patch"): (lambda w: {"description": "Savings account"}, True),
     ("api:asset-transitions", "post"): (lambda w: _transition_body(w, "asset"), False),
+    ("api:incoming-request-list", "post"): (
+        lambda w: _incoming_body(w, requesting_country="CH", unit=w["incoming_A"].unit_id),
+        True,
+    ),
+    ("api:incoming-request-detail", "put"): (lambda w: _incoming_body(w, summary="Replaced"), True),
+    ("api:incoming-request-detail", "patch"): (lambda w: {"summary": "Checked"}, True),
+    ("api:incoming-request-transitions", "post"): (lambda w: {"to_status": "registered"}, True),
+    # Only a supervisor of the executing unit assigns: its own investigator is refused too.
+    ("api:incoming-request-assign", "post"): (lambda w: {"executor": w["investigator_a"].pk}, False),
+    ("api:incoming-request-execution-due", "post"): (
+        lambda w: {"execution_due": "2026-12-31", "reason": "Agreed with the requesting state"},
+        True,
+    ),
     ("api:document-list", "post"): (lambda w: _document_body(w, case=w["case_A"].pk), True),
     ("api:document-detail", "put"): (lambda w: {"kind": "other", "title": "Replaced"}, True),
     ("api:document-detail", "patch"): (lambda w: {"title": "Renamed document"}, True),
@@ -837,7 +866,7 @@ def _written(world) -> dict:
 
     state = {
         model._meta.label: model._base_manager.count()
-        for app in ("cases", "requests", "assets", "documents")
+        for app in ("cases", "requests", "assets", "documents", "incoming")
         for model in apps.get_app_config(app).get_models()
     }
     state["auditlog.logentry"] = LogEntry.objects.count()
@@ -874,6 +903,8 @@ def test_api_writes_are_refused_to_read_only_roles_and_other_units(route, method
         records["request"].reference,
         records["asset"].identifier,
         records["document"].title,
+        records["incoming"].reference,
+        records["incoming"].foreign_reference,
     ]
 
     def send(client):
