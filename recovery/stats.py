@@ -27,9 +27,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Aggregate,
+    Avg,
     Count,
     F,
     FloatField,
@@ -39,7 +41,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import ExtractYear, TruncMonth
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +106,15 @@ def _rounded(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
+def _durations_by(rows) -> dict:
+    """{key: [days, ...]} from (key, days) pairs, days that are None left out."""
+    out: dict = {}
+    for key, days in rows:
+        if days is not None:
+            out.setdefault(key, []).append(days)
+    return out
+
+
 # --- Links to the admin ---------------------------------------------------------------------------
 _ADMIN_ROOTS: dict = {}
 
@@ -152,6 +163,42 @@ def case_url(lookups: dict) -> str:
 
 def decision_url(lookups: dict) -> str:
     return admin_changelist_url("assets", "courtdecision", lookups)
+
+
+_INCOMING_BASES: dict = {}
+
+
+def _incoming_base() -> str:
+    """The incoming requests' admin changelist: reversed where the admin registers it, else the path
+    it will have (so the figures link the same way before and after); once per URL configuration."""
+    key = (get_script_prefix(), get_resolver(get_urlconf()))
+    base = _INCOMING_BASES.get(key)
+    if base is None:
+        try:
+            base = reverse("admin:incoming_incomingrequest_changelist")
+        except NoReverseMatch:
+            base = f"{_admin_root()}incoming/incomingrequest/"
+        _INCOMING_BASES[key] = base
+    return base
+
+
+def incoming_url(lookups: dict) -> str:
+    base = _incoming_base()
+    if not lookups:
+        return base
+    return f"{base}?{'&'.join(_query_pair(k, str(v)) for k, v in sorted(lookups.items()))}"
+
+
+def asset_incoming_field():
+    """Asset.incoming_request (the incoming request an asset in Kazakhstan was traced, frozen or
+    confiscated for), or None while the assets app has no such field: the figures of assets acted
+    on at foreign request are then reported as not recorded, not as zero."""
+    from assets.models import Asset
+
+    try:
+        return Asset._meta.get_field("incoming_request")
+    except FieldDoesNotExist:
+        return None
 
 
 # --- Names ----------------------------------------------------------------------------------------
@@ -347,6 +394,30 @@ def _asset_rule(param: str, value: str) -> tuple[Q, dict]:
     return RULES.q(param, value), RULES.params((param, value))
 
 
+def _incoming_rule(today: datetime.date, *pairs: tuple[str, str]) -> tuple[Q, dict]:
+    """Incoming requests by read rules (incoming.filters.RULES), as `_request_rule`."""
+    from incoming.filters import RULES
+
+    q = Q()
+    for param, value in pairs:
+        q &= RULES.q(param, value, today)
+    return q, RULES.params(*pairs)
+
+
+# The filter form of the outgoing pages offers the outgoing channels; where incoming requests call
+# the same channel by another name, the figures of both directions use its counterpart. An outgoing
+# channel with no incoming counterpart (police cooperation) selects no incoming request.
+OUTGOING_TO_INCOMING_CHANNEL = {"informal_network": "network"}
+
+
+def incoming_channel(value: str) -> str:
+    from incoming.models import IncomingRequest
+
+    if value in IncomingRequest.Channel.values:
+        return value
+    return OUTGOING_TO_INCOMING_CHANNEL.get(value, value)
+
+
 class Stats:
     """The figures one user may see, narrowed by one filter. Each method is one page's figures.
 
@@ -510,6 +581,331 @@ class Stats:
             q &= Q(pk__in=matching.values("case_id"))
         return Case.objects.filter(self._scope("")).filter(q), lookups
 
+    def _incoming_filter(self, prefix: str = "", period_field: str | None = "received_on") -> tuple[Q, dict]:
+        """Incoming requests: the period is the day received; the unit is the executing unit; the
+        country is the requesting state."""
+        f = self.flt
+        q, lookups = Q(), {}
+        if period_field:
+            q, lookups = _period(f"{prefix}{period_field}", f)
+        if f.unit_ids:
+            q &= Q(**{f"{prefix}unit_id__in": f.unit_ids})
+            lookups[f"{prefix}unit__id__in"] = _ids(f.unit_ids)
+        if f.country:
+            q &= Q(**{f"{prefix}requesting_country": f.country})
+            lookups[f"{prefix}requesting_country__exact"] = f.country
+        if f.crime_category_id:
+            q &= Q(**{f"{prefix}crime_category_id": f.crime_category_id})
+            lookups[f"{prefix}crime_category__id__exact"] = f.crime_category_id
+        if f.channel:
+            channel = incoming_channel(f.channel)
+            q &= Q(**{f"{prefix}channel": channel})
+            lookups[f"{prefix}channel__exact"] = channel
+        if f.legal_basis_kind:
+            q &= Q(**{f"{prefix}legal_basis__kind": f.legal_basis_kind})
+            lookups[f"{prefix}legal_basis__kind__exact"] = f.legal_basis_kind
+        return q, lookups
+
+    def incoming(self, period_field: str | None = "received_on"):
+        """The incoming requests the user reads (recovery.access, through visible_to), filtered."""
+        from incoming.models import IncomingRequest
+
+        q, lookups = self._incoming_filter(period_field=period_field)
+        if self.replay is not None:
+            return IncomingRequest.objects.filter(NOTHING), lookups
+        # visible_to reads the unit tree: once per page.
+        if "incoming" not in self._scopes:
+            self._scopes["incoming"] = IncomingRequest.objects.visible_to(self.user)
+        return self._scopes["incoming"].filter(q), lookups
+
+    def _days_summary(self, name: str, qs, days) -> dict:
+        """Count, average, median and 90th percentile of `days` (an expression, NULL where there is
+        nothing to count) over `qs`, in one query: aggregated by PostgreSQL, or on SQLite read as one
+        integer per row and interpolated here exactly as percentile_cont does."""
+        if connection.vendor == "postgresql":
+            row = self._rows(
+                name,
+                lambda: qs.aggregate(
+                    n=Count(days), average=Avg(days), p50=PercentileCont(days, 0.5), p90=PercentileCont(days, 0.9)
+                ),
+            )
+            return {
+                "count": row["n"],
+                "average": _rounded(row["average"]),
+                "median": _rounded(row["p50"]),
+                "p90": _rounded(row["p90"]),
+            }
+        values = [
+            d
+            for d in self._rows(name, lambda: list(qs.annotate(days=days).values_list("days", flat=True)))
+            if d is not None
+        ]
+        return {
+            "count": len(values),
+            "average": _rounded(sum(values) / len(values)) if values else None,
+            "median": _rounded(percentile_cont(values, 0.5)),
+            "p90": _rounded(percentile_cont(values, 0.9)),
+        }
+
+    @staticmethod
+    def _incoming_outcomes(today: datetime.date):
+        """Every incoming request falls in exactly one: its outcome, or still open, or waiting
+        (postponed, or for information from the requesting state)."""
+        from incoming.models import IncomingRequest
+
+        S = IncomingRequest.Status
+
+        def status(value):
+            return Q(status=value), {"status__exact": value}
+
+        waiting = (S.POSTPONED, S.INFO_REQUESTED)
+        return (
+            ("executed", _("Executed"), *status(S.EXECUTED)),
+            ("partly", _("Partially executed"), *status(S.PARTIALLY_EXECUTED)),
+            ("refused", _("Refused"), *status(S.REFUSED)),
+            ("returned", _("Returned without execution"), *status(S.RETURNED)),
+            ("withdrawn", _("Withdrawn by the requesting state"), *status(S.WITHDRAWN)),
+            (
+                "waiting",
+                _("Postponed, or waiting for information from the requesting state"),
+                Q(status__in=waiting),
+                {"status__in": ",".join(waiting)},
+            ),
+            ("open", _("Still open (ours to act on)"), *_incoming_rule(today, ("open", "true"))),
+        )
+
+    def _incoming_figures(self, name: str) -> dict:
+        """Incoming requests received in the period: by requesting state, by outcome (refusals by
+        ground), the days from receipt to the answer, and what is overdue now."""
+        from incoming.models import IncomingRequest
+
+        requests, lookups = self.incoming()
+        today = self.today
+        outcomes = self._incoming_outcomes(today)
+        rules = {
+            "overdue": _incoming_rule(today, ("due", "overdue")),
+            "due_this_week": _incoming_rule(today, ("due", "week")),
+            "answered": _incoming_rule(today, ("answered", "true")),
+        }
+        counts = self._rows(
+            f"{name}_counts",
+            lambda: requests.aggregate(
+                total=Count("pk"),
+                **{f"outcome_{k}": Count("pk", filter=q) for k, _l, q, _lk in outcomes},
+                **{k: Count("pk", filter=q) for k, (q, _lk) in rules.items()},
+            ),
+        )
+        days = DaysBetween(F("answered_on"), F("received_on"))
+        on_postgres = connection.vendor == "postgresql"
+        per_country = {
+            "total": Count("pk"),
+            "open": Count("pk", filter=outcomes[-1][2]),
+            "overdue": Count("pk", filter=rules["overdue"][0]),
+            "answered": Count("pk", filter=rules["answered"][0]),
+            "refused": Count("pk", filter=Q(status=IncomingRequest.Status.REFUSED)),
+        }
+        if on_postgres:
+            per_country.update(p50=PercentileCont(days, 0.5), p90=PercentileCont(days, 0.9))
+        rows = self._rows(
+            f"{name}_by_country",
+            lambda: list(
+                requests.values("requesting_country").annotate(**per_country).order_by("-total", "requesting_country")
+            ),
+        )
+        if on_postgres:
+            overall = self._days_summary(f"{name}_days", requests, days)
+        else:
+            # One read of the durations gives the overall and the per-country percentiles.
+            pairs = self._rows(
+                f"{name}_days",
+                lambda: list(
+                    requests.filter(answered_on__isnull=False)
+                    .annotate(days=days)
+                    .values_list("requesting_country", "days")
+                ),
+            )
+            by_country = _durations_by(pairs)
+            values = [d for _c, d in pairs if d is not None]
+            overall = {
+                "count": len(values),
+                "average": _rounded(sum(values) / len(values)) if values else None,
+                "median": _rounded(percentile_cont(values, 0.5)),
+                "p90": _rounded(percentile_cont(values, 0.9)),
+            }
+            for row in rows:
+                here = by_country.get(row["requesting_country"], [])
+                row.update(p50=percentile_cont(here, 0.5), p90=percentile_cont(here, 0.9))
+        grounds = self._rows(
+            f"{name}_refusal_grounds",
+            lambda: list(
+                requests.filter(status=IncomingRequest.Status.REFUSED)
+                .values("refusal_ground")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "refusal_ground")
+            ),
+        )
+        refused = {"status__exact": IncomingRequest.Status.REFUSED}
+        countries_out = []
+        for row in rows:
+            code = row["requesting_country"]
+            here = {**lookups, "requesting_country__exact": code}
+            countries_out.append(
+                {
+                    "key": code,
+                    "country": code,
+                    "name": country_name(code),
+                    "count": row["total"],
+                    "url": incoming_url(here),
+                    "open": {"count": row["open"], "url": incoming_url({**here, **outcomes[-1][3]})},
+                    "overdue": {"count": row["overdue"], "url": incoming_url({**here, **rules["overdue"][1]})},
+                    "answered": {"count": row["answered"], "url": incoming_url({**here, **rules["answered"][1]})},
+                    "refused": {"count": row["refused"], "url": incoming_url({**here, **refused})},
+                    "days_to_answer": {"median": _rounded(row["p50"]), "p90": _rounded(row["p90"])},
+                }
+            )
+        return {
+            "received": {"count": counts["total"], "url": incoming_url(lookups)},
+            "by_country": countries_out,
+            "outcomes": [
+                {
+                    "key": k,
+                    "label": str(label),
+                    "count": counts[f"outcome_{k}"],
+                    "url": incoming_url({**lookups, **lk}),
+                }
+                for k, label, _q, lk in outcomes
+            ],
+            "refusal_grounds": [
+                {
+                    "key": g["refusal_ground"],
+                    "label": _label(IncomingRequest.RefusalGround.choices, g["refusal_ground"]),
+                    "count": g["n"],
+                    "url": incoming_url({**lookups, **refused, "refusal_ground__exact": g["refusal_ground"]}),
+                }
+                for g in grounds
+            ],
+            "days_to_answer": {**overall, "url": incoming_url({**lookups, **rules["answered"][1]})},
+            **{
+                key: {"count": counts[key], "url": incoming_url({**lookups, **lk})}
+                for key, (_q, lk) in rules.items()
+                if key != "answered"
+            },
+            "answered": {"count": counts["answered"], "url": incoming_url({**lookups, **rules["answered"][1]})},
+        }
+
+    def incoming_dashboard(self) -> dict:
+        return self._incoming_figures("incoming")
+
+    def _assets_at_foreign_request(self) -> list[dict] | None:
+        """Assets frozen, confiscated and returned at a foreign state's request, per year the step
+        took effect (as `_values_by_year`): assets linked to an incoming request that the filter
+        selects, seen by their case. None while assets cannot be linked to incoming requests."""
+        from assets.models import AssetStatusChange
+
+        if asset_incoming_field() is None:
+            return None
+        q, lookups = self._incoming_filter(prefix="asset__incoming_request__", period_field=None)
+        pq, plookups = _period("effective_on", self.flt, to_many=True)
+        rows = AssetStatusChange.objects.filter(self._scope("asset__case__")).filter(
+            Q(asset__incoming_request__isnull=False) & q & pq
+        )
+        asset_lookups = {k.removeprefix("asset__"): v for k, v in lookups.items()}
+        asset_lookups["incoming_request__isnull"] = "False"
+        asset_lookups.update({f"timeline__{k}": v for k, v in plookups.items()})
+        return self._steps_by_year("foreign_request_values_by_year", rows, asset_lookups)
+
+    RECIPROCITY_OUTCOMES = ("executed", "partly", "refused")
+
+    def _reciprocity(self, outgoing_rows: list[dict], out_lookups: dict) -> dict:
+        """Per state: what we asked of it and how it answered (the country page's own rows: sent
+        in the period, their outcome, median days from sending to the answer), next to what it
+        asked of us and how we answered (received in the period, median days from receipt to the
+        answer): one more query, and on SQLite one more for the durations."""
+        from incoming.models import IncomingRequest
+        from mla_requests.models import Request
+
+        incoming, in_lookups = self.incoming()
+        IS = IncomingRequest.Status
+        days = DaysBetween(F("answered_on"), F("received_on"))
+        annotations = {
+            "requests": Count("pk"),
+            "executed": Count("pk", filter=Q(status=IS.EXECUTED)),
+            "partly": Count("pk", filter=Q(status=IS.PARTIALLY_EXECUTED)),
+            "refused": Count("pk", filter=Q(status=IS.REFUSED)),
+        }
+        on_postgres = connection.vendor == "postgresql"
+        if on_postgres:
+            annotations["p50"] = PercentileCont(days, 0.5)
+        incoming_rows = self._rows(
+            "reciprocity_incoming",
+            lambda: list(incoming.values("requesting_country").annotate(**annotations).order_by("requesting_country")),
+        )
+        if not on_postgres:
+            durations = _durations_by(
+                self._rows(
+                    "reciprocity_incoming_days",
+                    lambda: list(
+                        incoming.filter(answered_on__isnull=False)
+                        .annotate(days=days)
+                        .values_list("requesting_country", "days")
+                    ),
+                )
+            )
+            for row in incoming_rows:
+                row["p50"] = percentile_cont(durations.get(row["requesting_country"], []), 0.5)
+
+        statuses = {
+            "we_asked": dict(
+                zip(
+                    self.RECIPROCITY_OUTCOMES,
+                    (Request.Status.EXECUTED, Request.Status.PARTIALLY_EXECUTED, Request.Status.REFUSED),
+                    strict=True,
+                )
+            ),
+            "they_asked": dict(
+                zip(self.RECIPROCITY_OUTCOMES, (IS.EXECUTED, IS.PARTIALLY_EXECUTED, IS.REFUSED), strict=True)
+            ),
+        }
+
+        def side(name, row, url, here):
+            return {
+                "requests": {"count": row["requests"] if row else 0, "url": url(here)},
+                **{
+                    key: {"count": row[key] if row else 0, "url": url({**here, "status__exact": status})}
+                    for key, status in statuses[name].items()
+                },
+                "median_days": _rounded(row["p50"]) if row else None,
+            }
+
+        ours = {}
+        for row in outgoing_rows:
+            if "executed" not in row:
+                # A snapshot stored before the country page counted outcomes: read it live.
+                raise SnapshotMiss("countries")
+            ours[row["country"]] = {**row, "requests": row["total"], "p50": row["answer_p50"]}
+        theirs = {row["requesting_country"]: row for row in incoming_rows}
+        countries_out = []
+        for code in set(ours) | set(theirs):
+            countries_out.append(
+                {
+                    "country": code,
+                    "name": country_name(code),
+                    "we_asked": side(
+                        "we_asked",
+                        ours.get(code),
+                        request_url,
+                        {**out_lookups, "country__exact": code, "sent_on__isnull": "False"},
+                    ),
+                    "they_asked": side(
+                        "they_asked", theirs.get(code), incoming_url, {**in_lookups, "requesting_country__exact": code}
+                    ),
+                }
+            )
+        countries_out.sort(
+            key=lambda c: (-(c["we_asked"]["requests"]["count"] + c["they_asked"]["requests"]["count"]), c["country"])
+        )
+        return {"countries": countries_out}
+
     # Shared pieces -----------------------------------------------------------------------------
     def _pending_counts(self):
         """Q objects for pending, overdue and due within a week (from today), with their admin
@@ -645,6 +1041,10 @@ class Stats:
             "answered": Count("pk", filter=answered[0]),
             "on_time": Count("pk", filter=on_time),
             "due": Count("pk", filter=due),
+            # For the reciprocity table (how each state answered us).
+            "executed": Count("pk", filter=Q(status="executed")),
+            "partly": Count("pk", filter=Q(status="partially_executed")),
+            "refused": Count("pk", filter=Q(status="refused")),
         }
         # Disjoint parts of each country's bar: every sent request falls in exactly one. Without
         # an answer yet (answer=unanswered: sent, not answered, not withdrawn) it is overdue or
@@ -686,13 +1086,16 @@ class Stats:
             for country, ack, answer in self._rows(
                 "durations",
                 lambda: list(
-                    requests.filter(acknowledged_on__isnull=False)
+                    # Answered without an acknowledgement counts for the days to answer, as it
+                    # does in PostgreSQL's percentile over the same rows.
+                    requests.filter(Q(acknowledged_on__isnull=False) | Q(answered_on__isnull=False))
                     .annotate(ack=ack_days, answer=answer_days)
                     .values_list("country", "ack", "answer")
                 ),
             ):
                 acks, answers = durations.setdefault(country, ([], []))
-                acks.append(ack)
+                if ack is not None:
+                    acks.append(ack)
                 if answer is not None:
                     answers.append(answer)
             for row in rows:
@@ -735,6 +1138,7 @@ class Stats:
             "countries": countries_out,
             "total": sum(r["total"] for r in rows),
             "segment_labels": [str(label) for _k, label, _q, _lk in segments],
+            "reciprocity": self._reciprocity(rows, lookups),
         }
 
     def by_category(self) -> dict:
@@ -903,8 +1307,13 @@ class Stats:
 
     def _values_by_year(self) -> list[dict]:
         changes, lookups = self.asset_changes()
+        return self._steps_by_year("values_by_year", changes, lookups)
+
+    def _steps_by_year(self, name: str, changes, lookups: dict) -> list[dict]:
+        """Per year, the assets frozen, confiscated and returned (timeline rows `changes` with an
+        amount), and their amounts per currency, each linked to the asset list by `lookups`."""
         rows = self._rows(
-            "values_by_year",
+            name,
             lambda: list(
                 changes.filter(to_status__in=self.VALUE_STEPS, amount__isnull=False)
                 .annotate(year=ExtractYear("effective_on"))
@@ -1095,10 +1504,45 @@ class Stats:
                 }
             )
 
+        # The other direction: requests received in the year, and assets acted on at their request.
+        incoming = yearly._incoming_figures("report_incoming")
+        foreign_values = yearly._assets_at_foreign_request()
+        answer_days = yearly._days_summary(
+            "report_answer_days",
+            requests.filter(answered_on__isnull=False),
+            DaysBetween(F("answered_on"), F("sent_on")),
+        )
+        outgoing_outcome = {
+            k: {"count": counts[f"outcome_{k}"], "url": request_url({**lookups, **lk})}
+            for k, _label, _q, lk in outcomes
+        }
+        incoming_outcome = {o["key"]: {"count": o["count"], "url": o["url"]} for o in incoming["outcomes"]}
+        answered = _request_rule(today, ("answer", "answered"))[1]
+        both_directions = {
+            "outgoing": {
+                "requests": {"count": counts["total"], "url": request_url(lookups)},
+                "executed": outgoing_outcome["executed"],
+                "partly": outgoing_outcome["partly"],
+                "refused": outgoing_outcome["refused"],
+                "days_to_answer": {**answer_days, "url": request_url({**lookups, **answered})},
+            },
+            "incoming": {
+                "requests": incoming["received"],
+                "executed": incoming_outcome["executed"],
+                "partly": incoming_outcome["partly"],
+                "refused": incoming_outcome["refused"],
+                "days_to_answer": incoming["days_to_answer"],
+            },
+        }
+
         return {
             "year": year,
             "as_of": as_of,
             "reporting_currency": settings.REPORTING_CURRENCY,
+            "both_directions": both_directions,
+            "incoming": incoming,
+            # None: assets are not linked to incoming requests in this version (not recorded).
+            "foreign_request_values": foreign_values,
             "requests_sent": {"count": counts["total"], "url": request_url(lookups)},
             "by_country": by_country,
             "by_offence": categories,

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recovery.dashboards import snapshots
-from recovery.dashboards.forms import DashboardFilterForm, ReportForm
+from recovery.dashboards.forms import DashboardFilterForm, IncomingFilterForm, ReportForm
 from recovery.stats import jsonable, may_view_dashboards
 
 
@@ -90,6 +90,14 @@ class AssetRecoveryStats(StatsView):
 
 class TrendStats(StatsView):
     page = "trends"
+
+
+class IncomingStats(StatsView):
+    """Requests received from foreign states; `channel` takes the incoming channels, `unit` is the
+    executing unit and `country` the requesting state."""
+
+    form_class = IncomingFilterForm
+    page = "incoming"
 
 
 class ReportStats(StatsView):

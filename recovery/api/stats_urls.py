@@ -11,5 +11,6 @@ urlpatterns = [
     path("overdue/", stats.OverdueStats.as_view(), name="overdue"),
     path("assets/", stats.AssetRecoveryStats.as_view(), name="assets"),
     path("trends/", stats.TrendStats.as_view(), name="trends"),
+    path("incoming/", stats.IncomingStats.as_view(), name="incoming"),
     path("report/", stats.ReportStats.as_view(), name="report"),
 ]

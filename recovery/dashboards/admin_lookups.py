@@ -44,6 +44,26 @@ DASHBOARD_URL_LOOKUPS = {
         ("requests__legal_basis__kind", {"in"}),
         ("timeline__to_status", {"in"}),
         ("timeline__effective_on", {"gt", "lte", "year"}),
+        # Assets acted on at a foreign state's request (Asset.incoming_request, once assets carry
+        # it): the incoming request's filter, through it.
+        ("incoming_request", {"isnull"}),
+        ("incoming_request__requesting_country", {"exact"}),
+        ("incoming_request__unit__id", {"in"}),
+        ("incoming_request__crime_category__id", {"exact"}),
+        ("incoming_request__channel", {"exact"}),
+        ("incoming_request__legal_basis__kind", {"exact"}),
+    ),
+    # Incoming requests' read rules (open, overdue, due, answered) are the FilterSet's parameters
+    # (incoming.filters.RULES), applied by the admin's list filters of the same name.
+    "incoming.incomingrequest": (
+        ("status", {"exact", "in"}),
+        ("requesting_country", {"exact"}),
+        ("channel", {"exact"}),
+        ("refusal_ground", {"exact"}),
+        ("crime_category__id", {"exact"}),
+        ("legal_basis__kind", {"exact"}),
+        ("unit__id", {"in"}),
+        ("received_on", {"gte", "lte"}),
     ),
     "cases.case": (
         ("status", {"exact"}),

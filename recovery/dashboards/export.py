@@ -94,6 +94,59 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
             value_rows,
         )
     )
+    both = report["both_directions"]
+    out, inc = both["outgoing"], both["incoming"]
+    sections.append(
+        (
+            _("Both directions in %(year)s") % {"year": report["year"]},
+            [_("Figure"), _("Requests we made"), _("Requests we received")],
+            [
+                [_("Requests"), out["requests"]["count"], inc["requests"]["count"]],
+                [_("Executed"), out["executed"]["count"], inc["executed"]["count"]],
+                [_("Partially executed"), out["partly"]["count"], inc["partly"]["count"]],
+                [_("Refused"), out["refused"]["count"], inc["refused"]["count"]],
+                [_("Answered"), out["days_to_answer"]["count"], inc["days_to_answer"]["count"]],
+                [_("Days to answer: average"), out["days_to_answer"]["average"], inc["days_to_answer"]["average"]],
+                [_("Days to answer: 90th percentile"), out["days_to_answer"]["p90"], inc["days_to_answer"]["p90"]],
+            ],
+        )
+    )
+    incoming = report["incoming"]
+    sections += [
+        (
+            _("Requests received: by requesting state"),
+            [_("Code"), name, count],
+            [[r["key"], r["name"], r["count"]] for r in incoming["by_country"]],
+        ),
+        (
+            _("Requests received: outcome"),
+            [_("Code"), name, count],
+            [[r["key"], r["label"], r["count"]] for r in incoming["outcomes"]],
+        ),
+        (
+            _("Requests received: refusals by ground"),
+            [_("Code"), name, count],
+            [[r["key"], r["label"], r["count"]] for r in incoming["refusal_grounds"]],
+        ),
+    ]
+    foreign = report["foreign_request_values"]
+    if foreign is None:
+        foreign_rows = [[_("Not recorded: assets are not yet linked to the incoming requests they were acted on for.")]]
+    else:
+        foreign_rows = []
+        for year in foreign:
+            for step, label in steps:
+                entry = year[step]
+                foreign_rows.append([year["year"], label, entry["count"], "", ""])
+                for currency, amount in _money_rows(entry["money"]):
+                    foreign_rows.append([year["year"], label, "", currency, amount])
+    sections.append(
+        (
+            _("Assets frozen, confiscated and returned at a foreign state's request"),
+            [_("Year"), _("Step"), count, _("Currency"), _("Value")],
+            foreign_rows,
+        )
+    )
     # Refusal grounds, names and notes are typed by users: text a spreadsheet would run as a
     # formula is written as text (recovery.exports).
     return [(title, header, [neutralise_row(row) for row in rows]) for title, header, rows in sections]

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from incoming.models import IncomingRequest
 from mla_requests.models import Request
 from recovery.models import CrimeCategory, LegalInstrument, Unit
 from recovery.stats import StatsFilter
@@ -98,3 +99,14 @@ class ReportForm(DashboardFilterForm):
         if year and datetime.date(year, 1, 1) > timezone.localdate():
             self.add_error("year", _("The year has not begun yet."))
         return data
+
+
+class IncomingFilterForm(DashboardFilterForm):
+    """The incoming requests' page: the same filter, with the channels foreign states use to reach
+    us; the unit is the executing unit, the country the requesting state, the period the day received."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = ANY + list(IncomingRequest.Channel.choices)
+        self.fields["country"].label = _("Requesting state")
+        self.fields["unit"].label = _("Executing unit")

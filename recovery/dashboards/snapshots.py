@@ -41,6 +41,7 @@ PAGES = {
     "categories": "by_category",
     "assets": "asset_recovery",
     "trends": "trends",
+    "incoming": "incoming_dashboard",
 }
 REPORT = "report:"
 LIVE = "overdue"  # an actionable list, read live from the deadline index: never stored

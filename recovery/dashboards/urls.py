@@ -11,6 +11,7 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("assets/", views.asset_recovery, name="assets"),
     path("trends/", views.trends, name="trends"),
+    path("incoming/", views.incoming, name="incoming"),
     path("report/", views.report, name="report"),
     path("report/export.csv", views.report_csv, name="report-csv"),
     path("report/export.xlsx", views.report_xlsx, name="report-xlsx"),

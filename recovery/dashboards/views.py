@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from recovery.dashboards import charts, export, fragments, snapshots
-from recovery.dashboards.forms import DashboardFilterForm, ReportForm
+from recovery.dashboards.forms import DashboardFilterForm, IncomingFilterForm, ReportForm
 from recovery.stats import Stats, may_view_dashboards
 
 
@@ -77,14 +77,42 @@ def _active_filters(form) -> list[tuple[str, str]]:
     return active
 
 
-def _render(request, template, form, context, *, page):
+def _nav_queries(request) -> tuple[str, str]:
+    """The filter carried by the navigation to the outgoing pages and to the incoming page. The two
+    offer different channels: a channel the other side does not know is left behind rather than
+    making the next page a 400 (a channel with a counterpart there, e.g. informal network, goes as
+    it)."""
+    from incoming.models import IncomingRequest
+    from mla_requests.models import Request
+    from recovery.stats import OUTGOING_TO_INCOMING_CHANNEL, incoming_channel
+
     query = request.GET.copy()
     query.pop("year", None)
+    outgoing, incoming = query.copy(), query.copy()
+    channel = query.get("channel")
+    if channel:
+        if channel not in Request.Channel.values:
+            back = {v: k for k, v in OUTGOING_TO_INCOMING_CHANNEL.items()}.get(channel)
+            if back:
+                outgoing["channel"] = back
+            else:
+                outgoing.pop("channel")
+        mapped = incoming_channel(channel)
+        if mapped in IncomingRequest.Channel.values:
+            incoming["channel"] = mapped
+        else:
+            incoming.pop("channel")
+    return outgoing.urlencode(), incoming.urlencode()
+
+
+def _render(request, template, form, context, *, page):
+    query, incoming_query = _nav_queries(request)
     base = {
         "active_filters": _active_filters(form),
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
+        "incoming_query": incoming_query,
         "reporting_currency": settings.REPORTING_CURRENCY,
     }
     status = 200 if form.is_valid() else 400
@@ -272,3 +300,17 @@ def report_xlsx(request):
         return _render(request, "dashboard/report.html", form, {}, page="report")
     export.record_report_export(request, found.figures, "xlsx")
     return export.xlsx_response(found.figures)
+
+
+@dashboard_access
+def incoming(request):
+    """Requests foreign states address to us: received by requesting state, outcomes, time to
+    answer, what is overdue."""
+
+    def country_chart(figures, form):
+        return {
+            "country_chart": _hbar(figures["by_country"], "name", _("Incoming requests per requesting state")),
+            "outcome_chart": _hbar(figures["outcomes"], "label", _("Incoming requests by outcome")),
+        }
+
+    return _snapshot_page(request, "incoming", country_chart, form_class=IncomingFilterForm)

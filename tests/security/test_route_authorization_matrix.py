@@ -435,6 +435,7 @@ DASHBOARD_ROUTES = {
             "overdue",
             "assets",
             "trends",
+            "incoming",
             "report",
             "report-csv",
             "report-xlsx",
@@ -442,7 +443,7 @@ DASHBOARD_ROUTES = {
     },
     **{
         f"stats:{name}": expect_stats_api
-        for name in ("overview", "countries", "categories", "overdue", "assets", "trends", "report")
+        for name in ("overview", "countries", "categories", "overdue", "assets", "trends", "incoming", "report")
     },
 }
 
