@@ -321,18 +321,27 @@ class ChecklistAnswer(models.Model):
 
 class ReminderPolicy(models.Model):
     """Overrides of the reminder defaults (settings.REMINDER_*) for a legal instrument, a country,
-    or for everything (neither set). An empty field inherits: instrument, then country, then the
-    general row, then settings."""
+    or for everything (neither set), in one direction: outgoing requests (the foreign answer's
+    deadline) or incoming ones (our execution deadline), so the office times each on its own. An
+    empty field inherits: instrument, then country, then the general row of the same direction,
+    then settings."""
 
-    legal_instrument = models.OneToOneField(
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing requests (the foreign answer)")
+        INCOMING = "incoming", _("Incoming requests (our execution)")
+
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, default=Direction.OUTGOING)
+    legal_instrument = models.ForeignKey(
         LegalInstrument,
         verbose_name=_("legal instrument"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="reminder_policy",
+        related_name="reminder_policies",
     )
-    country = CountryField(_("requested state"), blank=True)
+    country = CountryField(
+        _("foreign state"), blank=True, help_text=_("The requested state, or for incoming requests the requesting one.")
+    )
     days_before = models.CharField(
         _("remind days before the deadline"),
         max_length=64,
@@ -359,9 +368,20 @@ class ReminderPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(legal_instrument__isnull=True) | Q(country=""), name="reminderpolicy_one_scope"
             ),
-            # One row per country, and one general row (neither instrument nor country).
+            models.CheckConstraint(
+                condition=Q(direction__in=["outgoing", "incoming"]), name="reminderpolicy_direction_known"
+            ),
+            # Per direction: one row per country, one general row (neither instrument nor country),
+            # one row per instrument.
             models.UniqueConstraint(
-                fields=["country"], condition=Q(legal_instrument__isnull=True), name="reminderpolicy_unique_country"
+                fields=["direction", "country"],
+                condition=Q(legal_instrument__isnull=True),
+                name="reminderpolicy_unique_country",
+            ),
+            models.UniqueConstraint(
+                fields=["direction", "legal_instrument"],
+                condition=Q(legal_instrument__isnull=False),
+                name="reminderpolicy_unique_instrument",
             ),
             models.CheckConstraint(
                 condition=Q(overdue_every_days__isnull=True) | Q(overdue_every_days__gt=0),
@@ -378,6 +398,12 @@ class ReminderPolicy(models.Model):
         ]
 
     def __str__(self):
+        if self.direction == self.Direction.INCOMING:
+            if self.legal_instrument_id:
+                return str(_("Incoming requests' reminders for %(scope)s") % {"scope": self.legal_instrument})
+            if self.country:
+                return str(_("Incoming requests' reminders for %(scope)s") % {"scope": self.country.name})
+            return str(_("Incoming requests' reminders: general policy"))
         if self.legal_instrument_id:
             return str(_("Reminders for %(scope)s") % {"scope": self.legal_instrument})
         if self.country:
@@ -391,6 +417,11 @@ class ReminderPolicy(models.Model):
 
         if self.legal_instrument_id and self.country:
             raise ValidationError(_("A policy applies to a legal instrument or to a country, not both."))
+        if self.direction == self.Direction.INCOMING and self.ack_chase_after_days is not None:
+            # Nobody acknowledges our receipt of a foreign request: the field would silently do nothing.
+            raise ValidationError(
+                {"ack_chase_after_days": _("Incoming requests have no acknowledgement to chase: leave it empty.")}
+            )
         try:
             parse_days_list(self.days_before)
         except ValueError as exc:
@@ -419,10 +450,11 @@ class Holiday(models.Model):
 class ReminderDelivery(models.Model):
     """One reminder to one person: the proof it was sent, and the lock that makes it go once.
 
-    Created by the scan under a unique key (request, stage, deadline, recipient), so duplicate
-    beats, retries or two workers cannot create it twice; claimed by a compare-and-swap update
-    before sending, so only one worker sends it; a claim left behind by a crash is taken over
-    after REMINDER_CLAIM_TIMEOUT seconds, so it is retried, not dropped."""
+    Of an outgoing request (`request`) or of an incoming one (`incoming_request`), exactly one.
+    Created by the scan under a unique key (request, stage, deadline, recipient) per kind, so
+    duplicate beats, retries or two workers cannot create it twice; claimed by a compare-and-swap
+    update before sending, so only one worker sends it; a claim left behind by a crash is taken
+    over after REMINDER_CLAIM_TIMEOUT seconds, so it is retried, not dropped."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -437,17 +469,31 @@ class ReminderDelivery(models.Model):
         DIGEST = "digest", _("In the daily digest")
         NONE = "none", _("No email")
 
-    # No index of its own: the unique key below starts with the request. Every index costs the
+    # No index of their own: each unique key below starts with its request. Every index costs the
     # scan a b-tree insertion per new row (tens of thousands on a busy day).
     request = models.ForeignKey(
         Request,
         verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+        db_index=False,
+    )
+    incoming_request = models.ForeignKey(
+        "incoming.IncomingRequest",
+        verbose_name=_("incoming request"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="reminder_deliveries",
         db_index=False,
     )
     stage = models.CharField(_("stage"), max_length=32)
-    deadline = models.DateField(_("deadline"), help_text=_("The response deadline (or acknowledgement date) chased."))
+    deadline = models.DateField(
+        _("deadline"),
+        help_text=_("The deadline chased: the foreign answer's (or the acknowledgement's), or our execution's."),
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -480,9 +526,21 @@ class ReminderDelivery(models.Model):
         verbose_name_plural = _("reminder deliveries")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, incoming_request__isnull=True)
+                | Q(request__isnull=True, incoming_request__isnull=False),
+                name="reminderdelivery_one_request",
+            ),
+            # Outgoing requests' key, as it always was: rows of incoming requests have no request
+            # (NULLs never collide), so the largest index of the reminders is not rebuilt.
             models.UniqueConstraint(
                 fields=["request", "stage", "deadline", "recipient"], name="reminderdelivery_once_per_key"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["incoming_request", "stage", "deadline", "recipient"],
+                condition=Q(incoming_request__isnull=False),
+                name="reminderdelivery_incoming_once_per_key",
+            ),
         ]
         indexes = [
             # The sweep for work left to do (new, failed and due for a retry, or a stale claim).
@@ -502,34 +560,36 @@ class ReminderDelivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.request} {self.stage} {self.deadline} → {self.recipient}"
+        return f"{self.request or self.incoming_request} {self.stage} {self.deadline} → {self.recipient}"
+
+    @property
+    def subject(self):
+        """The request reminded of, outgoing or incoming."""
+        return self.request if self.request_id is not None else self.incoming_request
 
 
-class ReminderSchedule(models.Model):
-    """When the reminder scan next has to look at a pending request: one narrow row per request
-    waiting for a foreign answer, so that a scan reads the few requests something new can be due
-    for (an index range on next_on) instead of re-planning every pending request on every run.
+class ScheduleRow(models.Model):
+    """When the reminder scan next has to look at one open request: one narrow row per request
+    waiting for an answer (outgoing: ReminderSchedule) or for our execution (incoming:
+    IncomingReminderSchedule), so that a scan reads the few requests something new can be due
+    for (an index range on next_on) instead of re-planning every open request on every run.
 
-    A side table, not a column of Request: the request table carries some fifteen indexes, and
-    every scan moves thousands of these days; here an update touches two small indexes.
+    A side table, not a column of the request table: the request table carries some fifteen
+    indexes, and every scan moves thousands of these days; here an update touches two small indexes.
+    One table per kind because the request is each row's primary key (the scan, the volume
+    generator and the benchmark read the rows by it).
 
-    Written by the services only (mla_requests/reminder_schedule.py): a change of what a plan
-    depends on (sending, the deadline, the acknowledgement, a transition, the responsible person, a
-    policy or a holiday) sets next_on to REPLAN; a request that stops waiting loses its row; the
-    scan moves next_on to the next day a new stage can come (reminders.next_firing_day)."""
+    Written by the services (and for incoming requests their signals) only, through
+    mla_requests/reminder_schedule.py: a change of what a plan depends on (the deadline, a
+    transition, the person reminded, a policy or a holiday) sets next_on to REPLAN; a request that
+    stops waiting loses its row; the scan moves next_on to the next day a new stage can come
+    (reminders.next_firing_day)."""
 
     # Before any scan's day: "re-plan at the next scan, whatever day it is". Not today's date, so
     # that it also holds for a scan whose clock is behind the writer's (tests run scans on
     # simulated days; a database session's CURRENT_DATE can be UTC's day, not the office's).
     REPLAN = datetime.date(1, 1, 1)
 
-    request = models.OneToOneField(
-        Request,
-        verbose_name=_("request"),
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="reminder_schedule",
-    )
     next_on = models.DateField(
         _("next reminder check on"),
         null=True,
@@ -541,12 +601,47 @@ class ReminderSchedule(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class ReminderSchedule(ScheduleRow):
+    """The schedule row of an outgoing request waiting for a foreign answer (see ScheduleRow)."""
+
+    request = models.OneToOneField(
+        Request,
+        verbose_name=_("request"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_schedule",
+    )
+
+    class Meta:
         verbose_name = _("reminder schedule")
         verbose_name_plural = _("reminder schedules")
         indexes = [models.Index(fields=["next_on"], name="reminderschedule_next_on_idx")]
 
     def __str__(self):
         return f"{self.request_id} {self.next_on}"
+
+
+class IncomingReminderSchedule(ScheduleRow):
+    """The schedule row of an open incoming request, waiting for our execution (see ScheduleRow)."""
+
+    incoming_request = models.OneToOneField(
+        "incoming.IncomingRequest",
+        verbose_name=_("incoming request"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_schedule",
+    )
+
+    class Meta:
+        verbose_name = _("incoming request reminder schedule")
+        verbose_name_plural = _("incoming request reminder schedules")
+        indexes = [models.Index(fields=["next_on"], name="inc_reminderschedule_next_idx")]
+
+    def __str__(self):
+        return f"{self.incoming_request_id} {self.next_on}"
 
 
 class ReminderDigest(models.Model):

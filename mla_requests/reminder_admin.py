@@ -21,6 +21,7 @@ from recovery.models import Notification, NotificationPreference
 class ReminderPolicyAdmin(UrlLookupGate, admin.ModelAdmin):
     list_display = (
         "__str__",
+        "direction",
         "days_before",
         "overdue_every_days",
         "escalate_after_days",
@@ -28,7 +29,7 @@ class ReminderPolicyAdmin(UrlLookupGate, admin.ModelAdmin):
         "working_days",
         "is_active",
     )
-    list_filter = ("is_active", "working_days")
+    list_filter = ("direction", "is_active", "working_days")
     raw_id_fields = ("legal_instrument",)
 
 
@@ -47,8 +48,10 @@ class ReadOnlyAdmin(UrlLookupGate, ReadOnlyAdminMixin, admin.ModelAdmin):
 def delivery_scope(user) -> Q:
     """A delivery names a request, its deadline and who is chased for it: visible with its
     request's case (the supervisor of a regional unit reads their units' reminders, not the
-    office's)."""
-    return access.case_read_scope(user, "request__case__")
+    office's), or for an incoming request with that request (its executing unit)."""
+    return (Q(request__isnull=False) & access.case_read_scope(user, "request__case__")) | (
+        Q(incoming_request__isnull=False) & access.incoming_read_scope(user, "incoming_request__")
+    )
 
 
 def digest_scope(user) -> Q:
@@ -73,6 +76,7 @@ class ReminderDeliveryAdmin(ScopedLogAdmin):
     scope = staticmethod(delivery_scope)
     list_display = (
         "request",
+        "incoming_request",
         "stage",
         "deadline",
         "recipient",
@@ -85,8 +89,8 @@ class ReminderDeliveryAdmin(ScopedLogAdmin):
     # Recipients offered as filter choices are those of the visible deliveries only (or everyone,
     # for who sees everything): another unit's staff are never listed.
     list_filter = ("status", "stage", "email_mode", ("recipient", ReferenceListFilter))
-    search_fields = ("request__reference", "recipient__username", "recipient__last_name")
-    list_select_related = ("request", "recipient")
+    search_fields = ("request__reference", "incoming_request__reference", "recipient__username", "recipient__last_name")
+    list_select_related = ("request", "incoming_request", "recipient")
     date_hierarchy = "fires_on"
     actions = ["retry_now"]
 

@@ -1,56 +1,88 @@
-"""Writes to the reminder schedule (ReminderSchedule): the day the reminder scan next reads a request.
+"""Writes to the reminder schedule: the day the reminder scan next reads a request.
 
-The scan reads only requests whose row says `next_on <= today`, so every write that changes what a
-request's reminders depend on must bring its row forward, in the same transaction:
+One table per kind of request (ScheduleTable: OUTGOING, ReminderSchedule; INCOMING,
+IncomingReminderSchedule), every function the same for both. The scan reads only requests whose
+row says `next_on <= today`, so every write that changes what a request's reminders depend on must
+bring its row forward, in the same transaction:
 
 - `replan(request_id, pending=...)`: the request services (sending, a transition, a moved
   deadline, an edit) after they changed a request. A request still waiting for a foreign answer
   gets next_on = REPLAN (the next scan re-plans it); one that stopped waiting loses its row.
+- `replan_incoming(incoming_id, open=...)`: the same for an incoming request, called from the
+  post_save signals of IncomingRequest and of its timeline rows (connect_signals): an open request
+  (received, registered, assigned, in execution) is due at the next scan, any other has no row.
 - `replan_case(case_id)`: a case's unit or lead investigator changed (cases.services.case_update):
   its pending requests' rows are due again.
 - `replan_all()`: a reminder policy or a holiday was saved or deleted (signals connected in
-  apps.py): every row is due again, one UPDATE.
+  apps.py): every row of both tables is due again, one UPDATE each.
 - `move_next_days(rows)`: the scan, after planning a request as of today, sets its next_on to
   the next day a new stage can come, unless a service changed the row meanwhile (revision).
 - `drop(rows)`: the scan deletes the due rows it read of requests no longer pending (rows the
   services did not write, e.g. loaded in bulk), unless a service changed them meanwhile.
-- `repair_missing()`: rows for pending requests that have none (the daily beat task), so a
-  request written around the services is not forgotten for good.
+- `repair_missing()`: rows for pending (or open incoming) requests that have none (the daily
+  beat task), so a request written around the services is not forgotten for good.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, DateField, F, Value, When
 
-from mla_requests.models import ReminderSchedule, Request
+from incoming.models import IncomingRequest, IncomingRequestStatusChange
+from mla_requests.models import IncomingReminderSchedule, ReminderSchedule, Request
 
 #: Rows per UPDATE statement where no COPY is available.
 WRITE_BATCH = 2000
 
-TABLE = ReminderSchedule._meta.db_table
+
+@dataclass(frozen=True)
+class ScheduleTable:
+    """The schedule of one kind of request: its table, the column naming the request (the
+    table's primary key), and the statuses in which the request waits and so keeps a row."""
+
+    model: type[models.Model]
+    subject_model: type[models.Model]
+    key: str
+    waiting_statuses: tuple[str, ...]
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+OUTGOING = ScheduleTable(ReminderSchedule, Request, "request_id", tuple(Request.PENDING_STATUSES))
+INCOMING = ScheduleTable(
+    IncomingReminderSchedule, IncomingRequest, "incoming_request_id", tuple(IncomingRequest.OPEN_STATUSES)
+)
+TABLES = (OUTGOING, INCOMING)
 
 
 def _day(value: datetime.date | None):
     return connection.ops.adapt_datefield_value(value)
 
 
-def replan(request_id: int, *, pending: bool) -> None:
+def replan(request_id: int, *, pending: bool, table: ScheduleTable = OUTGOING) -> None:
     """After a service changed a request: due at the next scan if it is still pending (the row is
     created if missing, its revision bumped otherwise), no row if it is not."""
     if not pending:
-        ReminderSchedule.objects.filter(pk=request_id).delete()
+        table.model.objects.filter(pk=request_id).delete()
         return
-    table = connection.ops.quote_name(TABLE)
+    name = connection.ops.quote_name(table.table)
     # One statement on both PostgreSQL and SQLite (>= 3.24), race-free against a concurrent insert.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (request_id, next_on, revision) VALUES (%s, %s, 0)"
-            f" ON CONFLICT (request_id) DO UPDATE SET next_on = excluded.next_on, revision = {table}.revision + 1",
+            f"INSERT INTO {name} ({table.key}, next_on, revision) VALUES (%s, %s, 0)"
+            f" ON CONFLICT ({table.key}) DO UPDATE SET next_on = excluded.next_on, revision = {name}.revision + 1",
             [request_id, _day(ReminderSchedule.REPLAN)],
         )
+
+
+def replan_incoming(incoming_id: int, *, open: bool) -> None:
+    """After an incoming request changed: due at the next scan while it is open, else no row."""
+    replan(incoming_id, pending=open, table=INCOMING)
 
 
 def replan_case(case_id: int) -> int:
@@ -62,18 +94,38 @@ def replan_case(case_id: int) -> int:
 
 
 def replan_all() -> int:
-    """Every pending request due at the next scan: a policy or the holiday calendar changed, which
-    may move any stage of any plan. At volume that next scan re-plans all of them once."""
-    return ReminderSchedule.objects.update(next_on=ReminderSchedule.REPLAN, revision=F("revision") + 1)
+    """Every waiting request of both kinds due at the next scan: a policy or the holiday calendar
+    changed, which may move any stage of any plan. At volume that next scan re-plans all of them
+    once."""
+    return sum(
+        table.model.objects.update(next_on=ReminderSchedule.REPLAN, revision=F("revision") + 1) for table in TABLES
+    )
 
 
 def _policy_or_calendar_changed(sender, **kwargs):
     replan_all()
 
 
+def _incoming_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: the schedule is repaired by repair_missing
+        return
+    replan_incoming(instance.pk, open=instance.status in IncomingRequest.OPEN_STATUSES)
+
+
+def _incoming_timeline_written(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    status = IncomingRequest.objects.filter(pk=instance.incoming_request_id).values_list("status", flat=True).first()
+    replan_incoming(instance.incoming_request_id, open=status in IncomingRequest.OPEN_STATUSES)
+
+
 def connect_signals() -> None:
     """ReminderPolicy and Holiday have no service of their own (administrators edit them in the
-    admin); their save and delete signals, bulk deletes included, reset the schedule."""
+    admin); their save and delete signals, bulk deletes included, reset the schedule.
+
+    Incoming requests: every change of one (receipt, edit, assignment, transition, a moved
+    deadline) saves it or writes a timeline row in its service's transaction; both signals keep its
+    row, in that transaction, without the incoming services knowing of reminders."""
     from django.db.models.signals import post_delete, post_save
 
     from mla_requests.models import Holiday, ReminderPolicy
@@ -82,9 +134,17 @@ def connect_signals() -> None:
         uid = f"reminder-schedule-{model._meta.model_name}"
         post_save.connect(_policy_or_calendar_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_policy_or_calendar_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_save.connect(_incoming_changed, sender=IncomingRequest, dispatch_uid="reminder-schedule-incoming-save")
+    post_save.connect(
+        _incoming_timeline_written,
+        sender=IncomingRequestStatusChange,
+        dispatch_uid="reminder-schedule-incoming-timeline-save",
+    )
 
 
-def move_next_days(rows: list[tuple[int, int, datetime.date | None]], *, today: datetime.date) -> None:
+def move_next_days(
+    rows: list[tuple[int, int, datetime.date | None]], *, today: datetime.date, table: ScheduleTable = OUTGOING
+) -> None:
     """Set next_on per (request id, revision read by the scan, next day) where the row is still at
     that revision: a service that changed the request after the scan read it bumped the revision,
     and its REPLAN must win over a day planned from the old values. Only rows due by `today` (the
@@ -99,13 +159,13 @@ def move_next_days(rows: list[tuple[int, int, datetime.date | None]], *, today: 
     if connection.vendor != "postgresql":
         for start in range(0, len(rows), WRITE_BATCH):
             chunk = rows[start : start + WRITE_BATCH]
-            ReminderSchedule.objects.filter(
+            table.model.objects.filter(
                 pk__in=[pk for pk, _rev, _day in chunk],
                 next_on__lte=today,
                 revision=Case(*[When(pk=pk, then=Value(rev)) for pk, rev, _day in chunk]),
             ).update(next_on=Case(*[When(pk=pk, then=Value(day)) for pk, _rev, day in chunk], output_field=DateField()))
         return
-    table = connection.ops.quote_name(TABLE)
+    name = connection.ops.quote_name(table.table)
     # A transaction for the temporary table's life (ON COMMIT DROP); the scan's own, if in one.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(
@@ -116,39 +176,44 @@ def move_next_days(rows: list[tuple[int, int, datetime.date | None]], *, today: 
             for row in rows:
                 copy.write_row(row)
         cursor.execute(
-            f"UPDATE {table} AS s SET next_on = t.next_on FROM reminder_scan_next t"
-            " WHERE s.request_id = t.request_id AND s.revision = t.revision AND s.next_on <= %s",
+            f"UPDATE {name} AS s SET next_on = t.next_on FROM reminder_scan_next t"
+            f" WHERE s.{table.key} = t.request_id AND s.revision = t.revision AND s.next_on <= %s",
             [today],
         )
         # Dropped now, not at commit: the scan may run inside a longer transaction (the benchmark's).
         cursor.execute("DROP TABLE reminder_scan_next")
 
 
-def drop(rows: list[tuple[int, int]]) -> int:
+def drop(rows: list[tuple[int, int]], *, table: ScheduleTable = OUTGOING) -> int:
     """Delete rows by (request id, revision read), where the revision is unchanged: a request made
     pending again meanwhile (info requested -> acknowledged) keeps the row its service wrote."""
     deleted = 0
     for start in range(0, len(rows), WRITE_BATCH):
         chunk = rows[start : start + WRITE_BATCH]
-        deleted += ReminderSchedule.objects.filter(
+        deleted += table.model.objects.filter(
             pk__in=[pk for pk, _rev in chunk], revision=Case(*[When(pk=pk, then=Value(rev)) for pk, rev in chunk])
         ).delete()[0]
     return deleted
 
 
 def repair_missing() -> int:
-    """Give every pending request without a row one due at the next scan (an anti-join over the
-    pending requests); returns how many were missing. Services always write the row, so this
-    finds only requests written around them (a bulk load, a manual fix in the database)."""
-    table = connection.ops.quote_name(TABLE)
-    request_table = connection.ops.quote_name(Request._meta.db_table)
-    marks = ", ".join(["%s"] * len(Request.PENDING_STATUSES))
+    """Give every waiting request of both kinds without a row one due at the next scan (an
+    anti-join over the waiting requests); returns how many were missing. Services (and the
+    incoming requests' signals) always write the row, so this finds only requests written around
+    them (a bulk load, a manual fix in the database)."""
+    return sum(_repair_missing(table) for table in TABLES)
+
+
+def _repair_missing(table: ScheduleTable) -> int:
+    name = connection.ops.quote_name(table.table)
+    request_table = connection.ops.quote_name(table.subject_model._meta.db_table)
+    marks = ", ".join(["%s"] * len(table.waiting_statuses))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (request_id, next_on, revision)"
+            f"INSERT INTO {name} ({table.key}, next_on, revision)"
             f" SELECT r.id, %s, 0 FROM {request_table} r WHERE r.status IN ({marks})"
-            f" AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.request_id = r.id)"
-            " ON CONFLICT (request_id) DO NOTHING",
-            [_day(ReminderSchedule.REPLAN), *Request.PENDING_STATUSES],
+            f" AND NOT EXISTS (SELECT 1 FROM {name} s WHERE s.{table.key} = r.id)"
+            f" ON CONFLICT ({table.key}) DO NOTHING",
+            [_day(ReminderSchedule.REPLAN), *table.waiting_statuses],
         )
         return cursor.rowcount

@@ -2,11 +2,14 @@
 
 How a reminder goes exactly once (the healthchecks `sendalerts` pattern):
 
-1. `scan_reminders` reads the pending requests whose ReminderSchedule row is due (next_on <=
-   today: the days a new stage can come, kept by the scan itself and brought forward by every
-   service that changes a request), asks reminders.py which stage is due for each, and inserts
-   one ReminderDelivery per (request, stage, deadline, recipient). The unique constraint on that
-   key makes a duplicate beat, a retried task or a second worker insert nothing.
+1. `scan_reminders` reads the pending requests whose schedule row is due (next_on <= today: the
+   days a new stage can come, kept by the scan itself and brought forward by every service that
+   changes a request), asks reminders.py which stage is due for each, and inserts one
+   ReminderDelivery per (request, stage, deadline, recipient). The unique constraint on that key
+   makes a duplicate beat, a retried task or a second worker insert nothing. It does so for each
+   kind of request (KINDS: outgoing requests waiting for a foreign answer, incoming requests
+   waiting for our execution) through the same code, the kind saying where its deadline, its
+   people and its open rule are.
 2. `deliver_reminder` claims the row with a compare-and-swap UPDATE (status pending/failed, or a
    stale claim -> sending); only the worker whose UPDATE changed the row sends. The claim commits
    before anything is sent. A worker that dies after claiming leaves the row "sending" with
@@ -35,17 +38,18 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, DateField, F, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Case as CriminalCase
+from incoming.models import IncomingRequest
 from mla_requests import reminder_schedule, reminders
 from mla_requests.models import (
     Holiday,
     ReminderDelivery,
     ReminderDigest,
     ReminderPolicy,
-    ReminderSchedule,
     Request,
     RequestQuerySet,
 )
@@ -83,31 +87,41 @@ def load_calendar(*, around: datetime.date) -> reminders.Calendar:
     )
 
 
+OUTGOING = ReminderPolicy.Direction.OUTGOING
+INCOMING = ReminderPolicy.Direction.INCOMING
+
+
 @dataclass
 class PolicyBook:
-    """The policies in force, read once per scan: settings, the general row, per country, per
-    legal instrument. `for_request` resolves one request's policy field by field."""
+    """The policies in force, read once per scan: settings, then per direction (outgoing,
+    incoming) the general row, per country, per legal instrument. `for_request` resolves one
+    request's policy field by field; a row of one direction never applies to the other."""
 
     calendar: reminders.Calendar
-    general: ReminderPolicy | None = None
-    by_country: dict[str, ReminderPolicy] = field(default_factory=dict)
-    by_instrument: dict[int, ReminderPolicy] = field(default_factory=dict)
+    # {direction: row}, {(direction, country): row}, {(direction, instrument id): row}
+    general: dict[str, ReminderPolicy] = field(default_factory=dict)
+    by_country: dict[tuple[str, str], ReminderPolicy] = field(default_factory=dict)
+    by_instrument: dict[tuple[str, int], ReminderPolicy] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *, today: datetime.date) -> PolicyBook:
         book = cls(calendar=load_calendar(around=today))
         for row in ReminderPolicy.objects.filter(is_active=True):
             if row.legal_instrument_id:
-                book.by_instrument[row.legal_instrument_id] = row
+                book.by_instrument[(row.direction, row.legal_instrument_id)] = row
             elif row.country:
-                book.by_country[str(row.country)] = row
+                book.by_country[(row.direction, str(row.country))] = row
             else:
-                book.general = row
+                book.general[row.direction] = row
         return book
 
-    def resolve(self, *, legal_instrument_id=None, country: str = "") -> reminders.Policy:
+    def resolve(self, *, legal_instrument_id=None, country: str = "", direction: str = OUTGOING) -> reminders.Policy:
         values = default_policy_values()
-        layers = [self.general, self.by_country.get(str(country or "")), self.by_instrument.get(legal_instrument_id)]
+        layers = [
+            self.general.get(direction),
+            self.by_country.get((direction, str(country or ""))),
+            self.by_instrument.get((direction, legal_instrument_id)),
+        ]
         for row in layers:  # the most specific layer last, so it wins
             if row is None:
                 continue
@@ -119,13 +133,17 @@ class PolicyBook:
                     values[name] = value
         return reminders.Policy(calendar=self.calendar, **values)
 
-    def for_request(self, request: Request) -> reminders.Policy:
+    def for_request(self, request: Request | IncomingRequest) -> reminders.Policy:
+        if isinstance(request, IncomingRequest):
+            return self.resolve(
+                legal_instrument_id=request.legal_basis_id, country=str(request.requesting_country), direction=INCOMING
+            )
         return self.resolve(legal_instrument_id=request.legal_basis_id, country=str(request.country))
 
     def all_policies(self) -> list[reminders.Policy]:
-        found = [self.resolve()]
-        found += [self.resolve(country=c) for c in self.by_country]
-        found += [self.resolve(legal_instrument_id=i) for i in self.by_instrument]
+        found = [self.resolve(direction=direction) for direction in (OUTGOING, INCOMING)]
+        found += [self.resolve(country=c, direction=d) for d, c in self.by_country]
+        found += [self.resolve(legal_instrument_id=i, direction=d) for d, i in self.by_instrument]
         return found
 
 
@@ -177,7 +195,8 @@ def supervisors_by_unit(unit_ids) -> dict:
 
 
 class PlannedReminder(NamedTuple):
-    """One new delivery the scan plans (a named tuple: a scan at volume makes tens of thousands)."""
+    """One new delivery the scan plans (a named tuple: a scan at volume makes tens of thousands).
+    `request_id` is the id of a request of its `kind` (outgoing or incoming)."""
 
     request_id: int
     reference: str
@@ -189,6 +208,7 @@ class PlannedReminder(NamedTuple):
     # Its key exists but was cancelled (the deadline moved away and came back): reopen that row.
     reopens_cancelled: bool = False
     cancelled_id: int | None = None
+    kind: str = OUTGOING
 
 
 @dataclass
@@ -212,11 +232,11 @@ class ScanPlan:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def due_schedule(*, today: datetime.date):
-    """The schedule rows due by today (next_on <= today): an index range on
-    reminderschedule_next_on_idx. Every other pending request has had what its plan holds up to
-    today; its row says on which day that changes."""
-    return ReminderSchedule.objects.filter(next_on__lte=today).order_by()
+def due_schedule(*, today: datetime.date, table: reminder_schedule.ScheduleTable = reminder_schedule.OUTGOING):
+    """The schedule rows due by today (next_on <= today): an index range on the table's next_on
+    index. Every other pending request has had what its plan holds up to today; its row says on
+    which day that changes."""
+    return table.model.objects.filter(next_on__lte=today).order_by()
 
 
 def among(column: str, ids: list[int]) -> RawSQL:
@@ -258,9 +278,108 @@ CANDIDATE_FIELDS = (
 # a third of the scan's read at volume.
 CASE_FIELDS = ("pk", "unit_id", "lead_investigator_id", "lead_investigator__is_active")
 
+# An incoming request's row in the candidates' shape: no sending nor acknowledgement (nothing to
+# chase), its execution deadline, its requesting state, its executing unit in place of the case,
+# its executor in place of the responsible investigator.
+INCOMING_CANDIDATE_FIELDS = (
+    "pk",
+    "reference",
+    "status",
+    "no_date",
+    "execution_due",
+    "no_date",
+    "legal_basis_id",
+    "requesting_country",
+    "unit_id",
+    "executor_id",
+    "executor__is_active",
+)
 
-def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
-    """The scan's plan: the new reminders, and each request's next day.
+
+@dataclass(frozen=True)
+class Kind:
+    """What the scan needs to know of one kind of request; everything else is the same code.
+
+    Each candidate row has one shape for both kinds: (id, reference, status, sent on, deadline,
+    acknowledged on, legal basis id, foreign state, owner id, person id, person active). The owner
+    is what names the unit whose supervisors are told on escalation: the case (outgoing requests,
+    read afterwards with its lead investigator) or the executing unit itself (incoming requests).
+    When the person reminded (the responsible investigator; the executor) has left or is not named
+    yet, outgoing reminders go to the case's lead, incoming ones to the executing unit's
+    supervisors, who name the executor."""
+
+    direction: str
+    schedule: reminder_schedule.ScheduleTable
+    delivery_key: str
+    owner_is_unit: bool
+
+    @property
+    def subject_model(self):
+        return self.schedule.subject_model
+
+    def candidates(self, ids: list[int]):
+        if self.direction == OUTGOING:
+            return scan_candidates(ids).values_list(*CANDIDATE_FIELDS)
+        return (
+            IncomingRequest.objects.filter(among(f'"{IncomingRequest._meta.db_table}"."id"', ids))
+            .order_by()
+            .annotate(no_date=Value(None, output_field=DateField()))
+            .values_list(*INCOMING_CANDIDATE_FIELDS)
+        )
+
+    def is_waiting(self, status: str) -> bool:
+        if self.direction == OUTGOING:
+            return RequestQuerySet.is_pending_status(status)
+        return status in IncomingRequest.OPEN_STATUSES
+
+    def acknowledged(self, status: str, acknowledged_on) -> bool:
+        if self.direction == OUTGOING:
+            return not RequestQuerySet.is_awaiting_acknowledgement(status, acknowledged_on)
+        return True  # nothing to chase
+
+    def owners(self, owner_ids) -> dict[int, tuple]:
+        """{owner id: (unit id, stand-in person id, stand-in active)}."""
+        if self.owner_is_unit:
+            return {unit_id: (unit_id, None, False) for unit_id in owner_ids}
+        return {
+            pk: tuple(rest)
+            for pk, *rest in CriminalCase.objects.filter(
+                among(f'"{CriminalCase._meta.db_table}"."id"', sorted(owner_ids))
+            )
+            .order_by()
+            .values_list(*CASE_FIELDS)
+        }
+
+
+OUTGOING_KIND = Kind(OUTGOING, reminder_schedule.OUTGOING, "request_id", owner_is_unit=False)
+INCOMING_KIND = Kind(INCOMING, reminder_schedule.INCOMING, "incoming_request_id", owner_is_unit=True)
+KINDS = (OUTGOING_KIND, INCOMING_KIND)
+
+
+def due_revisions(*, today: datetime.date) -> dict[str, dict[int, int]]:
+    """{direction: {request id: revision}} of the schedule rows due by today, of every kind, in one
+    statement (UNION ALL of each table's index range): one read however many kinds there are."""
+    parts = [
+        f"SELECT {n} AS kind, {connection.ops.quote_name(kind.schedule.key)}, revision"
+        f" FROM {connection.ops.quote_name(kind.schedule.table)} WHERE next_on <= %s"
+        for n, kind in enumerate(KINDS)
+    ]
+    found: dict[str, dict[int, int]] = {kind.direction: {} for kind in KINDS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [connection.ops.adapt_datefield_value(today)] * len(KINDS))
+        for n, pk, revision in cursor.fetchall():
+            found[KINDS[n].direction][pk] = revision
+    return found
+
+
+def _plan(
+    *,
+    today: datetime.date,
+    book: PolicyBook | None = None,
+    kind: Kind = OUTGOING_KIND,
+    revisions: dict[int, int] | None = None,
+) -> ScanPlan:
+    """The scan's plan for one kind of request: the new reminders, and each request's next day.
 
     Set-based: a fixed number of queries however many requests are due (the policies, the
     candidates with what the plan needs of them, their earlier deliveries, the supervisors of their
@@ -270,15 +389,16 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
     plan = ScanPlan(planned=[], next_days=[])
     # The revision of each due row: the scan moves next_on only where it is unchanged (a request
     # changed after this read is planned again by the next scan).
-    revisions = dict(due_schedule(today=today).values_list("request_id", "revision"))
+    if revisions is None:
+        revisions = dict(due_schedule(today=today, table=kind.schedule).values_list(kind.schedule.key, "revision"))
     if not revisions:
         plan.timings["read"] = time.perf_counter() - started
         return plan
     ids = sorted(revisions)
-    is_pending_status = RequestQuerySet.is_pending_status
+    is_waiting = kind.is_waiting
     rows = []
-    for row in sorted(scan_candidates(ids).values_list(*CANDIDATE_FIELDS)):  # by request id: a stable plan
-        if is_pending_status(row[2]):
+    for row in sorted(kind.candidates(ids)):  # by request id: a stable plan
+        if is_waiting(row[2]):
             rows.append(row)
         else:
             plan.not_pending.append((row[0], revisions[row[0]]))
@@ -288,10 +408,11 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
     # whose first column is the request).
     existing_keys, cancelled_keys = set(), {}
     earlier: dict[tuple, list[datetime.date]] = {}
+    key = kind.delivery_key
     for pk, request_id, stage, deadline, recipient_id, created_at, status in (
-        ReminderDelivery.objects.filter(among(f'"{ReminderDelivery._meta.db_table}"."request_id"', ids))
+        ReminderDelivery.objects.filter(among(f'"{ReminderDelivery._meta.db_table}"."{key}"', ids))
         .order_by()
-        .values_list("pk", "request_id", "stage", "deadline", "recipient_id", "created_at", "status")
+        .values_list("pk", key, "stage", "deadline", "recipient_id", "created_at", "status")
     ):
         # A cancelled row does not count: its deadline may have come back (moved away and back).
         if status == ReminderDelivery.Status.CANCELLED:
@@ -306,7 +427,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
     # Bound once: the loops below run for every request read, tens of thousands at volume.
     due_stages_and_next_day, next_days = reminders.due_stages_and_next_day, plan.next_days
     to_supervisors, ack_chase = reminders.TO_SUPERVISORS, reminders.ACK_CHASE
-    awaiting_acknowledgement = RequestQuerySet.is_awaiting_acknowledgement
+    is_acknowledged, direction = kind.acknowledged, kind.direction
     # First the stages due today and each request's next day; the cases whose unit or lead a
     # stage needs are noted, and read once afterwards.
     staged: list[tuple] = []  # (row, stages, policy)
@@ -316,8 +437,10 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
         policy_key = (legal_basis_id, country)
         policy = policies.get(policy_key)
         if policy is None:
-            policy = policies[policy_key] = book.resolve(legal_instrument_id=legal_basis_id, country=str(country or ""))
-        acknowledged = not awaiting_acknowledgement(status, acknowledged_on)
+            policy = policies[policy_key] = book.resolve(
+                legal_instrument_id=legal_basis_id, country=str(country or ""), direction=direction
+            )
+        acknowledged = is_acknowledged(status, acknowledged_on)
         # The stages due today, and the day until which due_stages gives nothing it does not give
         # today (no need to read the request again before it).
         stages, next_on = due_stages_and_next_day(sent_on, response_due, acknowledged, policy, today)
@@ -329,14 +452,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
     cases: dict[int, tuple] = {}
     supervisors: dict = {}
     if case_ids:
-        cases = {
-            pk: rest
-            for pk, *rest in CriminalCase.objects.filter(
-                among(f'"{CriminalCase._meta.db_table}"."id"', sorted(case_ids))
-            )
-            .order_by()
-            .values_list(*CASE_FIELDS)
-        }
+        cases = kind.owners(case_ids)
         supervisors = supervisors_by_unit({unit_id for unit_id, _lead, _active in cases.values()})
 
     if staged:
@@ -349,6 +465,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
         people |= {person_id for ids in supervisors.values() for person_id in ids}
         names = {person.pk: str(person) for person in User.objects.filter(pk__in=people)}
     append, is_repeat_after_move = plan.planned.append, reminders.is_repeat_after_move
+    owner_is_unit = kind.owner_is_unit
     for row, stages, policy in staged:
         pk, reference, sent_on, response_due, case_id, investigator_id, investigator_active = (
             row[0], row[1], row[3], row[4], row[8], row[9], row[10]
@@ -359,6 +476,8 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
                 recipients = supervisors.get(cases[case_id][0], []) if case_id in cases else []
             elif investigator_active:
                 recipients = [investigator_id]
+            elif owner_is_unit:  # no executor named yet, or gone: the unit's supervisors, who name one
+                recipients = supervisors.get(case_id, [])
             else:  # the responsible investigator has left: the case's lead, if still active
                 _unit, lead_id, lead_active = cases.get(case_id, (None, None, False))
                 recipients = [lead_id] if lead_id is not None and lead_active else []
@@ -371,7 +490,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
                     continue
                 cancelled_id = cancelled_keys.get(key) if cancelled_keys else None
                 # Positional, in the fields' order (request, reference, stage, deadline, fires on,
-                # recipient id and name, reopens, cancelled id): the cheapest way to build one.
+                # recipient id and name, reopens, cancelled id, kind): the cheapest way to build one.
                 append(
                     PlannedReminder(
                         pk,
@@ -383,6 +502,7 @@ def _plan(*, today: datetime.date, book: PolicyBook | None = None) -> ScanPlan:
                         names.get(person_id, ""),
                         cancelled_id is not None,
                         cancelled_id,
+                        direction,
                     )
                 )
     plan.timings["plan"] = time.perf_counter() - started - plan.timings["read"]
@@ -396,20 +516,20 @@ SCAN_WRITE_BATCH = 2000
 NEW_DELIVERY_COLUMNS = ("request_id", "stage", "deadline", "recipient_id", "fires_on", "email_mode")
 
 
-def insert_deliveries(rows: list[tuple], *, now: datetime.datetime) -> list[int] | None:
+def insert_deliveries(rows: list[tuple], *, now: datetime.datetime, key: str = "request_id") -> list[int] | None:
     """Insert new pending deliveries, (request id, stage, deadline, recipient id, fires on, email
     mode) each, skipping any key that exists already (ON CONFLICT DO NOTHING on the unique key).
-    Returns the ids of the rows inserted on PostgreSQL, None elsewhere (not known there).
+    Returns the ids of the rows inserted on PostgreSQL, None elsewhere (not known there). `key` is
+    the column the first value goes to: request_id, or incoming_request_id for incoming requests.
 
     On PostgreSQL the rows go through COPY into a temporary table and one INSERT ... SELECT: the
     first scan over a large backlog plans tens of thousands of reminders, and building a model
     instance and quoting every value of each (bulk_create) cost ten times the database's work."""
+    names = (key, *NEW_DELIVERY_COLUMNS[1:])
     if connection.vendor != "postgresql":
         ReminderDelivery.objects.bulk_create(
             [
-                ReminderDelivery(
-                    **dict(zip(NEW_DELIVERY_COLUMNS, row, strict=True)), next_attempt_at=now, created_at=now
-                )
+                ReminderDelivery(**dict(zip(names, row, strict=True)), next_attempt_at=now, created_at=now)
                 for row in rows
             ],
             batch_size=SCAN_WRITE_BATCH,
@@ -427,8 +547,9 @@ def insert_deliveries(rows: list[tuple], *, now: datetime.datetime) -> list[int]
         with cursor.cursor.copy(f"COPY reminder_scan_new ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # Without a conflict target: any unique key, the partial one of incoming requests included.
         cursor.execute(
-            f"INSERT INTO {table} ({columns}, status, attempts, next_attempt_at, last_error, created_at)"
+            f"INSERT INTO {table} ({', '.join(names)}, status, attempts, next_attempt_at, last_error, created_at)"
             f" SELECT {columns}, %s, 0, %s, '', %s FROM reminder_scan_new ON CONFLICT DO NOTHING RETURNING id",
             [ReminderDelivery.Status.PENDING, now, now],
         )
@@ -465,34 +586,51 @@ def scan_reminders(*, now: datetime.datetime | None = None, dry_run: bool = Fals
         return _scan_reminders(now=now, dry_run=dry_run)
 
 
+def _plan_all(*, today: datetime.date) -> list[tuple[Kind, ScanPlan]]:
+    """Each kind's plan, from one read of the policies and the holidays and one of the due rows."""
+    book = PolicyBook.load(today=today)
+    due = due_revisions(today=today)
+    return [(kind, _plan(today=today, book=book, kind=kind, revisions=due[kind.direction])) for kind in KINDS]
+
+
+def _merge(today: datetime.date, plans: list[tuple[Kind, ScanPlan]]) -> ScanResult:
+    result = ScanResult(today=today)
+    for _kind, plan in plans:
+        result.planned += plan.planned
+        result.read += plan.read
+        for phase, seconds in plan.timings.items():
+            result.timings[phase] = result.timings.get(phase, 0.0) + seconds
+    return result
+
+
 def _scan_reminders(*, now: datetime.datetime | None, dry_run: bool) -> ScanResult:
     now = now or timezone.now()
     today = reminders.local_date(now, settings.TIME_ZONE)
     if dry_run:
-        plan = _plan(today=today)
-        return ScanResult(today=today, planned=plan.planned, read=plan.read, timings=plan.timings)
+        return _merge(today, _plan_all(today=today))
     # One transaction: the deliveries and the days that say they are made commit together (a scan
     # that fails leaves next_on where it was, and the next scan plans the same again). On SQLite
     # (transaction_mode IMMEDIATE) it also holds the write lock from the read on. No savepoint
     # inside a caller's transaction: a scan that fails there fails the caller's transaction too.
     with transaction.atomic(savepoint=False):
-        plan = _plan(today=today)
-        result = ScanResult(today=today, planned=plan.planned, read=plan.read, timings=plan.timings)
+        plans = _plan_all(today=today)
+        result = _merge(today, plans)
         started = time.perf_counter()
         modes = email_modes_for({p.recipient_id for p in result.planned})
-        new_rows = [
-            (item.request_id, item.stage, item.deadline, item.recipient_id, item.fires_on, modes[item.recipient_id])
-            for item in result.planned
-            if not item.reopens_cancelled
-        ]
         # On PostgreSQL the deliveries waiting from before are listed now, and the new ones come
         # back from the insert itself: reading thirty thousand rows just written back off the
         # index cost a fifth of the scan.
         waiting = list(_waiting(now)) if connection.vendor == "postgresql" else None
         inserted = []
-        if new_rows:
-            # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
-            inserted = insert_deliveries(new_rows, now=now)
+        for kind, plan in plans:
+            new_rows = [
+                (item.request_id, item.stage, item.deadline, item.recipient_id, item.fires_on, modes[item.recipient_id])
+                for item in plan.planned
+                if not item.reopens_cancelled
+            ]
+            if new_rows:
+                # A row another scan inserted meanwhile is skipped by the unique key, not duplicated.
+                inserted += insert_deliveries(new_rows, now=now, key=kind.delivery_key) or []
         # A key cancelled earlier (the deadline moved away and back) is due again: reopen that row,
         # if it is still cancelled (a concurrent scan may have reopened it first).
         reopened = [p for p in result.planned if p.reopens_cancelled]
@@ -509,17 +647,18 @@ def _scan_reminders(*, now: datetime.datetime | None, dry_run: bool) -> ScanResu
             )
         result.timings["insert"] = time.perf_counter() - started
         started = time.perf_counter()
-        reminder_schedule.move_next_days(plan.next_days, today=today)
-        if plan.not_pending:
-            # Rows of requests that stopped waiting without a service (bulk loads): not planned.
-            reminder_schedule.drop(plan.not_pending)
+        for kind, plan in plans:
+            reminder_schedule.move_next_days(plan.next_days, today=today, table=kind.schedule)
+            if plan.not_pending:
+                # Rows of requests that stopped waiting without a service (bulk loads): not planned.
+                reminder_schedule.drop(plan.not_pending, table=kind.schedule)
         result.timings["schedule"] = time.perf_counter() - started
     if waiting is None:
         result.to_deliver = list(_waiting(now))
     else:
         # New and reopened rows are due now, after every row waiting from before.
         listed = set(waiting)
-        fresh = sorted({*(inserted or ()), *(p.cancelled_id for p in reopened)} - listed)
+        fresh = sorted({*inserted, *(p.cancelled_id for p in reopened)} - listed)
         result.to_deliver = waiting + fresh
     return result
 
@@ -562,7 +701,11 @@ def _finish(delivery: ReminderDelivery, **fields) -> bool:
 
 
 def still_relevant(delivery: ReminderDelivery) -> bool:
-    """A reminder is sent only while its request is pending and its deadline is the one chased."""
+    """A reminder is sent only while its request is pending (an incoming one: open) and its
+    deadline is the one chased."""
+    if delivery.incoming_request_id is not None:
+        incoming = delivery.incoming_request
+        return incoming.is_open and delivery.recipient.is_active and incoming.execution_due == delivery.deadline
     request = delivery.request
     if not request.is_pending or not delivery.recipient.is_active:
         return False
@@ -571,12 +714,71 @@ def still_relevant(delivery: ReminderDelivery) -> bool:
     return request.response_due == delivery.deadline
 
 
-def request_link(request: Request) -> str:
-    return f"{settings.REMINDER_SITE_URL}/admin/requests/request/{request.pk}/change/"
+def admin_path(request: Request | IncomingRequest) -> str:
+    """The request's page in the admin, as a path (the in-app notification's link)."""
+    if isinstance(request, IncomingRequest):
+        return f"/admin/incoming/incomingrequest/{request.pk}/change/"
+    return f"/admin/requests/request/{request.pk}/change/"
+
+
+def request_link(request: Request | IncomingRequest) -> str:
+    """The request's admin page as a full address (emails)."""
+    return f"{settings.REMINDER_SITE_URL}{admin_path(request)}"
+
+
+def incoming_reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[str, str]:
+    """(subject, body) of an incoming request's reminder, in the active language: our execution
+    deadline, the requesting state and its reference."""
+    incoming = delivery.incoming_request
+    stage = delivery.stage
+    due = incoming.execution_due
+    values = {
+        "ref": incoming.reference,
+        "country": incoming.requesting_country.name,
+        "due": due.isoformat() if due else "-",
+    }
+    if stage.startswith(reminders.BEFORE_PREFIX):
+        values["days"] = max((due - today).days, 0) if due else 0
+        subject = (
+            _("Reminder: incoming request %(ref)s (%(country)s) is to be executed by %(due)s, days left: %(days)s")
+            % values
+        )
+    elif stage == reminders.DUE:
+        subject = _("Reminder: incoming request %(ref)s (%(country)s) is to be executed today, %(due)s") % values
+    elif stage.startswith(reminders.OVERDUE_PREFIX):
+        values["days"] = (today - due).days
+        subject = _("Overdue: incoming request %(ref)s (%(country)s) is not executed, days overdue: %(days)s") % values
+    else:
+        values["days"] = (today - due).days
+        subject = (
+            _("Escalation: incoming request %(ref)s (%(country)s) is not executed, days overdue: %(days)s") % values
+        )
+    lines = [
+        subject,
+        "",
+        _("Incoming request: %(ref)s") % values,
+        _("Requesting state: %(country)s") % values,
+        _("Requesting authority: %(authority)s") % {"authority": incoming.requesting_authority},
+        _("Their reference: %(foreign)s") % {"foreign": incoming.foreign_reference or "-"},
+        _("Legal basis: %(basis)s") % {"basis": incoming.legal_basis},
+        _("Executing unit: %(unit)s") % {"unit": incoming.unit},
+        _("Executor: %(person)s") % {"person": incoming.executor or _("not named yet")},
+        _("Received on: %(received)s") % {"received": incoming.received_on.isoformat()},
+        _("Execution deadline: %(due)s") % values,
+        "",
+        _("Open the incoming request: %(link)s") % {"link": request_link(incoming)},
+    ]
+    if stage == reminders.ESCALATED:
+        lines.insert(2, _("You receive this as a supervisor of the executing unit."))
+    elif delivery.recipient_id != incoming.executor_id:
+        lines.insert(2, _("You receive this as a supervisor of the executing unit: no active executor is named."))
+    return subject, "\n".join(lines)
 
 
 def reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[str, str]:
     """(subject, body) in the active language."""
+    if delivery.incoming_request_id is not None:
+        return incoming_reminder_text(delivery, today=today)
     request = delivery.request
     stage = delivery.stage
     ref = request.reference
@@ -618,6 +820,18 @@ def reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[
     return subject, "\n".join(lines)
 
 
+# What the text of a delivery of either kind reads (nullable relations: outer joins).
+DELIVERY_RELATED = (
+    "request__legal_basis",
+    "request__case",
+    "request__responsible_investigator",
+    "incoming_request__legal_basis",
+    "incoming_request__unit",
+    "incoming_request__executor",
+    "recipient",
+)
+
+
 def send_email(*, to: str, subject: str, body: str) -> None:
     EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
 
@@ -629,9 +843,7 @@ def deliver_reminder(delivery_id: int, *, now: datetime.datetime | None = None) 
     now = now or timezone.now()
     if not claim_delivery(delivery_id, now=now):
         return "not-claimed"
-    delivery = ReminderDelivery.objects.select_related(
-        "request__legal_basis", "request__case", "request__responsible_investigator", "recipient"
-    ).get(pk=delivery_id)
+    delivery = ReminderDelivery.objects.select_related(*DELIVERY_RELATED).get(pk=delivery_id)
     if not still_relevant(delivery):
         _finish(delivery, status=ReminderDelivery.Status.CANCELLED, next_attempt_at=None)
         return "cancelled"
@@ -642,7 +854,7 @@ def deliver_reminder(delivery_id: int, *, now: datetime.datetime | None = None) 
         recipient=recipient,
         title=subject,
         body=body,
-        link=f"/admin/requests/request/{delivery.request_id}/change/",
+        link=admin_path(delivery.subject),
         kind="reminder",
         source_key=f"reminder:{delivery.pk}",
     )
@@ -732,9 +944,9 @@ def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
     with transaction.atomic():
         _digest_waiting(digest.recipient_id).update(digest=digest)
     items = list(
-        digest.items.select_related(
-            "request__legal_basis", "request__case", "request__responsible_investigator", "recipient"
-        ).order_by("request__response_due", "pk")
+        digest.items.select_related(*DELIVERY_RELATED).order_by(
+            Coalesce("request__response_due", "incoming_request__execution_due"), "pk"
+        )
     )
     if not items:
         ReminderDigest.objects.filter(pk=digest.pk, claimed_at=digest.claimed_at).update(
@@ -751,7 +963,7 @@ def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
         for item in items:
             item_subject, _body = reminder_text(item, today=digest.day)
             parts.append(f"- {item_subject}")
-            parts.append(f"  {request_link(item.request)}")
+            parts.append(f"  {request_link(item.subject)}")
         body = "\n".join(parts)
     try:
         send_email(to=recipient.email, subject=subject, body=body)

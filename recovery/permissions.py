@@ -26,7 +26,7 @@ def _perms(using, app_labels, actions, models=None):
 REMINDER_SETTINGS_MODELS = ("reminderpolicy", "holiday")
 REMINDER_LOG_MODELS = ("reminderdelivery", "reminderdigest")
 # The reminder schedule is the scan's bookkeeping, written by services only: no role edits it.
-REMINDER_INTERNAL_MODELS = ("reminderschedule",)
+REMINDER_INTERNAL_MODELS = ("reminderschedule", "incomingreminderschedule")
 REMINDER_MODELS = REMINDER_SETTINGS_MODELS + REMINDER_LOG_MODELS + REMINDER_INTERNAL_MODELS
 
 
