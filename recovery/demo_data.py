@@ -1,11 +1,13 @@
 """Demo data: units, users of every role, cases, requests, assets and the seed article's Swiss case,
-with documents in its case file.
+with documents in its case file, and incoming requests (foreign states asking Kazakhstan) in every
+status of their workflow.
 
 Deterministic: everything comes from fixed seeds and from dates counted from a fixed anchor date in
 the past (never "today"), so two runs in fresh databases give the same rows. Idempotent: a case whose
 register number exists is skipped, so a second run changes nothing. Every write goes through the
 services (cases, requests, assets), so statuses move along their workflows and every record has its
-timeline, exactly as if an investigator had typed it in.
+timeline, exactly as if an investigator had typed it in. Incoming requests are skipped by the
+requesting state's own reference, so a second run adds none of them either.
 
 The plan (what to create) is computed first, without the database; `seed_demo_data` then executes
 it, one transaction per case.
@@ -1408,6 +1410,728 @@ def ensure_swiss_documents(users: dict) -> int:
     return added
 
 
+# --- Incoming requests ---------------------------------------------------------------------------------
+# Requests foreign states address to Kazakhstan, in every status of their workflow: from treaty states
+# of the seed's table 1 under their bilateral treaty, and from others under UNCAC, UNTOC, reciprocity
+# or an informal network. The persons concerned are partly people of the demo's own cases (one person,
+# one record) and partly new. Received, registered and executed by investigators of the executing
+# unit, assigned by the head of department. Fixed, not scaled: the figures of the seed are about
+# outgoing requests; these only show every step of the other direction.
+
+
+@dataclass
+class IncomingPlan:
+    foreign_reference: str  # with the requesting state, the natural key that makes a rerun skip it
+    country: str
+    authority: str
+    legal_basis: str
+    measures: list[str]
+    crime_category: str
+    unit: str
+    registrar: str
+    received_on: datetime.date
+    summary: str
+    foreign_dated_on: datetime.date | None = None
+    channel: str = "central_authority"
+    urgency: str = "normal"
+    requested_due: datetime.date | None = None
+    subjects: list[SubjectPlan] = field(default_factory=list)  # new persons, recorded with the request
+    # Subjects of the demo's cases: (case register number, identifying field, its value)
+    known_subjects: list[tuple[str, str, str]] = field(default_factory=list)
+    # (to_status, effective_on, {service kwargs}); "assigned" names the executor: {"executor": username}
+    events: list[tuple] = field(default_factory=list)
+
+
+def _known_subject(cases: list[CasePlan], *, nationality: str, kind: str = "person") -> tuple[str, str, str] | None:
+    """A subject of the demo's generated cases with this nationality, by an identifier that names one
+    record: the IIN/BIN, else the passport, else the foreign registration number."""
+    for case in cases[1:]:
+        for sp in case.subjects:
+            if sp.nationality != nationality or sp.kind != kind:
+                continue
+            for name in ("iin_bin", "passport_number", "foreign_registration_number"):
+                if getattr(sp, name):
+                    return (case.register_number, name, getattr(sp, name))
+    return None
+
+
+def _foreign(name_latin, name_cyrillic, passport, nationality, birth, notes="") -> SubjectPlan:
+    return SubjectPlan(
+        key=passport,
+        role="",
+        name_latin=name_latin,
+        name_cyrillic=name_cyrillic,
+        passport_number=passport,
+        nationality=nationality,
+        birth_date=birth,
+        notes=notes,
+    )
+
+
+def _steps(received: datetime.date, steps: list[tuple]) -> list[tuple]:
+    """(status, days after the previous step[, extra]) -> (status, date, extra), never after ANCHOR."""
+    dates = _chain(received, [step[1] for step in steps])
+    return [(step[0], day, dict(step[2]) if len(step) > 2 else {}) for step, day in zip(steps, dates, strict=True)]
+
+
+def _ago(days: int) -> datetime.date:
+    return ANCHOR - datetime.timedelta(days=days)
+
+
+# Statuses' paths, as gaps in days from the previous step.
+def _to_execution(executor: str, reg: int = 3, assign: int = 4, start: int = 6) -> list[tuple]:
+    return [("registered", reg), ("assigned", assign, {"executor": executor}), ("in_execution", start)]
+
+
+def incoming_plan(cases: list[CasePlan]) -> list[IncomingPlan]:
+    """The demo's incoming requests, in the order they are recorded. `cases` is the plan of the demo's
+    cases: some persons concerned are found among their subjects."""
+    swiss = ("097511000000000", "name_latin", "A.")
+    uz_person = _known_subject(cases, nationality="KZ")
+    ru_person = _known_subject(cases, nationality="RU")
+    cn_person = _known_subject(cases, nationality="CN")
+    tr_company = _known_subject(cases, nationality="TR", kind="company")
+    known = lambda *items: [i for i in items if i is not None]  # noqa: E731
+
+    plans = [
+        # Open, overdue (received more than the 90 days of the office's default before ANCHOR).
+        IncomingPlan(
+            foreign_reference="MOJ-CN/2025/1187",
+            country="CN",
+            authority="Ministry of Justice of the People's Republic of China",
+            legal_basis=ref.treaty_code("CN"),
+            measures=["documents", "identify_trace_assets"],
+            crime_category="corruption",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=_ago(190),
+            foreign_dated_on=_ago(204),
+            summary="Bribes paid to officials of a Xinjiang customs post; bank records of accounts in Almaty "
+            "and the tracing of the funds are asked for.",
+            subjects=[_foreign("Chen Jun", "Чэнь Цзюнь", "E51873302", "CN", datetime.date(1974, 5, 12))],
+            known_subjects=known(cn_person),
+            events=_steps(_ago(190), _to_execution("investigator1")),
+        ),
+        IncomingPlan(
+            foreign_reference="MOJ-CN/2026/0214",
+            country="CN",
+            authority="Ministry of Justice of the People's Republic of China",
+            legal_basis=ref.treaty_code("CN"),
+            measures=["testimony"],
+            crime_category="smuggling_customs",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=_ago(128),
+            foreign_dated_on=_ago(140),
+            summary="Questioning of two Almaty traders as witnesses about consignments declared at Khorgos.",
+            events=_steps(_ago(128), [("registered", 5)]),
+        ),
+        IncomingPlan(
+            foreign_reference="GP-UZ/16-2145",
+            country="UZ",
+            authority="General Prosecutor's Office of the Republic of Uzbekistan",
+            legal_basis=ref.treaty_code("UZ"),
+            measures=["search_seizure", "freeze_seize_assets"],
+            crime_category="fraud",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=_ago(150),
+            foreign_dated_on=_ago(158),
+            urgency="urgent",
+            summary="Seizure of an apartment in Almaty bought with the deposits of a Tashkent financial pyramid.",
+            known_subjects=known(uz_person),
+            events=_steps(_ago(150), [("registered", 2), ("assigned", 3, {"executor": "investigator3"})]),
+        ),
+        # Open, due soon (within 30 days of ANCHOR).
+        IncomingPlan(
+            foreign_reference="MOJ-CN/2026/0366",
+            country="CN",
+            authority="Ministry of Justice of the People's Republic of China",
+            legal_basis=ref.treaty_code("CN"),
+            measures=["documents"],
+            crime_category="fraud",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=_ago(76),
+            foreign_dated_on=_ago(85),
+            summary="Registration documents of a Kazakh company used to invoice fictitious exports from Urumqi.",
+            events=_steps(_ago(76), _to_execution("investigator2", 2, 3, 4)),
+        ),
+        IncomingPlan(
+            foreign_reference="MOJ-AE/MLA/2026/77",
+            country="AE",
+            authority="Ministry of Justice of the United Arab Emirates",
+            legal_basis=ref.treaty_code("AE"),
+            measures=["documents", "locate_identify"],
+            crime_category="laundering",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=_ago(70),
+            foreign_dated_on=_ago(79),
+            summary="Company records and the whereabouts of the director of an Astana company that sent "
+            "funds to Dubai.",
+            events=_steps(
+                _ago(70),
+                [
+                    ("registered", 3),
+                    ("assigned", 2, {"executor": "investigator2"}),
+                    # The head of department hands it to the senior investigator, who speaks Arabic.
+                    ("assigned", 9, {"executor": "investigator1"}),
+                ],
+            ),
+        ),
+        # Open, with a deadline asked by the requesting state long after ANCHOR (a trial date).
+        IncomingPlan(
+            foreign_reference="DOJ-OIA/182-44310",
+            country="US",
+            authority="U.S. Department of Justice, Office of International Affairs",
+            legal_basis=ref.treaty_code("US"),
+            measures=["testimony", "documents"],
+            crime_category="laundering",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=_ago(40),
+            foreign_dated_on=_ago(55),
+            requested_due=datetime.date(2027, 3, 15),
+            summary="Testimony and bank records for a trial in the Southern District of New York on funds "
+            "laundered through Kazakh banks; the trial opens in spring 2027.",
+            events=_steps(_ago(40), _to_execution("investigator1", 4, 5, 7)),
+        ),
+        IncomingPlan(
+            foreign_reference="FOJ-CH/B-12.441",
+            country="CH",
+            authority="Federal Office of Justice, Switzerland",
+            legal_basis="uncac",
+            measures=["testimony"],
+            crime_category="laundering",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=_ago(6),
+            foreign_dated_on=_ago(20),
+            requested_due=datetime.date(2027, 1, 29),
+            summary="Questioning of A., convicted in Kazakhstan, for the Swiss proceedings against the "
+            "bank's account managers.",
+            known_subjects=[swiss],
+        ),
+        IncomingPlan(
+            foreign_reference="StA-FFM/7130-Js-2231",
+            country="DE",
+            authority="Public Prosecutor's Office of Frankfurt am Main",
+            legal_basis="uncac",
+            measures=["documents", "identify_trace_assets"],
+            crime_category="corruption",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=_ago(12),
+            foreign_dated_on=_ago(33),
+            channel="diplomatic",
+            summary="Records of payments by a German engineering firm to a consultancy in Astana.",
+            events=_steps(_ago(12), [("registered", 4)]),
+        ),
+        # Postponed, more information asked.
+        IncomingPlan(
+            foreign_reference="UKCA/2025/0931",
+            country="GB",
+            authority="UK Central Authority, Home Office",
+            legal_basis=ref.treaty_code("GB"),
+            measures=["identify_trace_assets", "freeze_seize_assets"],
+            crime_category="embezzlement",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=_ago(230),
+            foreign_dated_on=_ago(241),
+            summary="Restraint of a flat in Almaty bought with funds embezzled from a UK pension scheme.",
+            subjects=[_foreign("Oliver Grant", "", "GB548211903", "GB", datetime.date(1969, 2, 3))],
+            events=_steps(
+                _ago(230),
+                _to_execution("investigator1")
+                + [
+                    (
+                        "postponed",
+                        40,
+                        {
+                            "note": "Execution would prejudice our own investigation into the same flat; "
+                            "postponed until its seizure is decided here."
+                        },
+                    )
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="SPO-KR/2026-118",
+            country="KR",
+            authority="Supreme Prosecutors' Office of the Republic of Korea",
+            legal_basis=ref.treaty_code("KR"),
+            measures=["confiscate_assets"],
+            crime_category="cybercrime",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=_ago(95),
+            foreign_dated_on=_ago(104),
+            summary="Confiscation of crypto-assets converted at an Almaty exchange after a phishing scheme in Seoul.",
+            events=_steps(
+                _ago(95),
+                _to_execution("investigator3")
+                + [
+                    (
+                        "info_requested",
+                        21,
+                        {"note": "Asked for a certified copy of the Seoul court's confiscation order, translated."},
+                    )
+                ],
+            ),
+        ),
+        # Executed, partially executed.
+        IncomingPlan(
+            foreign_reference="GP-RU/87-1422-24",
+            country="RU",
+            authority="Prosecutor General's Office of the Russian Federation",
+            legal_basis="uncac",
+            measures=["documents", "testimony"],
+            crime_category="embezzlement",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=datetime.date(2024, 9, 16),
+            foreign_dated_on=datetime.date(2024, 9, 2),
+            summary="Documents and questioning about the nominee director of a company in our own "
+            "embezzlement case, now accused in Moscow.",
+            known_subjects=known(ru_person),
+            events=_steps(
+                datetime.date(2024, 9, 16),
+                _to_execution("investigator2")
+                + [
+                    (
+                        "executed",
+                        74,
+                        {
+                            "note": "Minutes of questioning and certified copies sent.",
+                            "document_reference": "Outgoing letter of the PGO",
+                        },
+                    )
+                ],
+            ),  # fmt: skip
+        ),
+        IncomingPlan(
+            foreign_reference="FIU-RU/EX-2025-5531",
+            country="RU",
+            authority="Federal Financial Monitoring Service (Rosfinmonitoring)",
+            legal_basis="egmont",
+            measures=["information_exchange"],
+            crime_category="laundering",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=datetime.date(2025, 11, 3),
+            channel="fiu",
+            summary="Whether accounts in Kazakhstan received transfers from a Moscow shell company.",
+            events=_steps(
+                datetime.date(2025, 11, 3),
+                _to_execution("investigator1", 1, 1, 1) + [("executed", 18, {"note": "Answered through the FIU."})],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="DOJ-OIA/182-39811",
+            country="US",
+            authority="U.S. Department of Justice, Office of International Affairs",
+            legal_basis=ref.treaty_code("US"),
+            measures=["documents", "search_seizure"],
+            crime_category="fraud",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=datetime.date(2023, 4, 11),
+            foreign_dated_on=datetime.date(2023, 3, 28),
+            summary="Search of an Astana office and seizure of servers of an investment fraud sold to US investors.",
+            events=_steps(
+                datetime.date(2023, 4, 11),
+                _to_execution("investigator1")
+                + [
+                    ("partially_executed", 55, {"note": "Servers seized and imaged; documents follow."}),
+                    ("executed", 48, {"note": "The remaining documents sent."}),
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="PJN-FR/2025/41",
+            country="FR",
+            authority="National Financial Prosecutor's Office (PNF), France",
+            legal_basis=ref.treaty_code("FR"),
+            measures=["documents", "identify_trace_assets"],
+            crime_category="corruption",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=datetime.date(2025, 3, 10),
+            foreign_dated_on=datetime.date(2025, 2, 24),
+            summary="Tracing of commissions paid on a helicopter contract through companies in Almaty.",
+            events=_steps(
+                datetime.date(2025, 3, 10),
+                _to_execution("investigator2")
+                + [
+                    ("info_requested", 30, {"note": "Asked which accounts and which period the request concerns."}),
+                    ("in_execution", 45, {"note": "The account numbers and the period came."}),
+                    ("executed", 60, {"note": "Bank records and the tracing report sent."}),
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="GP-UZ/16-1904",
+            country="UZ",
+            authority="General Prosecutor's Office of the Republic of Uzbekistan",
+            legal_basis=ref.treaty_code("UZ"),
+            measures=["identify_trace_assets", "freeze_seize_assets"],
+            crime_category="embezzlement",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=datetime.date(2025, 8, 19),
+            foreign_dated_on=datetime.date(2025, 8, 5),
+            summary="Freezing of accounts in Almaty of a Tashkent cotton exporter's director.",
+            subjects=[_foreign("Bakhodir Rakhimov", "Баходир Рахимов", "FA4471902", "UZ", datetime.date(1971, 10, 1))],
+            events=_steps(
+                datetime.date(2025, 8, 19),
+                _to_execution("investigator3")
+                + [("partially_executed", 40, {"note": "Two of the three accounts frozen; the third was closed."})],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="ARIN-WCA/TR/2026/12",
+            country="TR",
+            authority="Financial Crimes Investigation Board (MASAK), Turkey",
+            legal_basis="arin-wca",
+            measures=["identify_trace_assets"],
+            crime_category="laundering",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=datetime.date(2026, 2, 9),
+            channel="network",
+            summary="Informal inquiry: assets in Kazakhstan of an Istanbul textile company's owners.",
+            known_subjects=known(tr_company),
+            events=_steps(
+                datetime.date(2026, 2, 9),
+                _to_execution("investigator2", 1, 1, 1)
+                + [("executed", 20, {"note": "Two vehicles and a bank account found."})],
+            ),
+        ),
+        # Refused, each on a different ground.
+        IncomingPlan(
+            foreign_reference="MOJ-TR/2024/3382",
+            country="TR",
+            authority="Ministry of Justice of the Republic of Turkey",
+            legal_basis=ref.treaty_code("TR"),
+            measures=["testimony"],
+            crime_category="other",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=datetime.date(2024, 5, 6),
+            foreign_dated_on=datetime.date(2024, 4, 22),
+            summary="Questioning of a Kazakh citizen about insulting public officials on social media.",
+            events=_steps(
+                datetime.date(2024, 5, 6),
+                [
+                    ("registered", 3),
+                    (
+                        "refused",
+                        21,
+                        {
+                            "refusal_ground": "dual_criminality",
+                            "refusal_article": "Art. 3(1)(b) of the treaty",
+                            "note": "The conduct is not an offence under the Criminal Code of Kazakhstan.",
+                        },
+                    ),
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="PGO-GE/MLA-2025-212",
+            country="GE",
+            authority="Prosecutor's Office of Georgia",
+            legal_basis=ref.treaty_code("GE"),
+            measures=["locate_identify", "service_of_documents"],
+            crime_category="other",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=datetime.date(2025, 6, 2),
+            foreign_dated_on=datetime.date(2025, 5, 20),
+            summary="Locating a former official and serving a summons in proceedings about a protest.",
+            events=_steps(
+                datetime.date(2025, 6, 2),
+                [
+                    ("registered", 2),
+                    (
+                        "refused",
+                        30,
+                        {
+                            "refusal_ground": "political_or_military",
+                            "refusal_article": "Art. 3(1)(a) of the treaty",
+                        },
+                    ),
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="MHA-IN/11034/2025",
+            country="IN",
+            authority="Ministry of Home Affairs of India",
+            legal_basis=ref.treaty_code("IN"),
+            measures=["documents", "identify_trace_assets"],
+            crime_category="terrorist_financing",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=datetime.date(2025, 1, 20),
+            foreign_dated_on=datetime.date(2025, 1, 6),
+            summary="Records of a state company's defence contracts, asked for in a financing inquiry.",
+            events=_steps(
+                datetime.date(2025, 1, 20),
+                _to_execution("investigator1")
+                + [
+                    (
+                        "refused",
+                        50,
+                        {
+                            "refusal_ground": "essential_interests",
+                            "refusal_article": "Art. 5(1)(b) of the treaty",
+                            "note": "The records are classified as a state secret.",
+                        },
+                    )
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="PGO-LT/2024-0817",
+            country="LT",
+            authority="Prosecutor General's Office of the Republic of Lithuania",
+            legal_basis=ref.treaty_code("LT"),
+            measures=["freeze_seize_assets"],
+            crime_category="smuggling_customs",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=datetime.date(2024, 10, 14),
+            foreign_dated_on=datetime.date(2024, 10, 1),
+            summary="Seizure of a haulage company's trucks for cigarette smuggling through Lithuania.",
+            events=_steps(
+                datetime.date(2024, 10, 14),
+                [
+                    ("registered", 2),
+                    (
+                        "info_requested",
+                        12,
+                        {
+                            "note": "Asked which trucks, by registration number, and why they "
+                            "are linked to the smuggling."
+                        },
+                    ),
+                    (
+                        "refused",
+                        120,
+                        {
+                            "refusal_ground": "insufficient_information",
+                            "refusal_article": "Art. 4(2) of the treaty",
+                            "note": "No answer to our questions within four months.",
+                        },
+                    ),
+                ],
+            ),  # fmt: skip
+        ),
+        IncomingPlan(
+            foreign_reference="AG-CY/MLA/2023/144",
+            country="CY",
+            authority="Law Office of the Republic of Cyprus",
+            legal_basis=ref.treaty_code("CY"),
+            measures=["documents"],
+            crime_category="tax",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=datetime.date(2023, 6, 5),
+            foreign_dated_on=datetime.date(2023, 5, 22),
+            summary="Records of a Limassol nominee company's Kazakh shareholders, for a tax case.",
+            events=_steps(
+                datetime.date(2023, 6, 5),
+                _to_execution("investigator1")
+                + [
+                    (
+                        "refused",
+                        35,
+                        {
+                            "refusal_ground": "other",
+                            "refusal_article": "Art. 3(1)(d) of the treaty",
+                            "refusal_explanation": "The proceedings the records are for are time-barred "
+                            "under the law of Kazakhstan.",
+                        },
+                    )
+                ],
+            ),
+        ),
+        IncomingPlan(
+            foreign_reference="GP-KG/2-18-774",
+            country="KG",
+            authority="General Prosecutor's Office of the Kyrgyz Republic",
+            legal_basis=ref.treaty_code("KG"),
+            measures=["testimony"],
+            crime_category="corruption",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=datetime.date(2025, 4, 7),
+            foreign_dated_on=datetime.date(2025, 3, 27),
+            summary="Questioning of a Kazakh businessman about bribes paid in Bishkek.",
+            events=_steps(
+                datetime.date(2025, 4, 7),
+                _to_execution("investigator3")
+                + [
+                    (
+                        "refused",
+                        25,
+                        {
+                            "refusal_ground": "ne_bis_in_idem",
+                            "refusal_article": "Art. 3(1)(c) of the treaty",
+                            "note": "He was acquitted of the same acts by the Almaty court.",
+                        },
+                    )
+                ],
+            ),
+        ),
+        # Returned without execution, withdrawn.
+        IncomingPlan(
+            foreign_reference="MOJ-UA/2025/12-880",
+            country="UA",
+            authority="Ministry of Justice of Ukraine",
+            legal_basis=ref.treaty_code("UA"),
+            measures=["documents"],
+            crime_category="fraud",
+            unit="arc-intl",
+            registrar="investigator2",
+            received_on=datetime.date(2025, 9, 15),
+            summary="Documents of a grain trade with a Kazakh company.",
+            events=_steps(
+                datetime.date(2025, 9, 15),
+                [
+                    (
+                        "returned",
+                        9,
+                        {
+                            "note": "Sent to the wrong authority and without a translation; returned with our "
+                            "central authority's details."
+                        },
+                    )
+                ],
+            ),  # fmt: skip
+        ),
+        IncomingPlan(
+            foreign_reference="MOJ-NL/2025/IRC-339",
+            country="NL",
+            authority="Ministry of Justice and Security of the Netherlands",
+            legal_basis="reciprocity",
+            measures=["locate_identify"],
+            crime_category="drugs",
+            unit="arc-intl",
+            registrar="investigator1",
+            received_on=datetime.date(2025, 7, 21),
+            foreign_dated_on=datetime.date(2025, 7, 8),
+            summary="Locating a courier of a synthetic drugs network believed to live in Astana.",
+            events=_steps(
+                datetime.date(2025, 7, 21),
+                [
+                    ("registered", 2),
+                    (
+                        "returned",
+                        14,
+                        {"note": "No assurance of reciprocity was given; returned to be sent again with it."},
+                    ),
+                ],
+            ),  # fmt: skip
+        ),
+        IncomingPlan(
+            foreign_reference="GP-KG/2-19-102",
+            country="KG",
+            authority="General Prosecutor's Office of the Kyrgyz Republic",
+            legal_basis=ref.treaty_code("KG"),
+            measures=["identify_trace_assets"],
+            crime_category="organised_crime",
+            unit="arc-almaty",
+            registrar="investigator3",
+            received_on=datetime.date(2026, 1, 12),
+            foreign_dated_on=datetime.date(2026, 1, 5),
+            summary="Tracing of assets in Almaty of a criminal group controlling fuel trade in Bishkek.",
+            events=_steps(
+                datetime.date(2026, 1, 12),
+                _to_execution("investigator3")
+                + [("withdrawn", 33, {"note": "Withdrawn: the suspects were extradited to Kyrgyzstan."})],
+            ),
+        ),
+    ]
+    return plans
+
+
+def execute_incoming(plan: IncomingPlan, units: dict, users: dict) -> bool:
+    """Record one planned incoming request and its steps through the services; False if it exists."""
+    from cases.models import Subject
+    from cases.services import subject_create
+    from incoming.models import IncomingRequest
+    from incoming.services import incoming_assign, incoming_receive, incoming_transition
+    from recovery.models import AssistanceMeasure, CrimeCategory, LegalInstrument
+
+    if IncomingRequest.objects.filter(
+        requesting_country=plan.country, foreign_reference=plan.foreign_reference
+    ).exists():
+        return False
+    registrar = users[plan.registrar]
+    subjects = []
+    for register_number, name, value in plan.known_subjects:
+        subject = (
+            Subject.objects.filter(case_roles__case__register_number=register_number, **{name: value})
+            .order_by("pk")
+            .first()
+        )
+        if subject is not None:
+            subjects.append(subject)
+    for sp in plan.subjects:
+        subjects.append(
+            subject_create(
+                actor=registrar,
+                kind=sp.kind,
+                name_latin=sp.name_latin,
+                name_cyrillic=sp.name_cyrillic,
+                passport_number=sp.passport_number,
+                nationality=sp.nationality,
+                birth_date=sp.birth_date,
+                notes=sp.notes,
+            )
+        )
+    incoming = incoming_receive(
+        actor=registrar,
+        unit=units[plan.unit],
+        requesting_country=plan.country,
+        requesting_authority=plan.authority,
+        legal_basis=LegalInstrument.objects.get(code=plan.legal_basis),
+        crime_category=CrimeCategory.objects.get(code=plan.crime_category),
+        measures=list(AssistanceMeasure.objects.filter(code__in=plan.measures)),
+        received_on=plan.received_on,
+        foreign_reference=plan.foreign_reference,
+        foreign_dated_on=plan.foreign_dated_on,
+        channel=plan.channel,
+        urgency=plan.urgency,
+        summary=plan.summary,
+        subjects=subjects,
+        requested_due=plan.requested_due,
+    )
+    for status, day, extra in plan.events:
+        if status == "assigned":
+            # The head of department names the executor, as only a supervisor of the unit may.
+            incoming = incoming_assign(
+                incoming=incoming, actor=users["supervisor"], executor=users[extra["executor"]], effective_on=day
+            )
+            continue
+        # Registered by whoever received it; executed and answered by its executor once named.
+        actor = incoming.executor or registrar
+        incoming = incoming_transition(incoming=incoming, to_status=status, actor=actor, effective_on=day, **extra)
+    return True
+
+
+def ensure_incoming_requests(cases: list[CasePlan], units: dict, users: dict) -> int:
+    """Record the planned incoming requests not recorded yet, one transaction each; how many were added."""
+    added = 0
+    for plan in incoming_plan(cases):
+        with transaction.atomic():
+            added += execute_incoming(plan, units, users)
+    return added
+
+
 def build_plan(scale: float = DEFAULT_SCALE) -> list[CasePlan]:
     if scale <= 0:
         raise ValueError("The scale must be positive.")
@@ -1627,11 +2351,13 @@ def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
                 else:
                     skipped += 1
     documents = ensure_swiss_documents(people["users"])
+    incoming = ensure_incoming_requests(plan, people["units"], people["users"])
     return {
         "reference_loaded": loaded,
         "cases_created": created,
         "cases_skipped": skipped,
         "documents_created": documents,
+        "incoming_created": incoming,
         "requests_planned": sum(len(c.requests) for c in plan),
         "assets_planned": sum(len(c.assets) for c in plan),
     }

@@ -18,7 +18,9 @@ from djmoney.money import Money
 from assets.models import Asset, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from cases.models import Case, CaseStatusChange, CaseSubject, Subject
 from documents.models import Document, DocumentVersion
+from incoming.models import IncomingRequest, IncomingRequestStatusChange
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from recovery import access
 from recovery.demo_data import ANCHOR, DEMO_PASSWORD, FIGURE_2, SWISS_CASE_REGISTER_NUMBER, seed_demo_data
 from recovery.models import LegalInstrument, Unit, User
 from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR
@@ -40,6 +42,8 @@ TABLES = (
     LegalInstrument,
     Document,
     DocumentVersion,
+    IncomingRequest,
+    IncomingRequestStatusChange,
 )
 
 
@@ -80,6 +84,25 @@ def fingerprint() -> list[str]:
     add("document", Document.objects, "case__register_number", "kind", "language", "title", "dated_on", "version")
     version_fields = ("number", "filename", "content_type", "size", "sha256", "added_by__username")
     add("document-version", DocumentVersion.objects, "document__title", *version_fields)
+    incoming_fields = ("reference", "requesting_country", "foreign_reference", "legal_basis__code", "unit__code")
+    incoming_dates = ("received_on", "registered_on", "assigned_on", "answered_on", "closed_on", "execution_due")
+    add(
+        "incoming",
+        IncomingRequest.objects,
+        *incoming_fields,
+        *incoming_dates,
+        "status",
+        "executor__username",
+        "refusal_ground",
+        "refusal_article",
+    )
+    add(
+        "incoming-subject",
+        IncomingRequest.subjects.through.objects,
+        "incomingrequest__reference",
+        "subject__name_latin",
+    )
+    add("incoming-tl", IncomingRequestStatusChange.objects, "incoming_request__reference", *tl, "actor__username")
     return sorted(rows)
 
 
@@ -324,3 +347,89 @@ def test_the_demo_documents_are_added_to_a_database_seeded_before_them(demo):
     # The same bytes as before: the files are made deterministically.
     again = dict(case.documents.exclude(pk=acknowledgement.pk).values_list("title", "current_version__sha256"))
     assert again == hashes
+
+
+# --- Incoming requests ------------------------------------------------------------------------------
+
+
+def test_incoming_requests_take_every_status_from_several_states_and_bases(demo):
+    assert demo["result"]["incoming_created"] >= len(IncomingRequest.Status.values)
+    incoming = IncomingRequest.objects.select_related("legal_basis")
+    assert set(incoming.values_list("status", flat=True)) == set(IncomingRequest.Status.values)
+    assert len({str(r.requesting_country) for r in incoming}) >= 10
+    kinds = Counter(r.legal_basis.kind for r in incoming)
+    assert kinds[LegalInstrument.Kind.BILATERAL_TREATY] > kinds[LegalInstrument.Kind.MULTILATERAL_CONVENTION] > 0
+    assert kinds[LegalInstrument.Kind.RECIPROCITY] and kinds[LegalInstrument.Kind.INFORMAL_NETWORK]
+    for request in incoming:
+        assert request.legal_basis.applies_to(str(request.requesting_country)), request.reference
+    refused = incoming.filter(status=IncomingRequest.Status.REFUSED)
+    grounds = set(refused.values_list("refusal_ground", flat=True))
+    assert grounds == set(IncomingRequest.RefusalGround.values)
+    assert all(r.refusal_article for r in refused)
+    # A second run (test_a_second_run_changes_nothing) adds none: the requesting state's reference is the key.
+    assert IncomingRequest.objects.values("requesting_country", "foreign_reference").distinct().count() == (
+        IncomingRequest.objects.count()
+    )
+
+
+def test_incoming_requests_have_their_workflow_on_the_timeline(demo):
+    S = IncomingRequest.Status
+    for request in IncomingRequest.objects.prefetch_related("timeline"):
+        rows = list(request.timeline.all())
+        # A change of executor is a note on the timeline (from and to the same status).
+        moves = [row for row in rows if row.from_status != row.to_status or row is rows[0]]
+        _assert_timeline(request, S.RECEIVED, moves)
+        assert rows[0].effective_on == request.received_on
+        for previous, row in zip(moves, moves[1:], strict=False):
+            assert IncomingRequest.workflow.is_allowed(previous.to_status, row.to_status), request
+        if request.status not in (S.RECEIVED, S.REGISTERED, S.RETURNED, S.WITHDRAWN, S.REFUSED):
+            assert request.executor is not None and request.assigned_on is not None, request
+        if request.executor is not None:
+            assert request.executor.unit == request.unit
+            assigned = next(row for row in moves if row.to_status == S.ASSIGNED)
+            assert assigned.actor.username == "supervisor"
+        if request.status in IncomingRequest.ANSWERED_STATUSES:
+            assert request.answered_on is not None
+        assert (request.closed_on is not None) == (request.status in IncomingRequest.CLOSED_STATUSES)
+        if request.closed_on:
+            assert request.closed_on == rows[-1].effective_on
+        assert request.execution_due >= request.received_on
+        registered = [row for row in moves if row.to_status == S.REGISTERED]
+        if registered:
+            assert registered[0].actor.groups.filter(name=INVESTIGATOR).exists()
+            assert registered[0].actor.unit == request.unit
+    assert IncomingRequestStatusChange.objects.filter(note__startswith="Executor changed").exists()
+
+
+def test_some_incoming_requests_are_overdue_and_some_due_soon(demo):
+    assert IncomingRequest.objects.overdue(today=ANCHOR).exists()
+    assert IncomingRequest.objects.due_within(today=ANCHOR, days=30).exists()
+    # Overdue on any later day too, and some open ones still within a deadline the requesting state set.
+    assert IncomingRequest.objects.overdue().exists()
+    assert IncomingRequest.objects.open().filter(execution_due_source="requested").exists()
+
+
+def test_each_incoming_request_is_seen_by_its_units_investigators_only(demo):
+    investigators = list(User.objects.filter(groups__name=INVESTIGATOR).select_related("unit"))
+    units = set()
+    for request in IncomingRequest.objects.all():
+        for investigator in investigators:
+            assert access.may_read(investigator, request) == (investigator.unit_id == request.unit_id), (
+                request.reference,
+                investigator.username,
+            )
+        assert access.may_read(User.objects.get(username="supervisor"), request)
+        units.add(request.unit.code)
+    assert units == {"arc-intl", "arc-almaty"}
+
+
+def test_a_person_of_the_demo_cases_concerned_by_an_incoming_request_is_one_record(demo):
+    in_both = Subject.objects.filter(incoming_requests__isnull=False, case_roles__isnull=False).distinct()
+    assert in_both.count() >= 3
+    assert in_both.filter(name_latin="A.").exists()  # the Swiss case's A., asked about by Switzerland
+    only_incoming = Subject.objects.filter(incoming_requests__isnull=False, case_roles__isnull=True)
+    assert only_incoming.exists()
+    # Whoever executes the request sees the person, even without access to the case they are in.
+    investigator3 = User.objects.get(username="investigator3")
+    for subject in Subject.objects.filter(incoming_requests__unit__code="arc-almaty"):
+        assert access.may_read(investigator3, subject)

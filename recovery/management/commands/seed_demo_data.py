@@ -69,7 +69,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data: {cases_created} cases created, {cases_skipped} already there "
-                "({requests_planned} requests and {assets_planned} assets planned).".format(**result)
+                "({requests_planned} requests and {assets_planned} assets planned); "
+                "{incoming_created} incoming requests created.".format(**result)
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
