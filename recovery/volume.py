@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from assets.models import Asset, AssetStatusChange
 from cases.models import Case, CaseStatusChange
+from incoming.models import IncomingRequest, IncomingRequestStatusChange
 from mla_requests.models import ChecklistAnswer, ReminderSchedule, Request, RequestStatusChange
 from recovery.models import (
     AssistanceMeasure,
@@ -120,6 +121,68 @@ REFUSAL_GROUNDS = [
     "Essential interests of the requested state.",
     "Proceedings for the same acts are pending in the requested state.",
 ]
+# Incoming requests: about a fifth as many as outgoing ones, mostly from the neighbours and the CIS
+# (illustrative proportions, not from the seed); every state here is one of COUNTRY_WEIGHTS.
+INCOMING_SHARE = 0.2
+INCOMING_COUNTRY_WEIGHTS = [
+    ("RU", 40),
+    ("UZ", 14),
+    ("KG", 12),
+    ("CN", 8),
+    ("TR", 6),
+    ("BY", 5),
+    ("UA", 5),
+    ("TJ", 4),
+    ("AZ", 3),
+    ("GE", 3),
+    ("DE", 3),
+    ("US", 2),
+    ("GB", 2),
+    ("AE", 2),
+    ("KR", 1),
+    ("LV", 1),
+    ("IN", 1),
+]
+IS = IncomingRequest.Status
+# Open (received, registered, assigned, in execution) is 21%; waiting (postponed, information asked) 5%.
+INCOMING_STATUS_WEIGHTS = [
+    (IS.RECEIVED, 3),
+    (IS.REGISTERED, 4),
+    (IS.ASSIGNED, 4),
+    (IS.IN_EXECUTION, 10),
+    (IS.POSTPONED, 2),
+    (IS.INFO_REQUESTED, 3),
+    (IS.EXECUTED, 50),
+    (IS.PARTIALLY_EXECUTED, 5),
+    (IS.REFUSED, 9),
+    (IS.RETURNED, 5),
+    (IS.WITHDRAWN, 5),
+]
+RG = IncomingRequest.RefusalGround
+INCOMING_REFUSAL_WEIGHTS = [
+    (RG.DUAL_CRIMINALITY, 30),
+    (RG.INSUFFICIENT_INFORMATION, 30),
+    (RG.ESSENTIAL_INTERESTS, 10),
+    (RG.NE_BIS_IN_IDEM, 10),
+    (RG.POLITICAL_OR_MILITARY, 5),
+    (RG.OTHER, 15),
+]
+INCOMING_AUTHORITIES = {
+    "RU": "Prosecutor General's Office of the Russian Federation",
+    "UZ": "General Prosecutor's Office of the Republic of Uzbekistan",
+    "KG": "General Prosecutor's Office of the Kyrgyz Republic",
+    "CN": "Ministry of Justice of the People's Republic of China",
+    "TR": "Ministry of Justice of the Republic of Turkey",
+    "BY": "Prosecutor General's Office of the Republic of Belarus",
+    "UA": "Office of the Prosecutor General of Ukraine",
+    "US": "U.S. Department of Justice, Office of International Affairs",
+    "GB": "UK Central Authority, Home Office",
+}
+INCOMING_NOTES = {
+    IS.POSTPONED: "Postponed: execution would prejudice a domestic investigation.",
+    IS.INFO_REQUESTED: "Asked the requesting state for the facts linking the persons to the offence.",
+    IS.RETURNED: "Returned: not addressed to the competent authority.",
+}
 # Minimal reference data, used only when load_reference_data is not available on this branch.
 MIN_CRIME_CATEGORIES = [
     ("corruption", "Corruption"),
@@ -182,14 +245,17 @@ class VolumeReport:
     case_timeline: int = 0
     request_timeline: int = 0
     asset_timeline: int = 0
+    incoming: int = 0
+    incoming_timeline: int = 0
     measures: int = 0
+    incoming_measures: int = 0
     checklist: int = 0
     schedules: int = 0
     seconds: dict = field(default_factory=dict)
 
     @property
     def timeline(self) -> int:
-        return self.case_timeline + self.request_timeline + self.asset_timeline
+        return self.case_timeline + self.request_timeline + self.asset_timeline + self.incoming_timeline
 
 
 class _Progress:
@@ -255,6 +321,23 @@ TIMELINE_COLUMNS = [
 ]
 
 
+class _IncomingPath:
+    """The timeline of one generated incoming request, move by move: (from, to, day, actor, note),
+    each day no earlier than the one before and none after today; the executor acts once named."""
+
+    def __init__(self, today: int, received: int, registrar):
+        self.today, self.registrar, self.executor = today, registrar, None
+        self.steps = [("", IncomingRequest.Status.RECEIVED, received, registrar, "Request received")]
+
+    def move(self, to_status: str, gap: int, actor=None, note: str = ""):
+        day = min(self.today, self.steps[-1][2] + gap)
+        self.steps.append((self.steps[-1][1], to_status, day, actor or self.executor or self.registrar, note))
+
+    def assign(self, gap: int, supervisor, executor):
+        self.move(IncomingRequest.Status.ASSIGNED, gap, supervisor, f"Assigned to {executor}")
+        self.executor = executor
+
+
 class VolumeGenerator:
     """Fills the database with cases, requests, assets and their timelines (see the module docstring)."""
 
@@ -264,6 +347,7 @@ class VolumeGenerator:
         cases: int,
         requests: int,
         assets: int,
+        incoming: int | None = None,
         seed: int = 20250118,
         due_share: float = 0.01,
         today: datetime.date | None = None,
@@ -271,6 +355,8 @@ class VolumeGenerator:
         stream=None,
     ):
         self.n_cases, self.n_requests, self.n_assets = cases, requests, assets
+        # Incoming requests need no case: by default a fifth of the outgoing ones.
+        self.n_incoming = round(requests * INCOMING_SHARE) if incoming is None else incoming
         self.rng = random.Random(seed)
         self.due_share = due_share
         self.today = today or timezone.localdate()
@@ -375,6 +461,7 @@ class VolumeGenerator:
         investigators = Group.objects.filter(name="Investigator").first()
         supervisors = Group.objects.filter(name="Supervisor").first()
         self.investigators: dict[int, list[User]] = {}
+        self.supervisors: dict[int, User] = {}
         for unit in units:
             people = []
             for n in range(1, 6):
@@ -404,6 +491,7 @@ class VolumeGenerator:
             )
             if created and supervisors:
                 sup.groups.add(supervisors)
+            self.supervisors[unit.pk] = sup
         self.units = units
 
     def _load_reference(self):
@@ -446,7 +534,14 @@ class VolumeGenerator:
         self.case_ids, self.case_opened, self.case_unit = [], [], []
         dropped = self._drop_secondary_indexes()
         try:
-            for label, step in [("cases", self._cases), ("requests", self._requests), ("assets", self._assets)]:
+            for label, step, n in [
+                ("cases", self._cases, self.n_cases),
+                ("requests", self._requests, self.n_requests),
+                ("assets", self._assets, self.n_assets),
+                ("incoming", self._incoming, self.n_incoming),
+            ]:
+                if not n:
+                    continue  # e.g. only the incoming requests, for a volume loaded before they existed
                 t0 = time.monotonic()
                 step()
                 self.report.seconds[label] = round(time.monotonic() - t0, 1)
@@ -488,6 +583,7 @@ class VolumeGenerator:
     LOADED_TABLES = (
         "cases_case", "cases_casestatuschange", "requests_request", "requests_requeststatuschange",
         "requests_request_measures", "requests_checklistanswer", "assets_asset", "assets_assetstatuschange",
+        "incoming_incomingrequest", "incoming_incomingrequeststatuschange", "incoming_incomingrequest_measures",
     )  # fmt: skip
 
     def _drop_secondary_indexes(self) -> list[tuple[str, str]]:
@@ -850,15 +946,173 @@ class VolumeGenerator:
 
         self._batches(self.n_assets, "assets", batch)
 
+    # --- incoming requests ------------------------------------------------------------------
+    def _incoming(self):
+        """Requests foreign states addressed to Kazakhstan, each with the rows its services would have
+        written: a creation row, one row per move (the assignment by the unit's supervisor, the
+        executor's steps), registered_on/assigned_on/answered_on/closed_on as each move sets them,
+        the executor from the assignment on, a refusal's ground, article and note, and the execution
+        deadline from the receipt (the one asked, else the legal basis's, else the office's)."""
+        from django_countries import countries as country_names
+
+        rng, today = self.rng, self.today.toordinal()
+        first_id = self._next_id(IncomingRequest)
+        statuses = _deal(rng, self.n_incoming, INCOMING_STATUS_WEIGHTS)
+        states = _deal(rng, self.n_incoming, INCOMING_COUNTRY_WEIGHTS)
+        grounds = _Picker(rng, [g for g, _ in INCOMING_REFUSAL_WEIGHTS], [w for _, w in INCOMING_REFUSAL_WEIGHTS])
+        instrument_days = dict(LegalInstrument.objects.values_list("pk", "expected_response_days"))
+        default_days = settings.INCOMING_EXECUTION_DAYS
+        ground_labels = {g: str(label) for g, label in RG.choices}
+        unit_pks = [u.pk for u in self.units]
+        start_ord = datetime.date(2010, 1, 1).toordinal()
+        open_or_waiting = (IS.RECEIVED, IS.REGISTERED, IS.ASSIGNED, IS.IN_EXECUTION, IS.POSTPONED, IS.INFO_REQUESTED)
+        seq = dict(ReferenceSequence.objects.filter(prefix="INC").values_list("year", "last_value"))
+        self._inc_seq = seq
+        columns = [
+            "id", "version", "created_at", "updated_at", "reference", "requesting_country", "requesting_authority",
+            "foreign_reference", "foreign_dated_on", "received_on", "channel", "legal_basis_id", "crime_category_id",
+            "urgency", "summary", "unit_id", "executor_id", "requested_due", "execution_due",
+            "execution_due_source", "registered_on", "assigned_on", "answered_on", "closed_on", "status",
+            "refusal_ground", "refusal_article", "refusal_explanation",
+        ]  # fmt: skip
+
+        def batch(start, count):
+            rows, timeline, measures = [], [], []
+            for i in range(start, start + count):
+                pk = first_id + i
+                status, country = statuses[i], states[i]
+                unit = unit_pks[int(rng.random() * len(unit_pks))]
+                people = self.investigators[unit]
+                registrar = people[int(rng.random() * len(people))]
+                executor = people[int(rng.random() * len(people))]
+                supervisor = self.supervisors[unit]
+                inst_pk, scope, _requirements, _days, informal, inst_code = self.by_country[country]()
+                channel = (
+                    ("fiu" if "egmont" in inst_code else "network")
+                    if informal
+                    else ("central_authority" if rng.random() < 0.85 else "diplomatic")
+                )
+                if status in open_or_waiting:
+                    # Still with the office: received within the last half year, so some are overdue.
+                    received = today - int(rng.random() * 180)
+                else:
+                    received = start_ord + int(rng.random() * (today - 60 - start_ord))
+                dated = received - 3 - int(rng.random() * 28)
+                requested_due = None
+                if rng.random() < 0.2:
+                    requested_due = received + 30 + int(rng.random() * 150)
+                    due, source = requested_due, IncomingRequest.DeadlineSource.REQUESTED
+                elif instrument_days.get(inst_pk):
+                    due, source = received + instrument_days[inst_pk], IncomingRequest.DeadlineSource.INSTRUMENT
+                else:
+                    due, source = received + default_days, IncomingRequest.DeadlineSource.DEFAULT
+
+                path = _IncomingPath(today, received, registrar)
+                move = path.move
+
+                def to_execution(path=path, supervisor=supervisor, executor=executor):
+                    path.assign(1 + int(rng.random() * 10), supervisor, executor)
+                    path.move(IS.IN_EXECUTION, 1 + int(rng.random() * 10))
+
+                roll = rng.random()
+                ground = article = explanation = ""
+                if status == IS.RETURNED and roll < 0.5:
+                    move(IS.RETURNED, 2 + int(rng.random() * 20), note=INCOMING_NOTES[IS.RETURNED])
+                elif status != IS.RECEIVED:
+                    move(IS.REGISTERED, int(rng.random() * 6))
+                    if status == IS.ASSIGNED:
+                        path.assign(1 + int(rng.random() * 10), supervisor, executor)
+                    elif status == IS.RETURNED:
+                        move(IS.RETURNED, 5 + int(rng.random() * 30), note=INCOMING_NOTES[IS.RETURNED])
+                    elif status == IS.INFO_REQUESTED and roll < 0.4:
+                        move(IS.INFO_REQUESTED, 5 + int(rng.random() * 20), note=INCOMING_NOTES[IS.INFO_REQUESTED])
+                    elif status == IS.REFUSED and roll < 0.4:
+                        pass  # refused on its face, before anyone executes it
+                    elif status == IS.WITHDRAWN and roll < 0.3:
+                        move(IS.WITHDRAWN, 5 + int(rng.random() * 40))
+                    elif status != IS.REGISTERED:
+                        to_execution()
+                        if status in (IS.EXECUTED, IS.PARTIALLY_EXECUTED) and roll < 0.15:
+                            # One round of "please send more information", then back to work.
+                            move(IS.INFO_REQUESTED, 10 + int(rng.random() * 60), note=INCOMING_NOTES[IS.INFO_REQUESTED])
+                            move(IS.IN_EXECUTION, 10 + int(rng.random() * 60))
+                        if status == IS.POSTPONED:
+                            move(IS.POSTPONED, 5 + int(rng.random() * 60), note=INCOMING_NOTES[IS.POSTPONED])
+                        elif status == IS.INFO_REQUESTED:
+                            move(IS.INFO_REQUESTED, 5 + int(rng.random() * 60), note=INCOMING_NOTES[IS.INFO_REQUESTED])
+                        elif status == IS.PARTIALLY_EXECUTED:
+                            move(IS.PARTIALLY_EXECUTED, 20 + int(rng.random() * 180))
+                        elif status == IS.EXECUTED:
+                            if roll > 0.75:
+                                # Executed in two instalments: part of it first.
+                                move(IS.PARTIALLY_EXECUTED, 20 + int(rng.random() * 120))
+                            move(IS.EXECUTED, 20 + int(rng.random() * 180))
+                        elif status == IS.WITHDRAWN:
+                            move(IS.WITHDRAWN, 5 + int(rng.random() * 120))
+                    if status == IS.REFUSED:
+                        ground = grounds()
+                        article = f"Art. {2 + int(rng.random() * 5)}(1)({'abcd'[int(rng.random() * 4)]})"
+                        if ground == RG.OTHER:
+                            explanation = "The proceedings are time-barred under the law of Kazakhstan."
+                        note = f"Refused: {ground_labels[ground]} ({article})"
+                        move(
+                            IS.REFUSED,
+                            10 + int(rng.random() * 90),
+                            note=f"{note}. {explanation}" if explanation else note,
+                        )
+                steps, named = path.steps, path.executor
+                days = {to: day for _src, to, day, _actor, _note in reversed(steps)}  # the first day of each
+                answered = min((days[s] for s in IncomingRequest.ANSWERED_STATUSES if s in days), default=None)
+                closed = steps[-1][2] if status in IncomingRequest.CLOSED_STATUSES else None
+                year = datetime.date.fromordinal(received).year
+                number = seq.get(year, 0) + 1
+                seq[year] = number
+                minute = int(rng.random() * 480)
+                last = steps[-1][2]
+                d = self._d
+                rows.append((
+                    pk, len(steps), self._ts(received, minute), self._ts(last, minute), f"INC-{year}-{number:06d}",
+                    country, INCOMING_AUTHORITIES.get(country) or f"Central authority of {country_names.name(country)}",
+                    f"{country}/{year}/{pk}", d(dated), d(received), channel, inst_pk,
+                    self.categories[int(rng.random() * len(self.categories))],
+                    "urgent" if rng.random() < 0.1 else "normal", "", unit, named and named.pk,
+                    requested_due and d(requested_due), d(due), source,
+                    IS.REGISTERED in days and d(days[IS.REGISTERED]) or None,
+                    IS.ASSIGNED in days and d(days[IS.ASSIGNED]) or None,
+                    answered and d(answered), closed and d(closed), status, ground, article, explanation,
+                ))  # fmt: skip
+                for src, dst, day, actor, note in steps:
+                    timeline.append(
+                        (pk, src, dst, d(day), self._ts(day, minute), actor.pk, str(actor), note, "", None, None, "")
+                    )
+                k = len(scope)
+                first = int(rng.random() * k)
+                measures.append((pk, scope[first]))
+                if k > 1 and rng.random() < 0.5:
+                    measures.append((pk, scope[(first + 1 + int(rng.random() * (k - 1))) % k]))
+            w = self.writer
+            self.report.incoming += w.write("incoming_incomingrequest", columns, rows)
+            self.report.incoming_timeline += self._timeline(
+                "incoming_incomingrequeststatuschange", "incoming_request_id", timeline
+            )
+            self.report.incoming_measures += w.write(
+                "incoming_incomingrequest_measures", ["incomingrequest_id", "assistancemeasure_id"], measures
+            )
+
+        self._batches(self.n_incoming, "incoming", batch)
+
     # --- after loading ----------------------------------------------------------------------
     def _finish(self):
         """Reference counters and id sequences past the rows written; fresh planner statistics."""
         for year, last in sorted(getattr(self, "_ref_seq", {}).items()):
             ReferenceSequence.objects.update_or_create(prefix="MLA", year=year, defaults={"last_value": last})
+        for year, last in sorted(getattr(self, "_inc_seq", {}).items()):
+            ReferenceSequence.objects.update_or_create(prefix="INC", year=year, defaults={"last_value": last})
         from django.core.management.color import no_style
 
         models = [Case, CaseStatusChange, Request, RequestStatusChange, ChecklistAnswer, Asset, AssetStatusChange,
-                  Request.measures.through]  # fmt: skip
+                  Request.measures.through, IncomingRequest, IncomingRequestStatusChange,
+                  IncomingRequest.measures.through]  # fmt: skip
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)

@@ -13,10 +13,11 @@ from django.core.management import call_command
 
 from assets.models import Asset, AssetStatusChange
 from cases.models import Case, CaseStatusChange
+from incoming.models import IncomingRequest, IncomingRequestStatusChange
 from mla_requests.models import ChecklistAnswer, ReminderSchedule, Request, RequestStatusChange
 from recovery.models import ReferenceSequence
-from recovery.volume import FIGURE_2, TAIL, VolumeGenerator, _allocate, _deal
-from tests.factories import make_request
+from recovery.volume import FIGURE_2, INCOMING_COUNTRY_WEIGHTS, TAIL, VolumeGenerator, _allocate, _deal
+from tests.factories import make_incoming, make_request
 
 CASES, REQUESTS, ASSETS = 50, 300, 100
 
@@ -51,7 +52,10 @@ def _assert_replays(record, steps, workflow, created_on=None):
 def test_counts_and_timeline_volume(volume):
     assert (Case.objects.count(), Request.objects.count(), Asset.objects.count()) == (CASES, REQUESTS, ASSETS)
     timeline = (
-        CaseStatusChange.objects.count() + RequestStatusChange.objects.count() + AssetStatusChange.objects.count()
+        CaseStatusChange.objects.count()
+        + RequestStatusChange.objects.count()
+        + AssetStatusChange.objects.count()
+        + IncomingRequestStatusChange.objects.count()
     )
     assert timeline == volume.timeline
     assert timeline >= 3 * (CASES + REQUESTS + ASSETS)
@@ -176,7 +180,7 @@ def test_reference_counters_and_id_sequences_continue_after_the_load(volume):
 def test_the_command_reports_what_it_wrote(db):
     out, err = io.StringIO(), io.StringIO()
     call_command("generate_volume", cases=5, requests=20, assets=10, stdout=out, stderr=err)
-    assert "cases 5, requests 20, assets 10" in out.getvalue()
+    assert "cases 5, requests 20, assets 10, incoming requests 4" in out.getvalue()
     assert "requests [####################]" in err.getvalue()  # the progress bar
 
 
@@ -193,4 +197,103 @@ def test_seed_demo_data_scale_large_is_the_volume_generator():
         "seed_demo_data", "--scale", "large", "--cases", "20", "--requests", "60", "--assets", "30", stdout=out
     )
     assert (Case.objects.count(), Request.objects.count(), Asset.objects.count()) == (20, 60, 30)
+    assert IncomingRequest.objects.count() == 12
     assert RequestStatusChange.objects.count() >= 60  # every request has at least its creation row
+
+
+# --- Incoming requests ---------------------------------------------------------------------------
+
+
+def test_incoming_requests_are_about_a_fifth_of_the_outgoing_ones_from_the_usual_states(volume):
+    assert volume.incoming == IncomingRequest.objects.count() == round(REQUESTS / 5)
+    assert volume.incoming_timeline == IncomingRequestStatusChange.objects.count()
+    assert volume.incoming_measures == IncomingRequest.measures.through.objects.count() >= volume.incoming
+    counts = Counter(str(c) for c in IncomingRequest.objects.values_list("requesting_country", flat=True))
+    assert set(counts) <= {code for code, _ in INCOMING_COUNTRY_WEIGHTS} and "KZ" not in counts
+    assert counts.most_common(1)[0][0] == "RU"
+
+
+def test_incoming_requests_status_agrees_with_dates_executor_and_timeline(volume, settings):
+    S = IncomingRequest.Status
+    timelines = defaultdict(list)
+    for row in IncomingRequestStatusChange.objects.order_by("pk").values(
+        "incoming_request_id", "from_status", "to_status", "effective_on", "note", "actor__unit_id",
+        "actor__groups__name",
+    ):  # fmt: skip
+        timelines[row["incoming_request_id"]].append(row)
+    seen, refused = Counter(), 0
+    for r in IncomingRequest.objects.select_related("legal_basis"):
+        seen[r.status] += 1
+        steps = timelines[r.pk]
+        _assert_replays(r, steps, IncomingRequest.workflow)
+        assert [s["from_status"] for s in steps].count("") == 1  # one creation row, the first
+        first = {}
+        for s in steps:
+            first.setdefault(s["to_status"], s["effective_on"])
+        assert r.received_on == steps[0]["effective_on"]
+        assert r.foreign_dated_on is None or r.foreign_dated_on <= r.received_on
+        assert r.registered_on == first.get(S.REGISTERED)
+        assert r.assigned_on == first.get(S.ASSIGNED)
+        # The executor from the assignment on; named by a supervisor of the executing unit.
+        assert (r.executor_id is not None) == (S.ASSIGNED in first)
+        if r.executor_id:
+            assert r.executor.unit_id == r.unit_id
+            assigned = next(s for s in steps if s["to_status"] == S.ASSIGNED)
+            assert assigned["actor__groups__name"] == "Supervisor" and assigned["actor__unit_id"] == r.unit_id
+        answered = [first[s] for s in IncomingRequest.ANSWERED_STATUSES if s in first]
+        assert r.answered_on == (min(answered) if answered else None)
+        if r.status in IncomingRequest.ANSWERED_STATUSES:
+            assert r.answered_on is not None and r.answered_on >= r.received_on
+        if r.status in IncomingRequest.CLOSED_STATUSES:
+            assert r.closed_on == steps[-1]["effective_on"]
+        else:
+            assert r.closed_on is None
+        # The execution deadline from the receipt: the one asked, else the legal basis's, else the office's.
+        if r.execution_due_source == "requested":
+            assert r.execution_due == r.requested_due >= r.received_on
+        else:
+            days = r.legal_basis.expected_response_days or settings.INCOMING_EXECUTION_DAYS
+            assert r.requested_due is None
+            assert r.execution_due == r.received_on + datetime.timedelta(days=days)
+        if r.status == S.REFUSED:
+            refused += 1
+            assert r.refusal_ground in IncomingRequest.RefusalGround.values and r.refusal_article
+            assert r.refusal_ground != "other" or r.refusal_explanation
+            assert steps[-1]["note"].startswith("Refused: ") and r.refusal_article in steps[-1]["note"]
+        else:
+            assert (r.refusal_ground, r.refusal_article, r.refusal_explanation) == ("", "", "")
+        for s in steps:
+            if s["to_status"] in (S.POSTPONED, S.INFO_REQUESTED, S.RETURNED):
+                assert s["note"], s  # the services refuse these steps without a reason
+        assert r.reference.startswith(f"INC-{r.received_on.year}-")
+        assert r.legal_basis.applies_to(str(r.requesting_country))
+        scope = set(r.legal_basis.measures.values_list("pk", flat=True))
+        assert set(r.measures.values_list("pk", flat=True)) <= scope
+    assert set(seen) == set(S.values)
+    assert seen[S.EXECUTED] > seen[S.REFUSED] > 0
+    # Open and overdue ones, as the dashboards and reminders find them.
+    assert IncomingRequest.objects.overdue().exists() and IncomingRequest.objects.due_within(days=200).exists()
+
+
+def test_incoming_reference_counters_continue_after_the_load(volume):
+    seq = ReferenceSequence.objects.filter(prefix="INC")
+    assert seq.exists()
+    for row in seq:
+        numbers = [
+            int(ref.rsplit("-", 1)[1])
+            for ref in IncomingRequest.objects.filter(reference__startswith=f"INC-{row.year}-").values_list(
+                "reference", flat=True
+            )
+        ]
+        assert row.last_value == max(numbers)
+    received = make_incoming(received_on=datetime.date.today() - datetime.timedelta(days=1))
+    assert received.pk > max(IncomingRequest.objects.exclude(pk=received.pk).values_list("pk", flat=True))
+
+
+def test_incoming_requests_alone_for_a_volume_loaded_before_them(db):
+    VolumeGenerator(cases=5, requests=20, assets=0, incoming=0, seed=3, quiet=True).run()
+    assert not IncomingRequest.objects.exists()
+    out = io.StringIO()
+    call_command("generate_volume", cases=0, requests=0, assets=0, incoming=30, stdout=out, stderr=io.StringIO())
+    assert "cases 0, requests 0, assets 0, incoming requests 30" in out.getvalue()
+    assert (Case.objects.count(), Request.objects.count(), IncomingRequest.objects.count()) == (5, 20, 30)

@@ -1,7 +1,9 @@
-"""Fill the database with a decade-scale office: 100,000 cases, 1,000,000 requests, 500,000 assets.
+"""Fill the database with a decade-scale office: 100,000 cases, 1,000,000 requests, 500,000 assets,
+200,000 incoming requests (a fifth of the outgoing ones unless --incoming says otherwise).
 
     manage.py generate_volume                      # the full volume (PostgreSQL; about 10 minutes)
     manage.py generate_volume --cases 1000 --requests 10000 --assets 5000
+    manage.py generate_volume --cases 0 --requests 0 --assets 0 --incoming 200000   # only incoming requests
     manage.py generate_volume --schedules-only     # rewrite the reminder schedule of the volume there
 
 Rows are written with COPY, bypassing the services for speed; see recovery/volume.py for why and
@@ -22,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument("--requests", type=int, default=1_000_000)
         parser.add_argument("--assets", type=int, default=500_000)
+        parser.add_argument(
+            "--incoming",
+            type=int,
+            default=None,
+            help="Incoming requests (default: a fifth of --requests). They need no case, so "
+            "--cases 0 --requests 0 --assets 0 --incoming N adds them to a volume loaded before they existed.",
+        )
         parser.add_argument("--seed", type=int, default=20250118, help="Random seed (the same seed, the same rows).")
         parser.add_argument(
             "--due-share",
@@ -36,13 +45,15 @@ class Command(BaseCommand):
             "as daily scans up to yesterday would have left them (a volume generated before the table existed).",
         )
 
-    def handle(self, *args, cases, requests, assets, seed, due_share, verbosity, schedules_only=False, **options):
+    def handle(
+        self, *args, cases, requests, assets, seed, due_share, verbosity, schedules_only=False, incoming=None, **options
+    ):
         if schedules_only:
             written = write_reminder_schedules()
             table_versions.touch()  # written by COPY (see below)
             self.stdout.write(f"reminder schedule rows written: {written:,}")
             return
-        if min(cases, requests, assets) < 0 or (cases == 0 and (requests or assets)):
+        if min(cases, requests, assets, incoming or 0) < 0 or (cases == 0 and (requests or assets)):
             raise CommandError("Counts must be positive, and requests and assets need at least one case.")
         if not 0 <= due_share <= 1:
             raise CommandError("--due-share is a fraction between 0 and 1.")
@@ -52,6 +63,7 @@ class Command(BaseCommand):
             cases=cases,
             requests=requests,
             assets=assets,
+            incoming=incoming,
             seed=seed,
             due_share=due_share,
             quiet=verbosity == 0,
@@ -62,8 +74,10 @@ class Command(BaseCommand):
         table_versions.touch()
         self.stdout.write(
             f"cases {report.cases:,}, requests {report.requests:,}, assets {report.assets:,}, "
+            f"incoming requests {report.incoming:,}, "
             f"timeline rows {report.timeline:,} (cases {report.case_timeline:,}, requests "
-            f"{report.request_timeline:,}, assets {report.asset_timeline:,}), request measures "
-            f"{report.measures:,}, checklist answers {report.checklist:,}, reminder schedule rows "
+            f"{report.request_timeline:,}, assets {report.asset_timeline:,}, incoming requests "
+            f"{report.incoming_timeline:,}), request measures {report.measures:,}, incoming request measures "
+            f"{report.incoming_measures:,}, checklist answers {report.checklist:,}, reminder schedule rows "
             f"{report.schedules:,}; seconds {report.seconds}"
         )
