@@ -100,6 +100,7 @@ def prepare(args) -> dict:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from incoming.models import IncomingRequest
     from mla_requests.models import Request
     from recovery.models import User
     from recovery.security.sessions import SESSION_LAST_SEEN, SESSION_LOGIN_AT
@@ -115,6 +116,12 @@ def prepare(args) -> dict:
         log(f"the bench database holds {have:,} requests (< {args.requests:,}); reusing it as it is")
     else:
         log(f"reusing the volume in the bench database ({have:,} requests)")
+    if have and not IncomingRequest.objects.exists():
+        # A volume generated before incoming requests existed: add them (a fifth of the requests),
+        # as the full generation would have.
+        incoming = round(have / 5)
+        log(f"adding {incoming:,} incoming requests to the volume")
+        call_command("generate_volume", cases=0, requests=0, assets=0, incoming=incoming)
     call_command("collectstatic", verbosity=0, interactive=False)
 
     admin, _ = User.objects.get_or_create(username=ADMIN_USERNAME, defaults={"email": "bench@localhost"})
@@ -169,6 +176,8 @@ def prepare(args) -> dict:
         "request_id": pending.values_list("pk", flat=True).first() or 1,
         "case_id": _first_pk("cases.Case"),
         "asset_id": _first_pk("assets.Asset"),
+        "incoming_id": IncomingRequest.objects.open().order_by("-pk").values_list("pk", flat=True).first()
+        or _first_pk("incoming.IncomingRequest"),
     }
     with connection.cursor() as cursor:
         volume = {}
@@ -179,6 +188,8 @@ def prepare(args) -> dict:
             ("case_timeline", "cases_casestatuschange"),
             ("request_timeline", "requests_requeststatuschange"),
             ("asset_timeline", "assets_assetstatuschange"),
+            ("incoming", "incoming_incomingrequest"),
+            ("incoming_timeline", "incoming_incomingrequeststatuschange"),
         ]:
             cursor.execute(f"SELECT count(*) FROM {table}")
             volume[label] = cursor.fetchone()[0]

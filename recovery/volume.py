@@ -549,9 +549,12 @@ class VolumeGenerator:
             t0 = time.monotonic()
             self._recreate_indexes(dropped)
             self.report.seconds["indexes"] = round(time.monotonic() - t0, 1)
-        t0 = time.monotonic()
-        self.report.schedules = write_reminder_schedules(today=self.today)
-        self.report.seconds["schedules"] = round(time.monotonic() - t0, 1)
+        if self.n_requests:
+            # Only new requests need schedule rows; rewriting those of a volume loaded on another day
+            # (when only incoming requests are added) would move its reminders' days.
+            t0 = time.monotonic()
+            self.report.schedules = write_reminder_schedules(today=self.today)
+            self.report.seconds["schedules"] = round(time.monotonic() - t0, 1)
         t0 = time.monotonic()
         self._finish()
         self.report.seconds["analyze"] = round(time.monotonic() - t0, 1)

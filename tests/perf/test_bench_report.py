@@ -8,7 +8,7 @@ from pathlib import Path
 from bench import baseline_app
 from bench.run import ROOT, markdown, result_cell
 
-KNOWN_PLACEHOLDERS = {"request_id", "case_id", "asset_id"}
+KNOWN_PLACEHOLDERS = {"request_id", "case_id", "asset_id", "incoming_id"}
 
 
 def test_every_scenario_names_a_path_a_target_and_known_placeholders():
@@ -22,6 +22,12 @@ def test_every_scenario_names_a_path_a_target_and_known_placeholders():
         assert spec["path"].startswith("/") and spec["target_p95_ms"] > 0
         fields = {f for _, f, _, _ in string.Formatter().parse(spec["path"]) if f}
         assert fields <= KNOWN_PLACEHOLDERS, spec
+    # Incoming requests: the API list plain and filtered, and their dashboard.
+    paths = {s["path"] for s in config["scenario"]}
+    assert "/api/v1/incoming-requests/?limit=50" in paths and "/dashboard/incoming/" in paths
+    assert any("overdue=true" in p for p in paths) and any("requesting_country=CN" in p for p in paths)
+    incoming_api = [s for s in config["scenario"] if s["path"].startswith("/api/v1/incoming-requests/")]
+    assert all(s["auth"] == "token" for s in incoming_api) and len(incoming_api) >= 3
     (api_list,) = [s for s in config["scenario"] if s.get("baseline")]
     assert api_list["connections"] == 8 and api_list["min_baseline_ratio"] == 0.5
 

@@ -293,7 +293,12 @@ def test_incoming_reference_counters_continue_after_the_load(volume):
 def test_incoming_requests_alone_for_a_volume_loaded_before_them(db):
     VolumeGenerator(cases=5, requests=20, assets=0, incoming=0, seed=3, quiet=True).run()
     assert not IncomingRequest.objects.exists()
+    ReminderSchedule.objects.update(next_on=datetime.date(2030, 1, 1))
+    schedule = dict(ReminderSchedule.objects.values_list("pk", "next_on"))
+    assert schedule
     out = io.StringIO()
     call_command("generate_volume", cases=0, requests=0, assets=0, incoming=30, stdout=out, stderr=io.StringIO())
     assert "cases 0, requests 0, assets 0, incoming requests 30" in out.getvalue()
     assert (Case.objects.count(), Request.objects.count(), IncomingRequest.objects.count()) == (5, 20, 30)
+    # The requests' reminder schedule is left as it was.
+    assert dict(ReminderSchedule.objects.values_list("pk", "next_on")) == schedule
