@@ -141,11 +141,13 @@ class ExecutionDeadlineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("For example the extension agreed with the requesting state, with its letter."),
     )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
         if obj is not None:
             self.fields["execution_due"].initial = obj.execution_due
+            self.fields["expected_version"].initial = obj.version
 
 
 @admin.register(IncomingRequest)
@@ -362,7 +364,11 @@ class IncomingRequestAdmin(TransitionAdminMixin, ServiceModelAdmin):
     def deadline_view(self, request, object_id):
         def perform(http_request, obj, data):
             incoming_set_execution_due(
-                incoming=obj, actor=http_request.user, execution_due=data["execution_due"], reason=data["reason"]
+                incoming=obj,
+                actor=http_request.user,
+                execution_due=data["execution_due"],
+                reason=data["reason"],
+                expected_version=data.get("expected_version"),
             )
 
         return self.service_action_view(

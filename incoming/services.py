@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incoming.models import IncomingRequest
+from mla_requests import reminder_schedule
 from mla_requests.services import check_instrument_applies, check_scope
 from recovery import access
 from recovery.audit import audit_actor
@@ -93,6 +94,28 @@ def execution_deadline(
     return received_on + datetime.timedelta(days=settings.INCOMING_EXECUTION_DAYS), Source.DEFAULT
 
 
+def _replan(obj: IncomingRequest) -> None:
+    """The reminder scan reads the request again at its next run (its plan may have changed), or
+    no more once it is answered; in the caller's transaction."""
+    reminder_schedule.replan_incoming(obj.pk, open=obj.status in IncomingRequest.OPEN_STATUSES)
+
+
+def _changing(incoming: IncomingRequest, changes: dict) -> set[str]:
+    """The fields of `changes` whose value differs from the record's: a full edit repeats what it
+    does not change, and only a change of what is fixed is refused."""
+    changed = set()
+    for name, value in changes.items():
+        if name in ("measures", "subjects"):
+            current = {o.pk for o in getattr(incoming, name).all()}
+            given = {getattr(o, "pk", o) for o in value}
+        else:
+            current = getattr(incoming, name)
+            given = value.strip() if isinstance(value, str) else value
+        if given != current:
+            changed.add(name)
+    return changed
+
+
 def _check_basis(legal_basis: LegalInstrument, country: str, measures: list) -> None:
     if not measures:
         raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
@@ -166,6 +189,7 @@ def incoming_receive(
         if subjects:
             incoming.subjects.set(subjects)
         record_creation(incoming, actor=actor, effective_on=received_on, note=str(_("Request received")))
+    _replan(incoming)
     return incoming
 
 
@@ -187,10 +211,11 @@ def incoming_update(
     if incoming.status in IncomingRequest.CLOSED_STATUSES:
         raise InvalidInput(_("A closed request is no longer edited."))
     started = incoming.status not in (IncomingRequest.Status.RECEIVED, IncomingRequest.Status.REGISTERED)
-    if started and FIXED_IN_EXECUTION & set(changes):
+    fixed = FIXED_IN_EXECUTION & _changing(incoming, changes)
+    if started and fixed:
         raise InvalidInput(
             _("Once assigned, the legal basis, measures, channel and requesting authority stay as received."),
-            field_errors={f: [_("Fixed once assigned.")] for f in FIXED_IN_EXECUTION & set(changes)},
+            field_errors={f: [_("Fixed once assigned.")] for f in fixed},
         )
     if "foreign_dated_on" in changes:
         _check_day(changes["foreign_dated_on"], field="foreign_dated_on")
@@ -216,7 +241,9 @@ def incoming_update(
             if name in ("measures", "subjects"):
                 continue
             setattr(incoming, name, value.strip() if isinstance(value, str) else value)
-        if ({"requested_due", "legal_basis"} & set(changes)) and incoming.execution_due_source != "set":
+        if (
+            {"requested_due", "legal_basis"} & set(changes)
+        ) and incoming.execution_due_source != IncomingRequest.DeadlineSource.SET:
             incoming.execution_due, incoming.execution_due_source = execution_deadline(
                 incoming.received_on, requested_due=incoming.requested_due, instrument=legal_basis
             )
@@ -225,6 +252,7 @@ def incoming_update(
             incoming.measures.set(measures)
         if "subjects" in changes:
             incoming.subjects.set(changes["subjects"])
+    _replan(incoming)
     return incoming
 
 
@@ -236,6 +264,7 @@ def _not_before_receipt(obj: IncomingRequest, day: datetime.date) -> None:
         )
 
 
+@transaction.atomic
 def incoming_assign(
     *,
     incoming: IncomingRequest,
@@ -272,6 +301,7 @@ def incoming_assign(
             expected_version=expected_version,
             apply=apply,
         )
+        _replan(obj)
         return obj
     if current.status not in (S.ASSIGNED, S.IN_EXECUTION, S.POSTPONED, S.INFO_REQUESTED, S.PARTIALLY_EXECUTED):
         raise InvalidInput(
@@ -295,6 +325,7 @@ def incoming_assign(
             note=_("Executor changed from %(old)s to %(new)s. %(note)s")
             % {"old": previous or "—", "new": executor, "note": note},
         )
+        _replan(obj)
     return obj
 
 
@@ -370,23 +401,30 @@ def incoming_transition(
         if to_status in IncomingRequest.CLOSED_STATUSES:
             obj.closed_on = day
 
-    obj, _entry = apply_transition(
-        IncomingRequest,
-        incoming.pk,
-        to_status=to_status,
-        actor=actor,
-        effective_on=effective_on,
-        note=note,
-        document_reference=document_reference,
-        expected_version=expected_version,
-        apply=apply,
-    )
+    with transaction.atomic():
+        obj, _entry = apply_transition(
+            IncomingRequest,
+            incoming.pk,
+            to_status=to_status,
+            actor=actor,
+            effective_on=effective_on,
+            note=note,
+            document_reference=document_reference,
+            expected_version=expected_version,
+            apply=apply,
+        )
+        _replan(obj)
     return obj
 
 
 @transaction.atomic
 def incoming_set_execution_due(
-    *, incoming: IncomingRequest, actor, execution_due: datetime.date, reason: str
+    *,
+    incoming: IncomingRequest,
+    actor,
+    execution_due: datetime.date,
+    reason: str,
+    expected_version: int | None = None,
 ) -> IncomingRequest:
     """Move the execution deadline (agreed with the requesting state), with the reason on the timeline."""
     reason = (reason or "").strip()
@@ -394,6 +432,7 @@ def incoming_set_execution_due(
         raise InvalidInput(_("Say why the deadline moves."), field_errors={"reason": [_("Required.")]})
     access.require_write(actor, incoming)
     incoming = IncomingRequest.objects.select_for_update().get(pk=incoming.pk)
+    check_version(incoming, expected_version)
     if incoming.status in IncomingRequest.CLOSED_STATUSES:
         raise InvalidInput(_("A closed request has no deadline to move."))
     _check_deadline(execution_due, incoming.received_on, field="execution_due")
@@ -408,4 +447,5 @@ def incoming_set_execution_due(
             note=_("Execution deadline moved from %(old)s to %(new)s: %(reason)s")
             % {"old": previous or "—", "new": execution_due, "reason": reason},
         )
+    _replan(incoming)
     return incoming

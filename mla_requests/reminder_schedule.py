@@ -8,9 +8,9 @@ bring its row forward, in the same transaction:
 - `replan(request_id, pending=...)`: the request services (sending, a transition, a moved
   deadline, an edit) after they changed a request. A request still waiting for a foreign answer
   gets next_on = REPLAN (the next scan re-plans it); one that stopped waiting loses its row.
-- `replan_incoming(incoming_id, open=...)`: the same for an incoming request, called from the
-  post_save signals of IncomingRequest and of its timeline rows (connect_signals): an open request
-  (received, registered, assigned, in execution) is due at the next scan, any other has no row.
+- `replan_incoming(incoming_id, open=...)`: the same for an incoming request, called by every
+  incoming service (receipt, edit, assignment, transition, a moved deadline): an open request is
+  due at the next scan, any other has no row.
 - `replan_case(case_id)`: a case's unit or lead investigator changed (cases.services.case_update):
   its pending requests' rows are due again.
 - `replan_all()`: a reminder policy or a holiday was saved or deleted (signals connected in
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models import Case, DateField, F, Value, When
 
-from incoming.models import IncomingRequest, IncomingRequestStatusChange
+from incoming.models import IncomingRequest
 from mla_requests.models import IncomingReminderSchedule, ReminderSchedule, Request
 
 #: Rows per UPDATE statement where no COPY is available.
@@ -106,26 +106,9 @@ def _policy_or_calendar_changed(sender, **kwargs):
     replan_all()
 
 
-def _incoming_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: the schedule is repaired by repair_missing
-        return
-    replan_incoming(instance.pk, open=instance.status in IncomingRequest.OPEN_STATUSES)
-
-
-def _incoming_timeline_written(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    status = IncomingRequest.objects.filter(pk=instance.incoming_request_id).values_list("status", flat=True).first()
-    replan_incoming(instance.incoming_request_id, open=status in IncomingRequest.OPEN_STATUSES)
-
-
 def connect_signals() -> None:
     """ReminderPolicy and Holiday have no service of their own (administrators edit them in the
-    admin); their save and delete signals, bulk deletes included, reset the schedule.
-
-    Incoming requests: every change of one (receipt, edit, assignment, transition, a moved
-    deadline) saves it or writes a timeline row in its service's transaction; both signals keep its
-    row, in that transaction, without the incoming services knowing of reminders."""
+    admin); their save and delete signals, bulk deletes included, reset the schedule."""
     from django.db.models.signals import post_delete, post_save
 
     from mla_requests.models import Holiday, ReminderPolicy
@@ -134,12 +117,6 @@ def connect_signals() -> None:
         uid = f"reminder-schedule-{model._meta.model_name}"
         post_save.connect(_policy_or_calendar_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_policy_or_calendar_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    post_save.connect(_incoming_changed, sender=IncomingRequest, dispatch_uid="reminder-schedule-incoming-save")
-    post_save.connect(
-        _incoming_timeline_written,
-        sender=IncomingRequestStatusChange,
-        dispatch_uid="reminder-schedule-incoming-timeline-save",
-    )
 
 
 def move_next_days(

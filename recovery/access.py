@@ -63,6 +63,7 @@ SUBJECT_CASE_PATH = "case_roles__case__"
 INCOMING_PATHS = {
     "incoming.incomingrequest": "",
     "incoming.incomingrequeststatuschange": "incoming_request__",
+    "requests.incomingreminderschedule": "incoming_request__",
 }
 
 
@@ -204,9 +205,11 @@ def require_executor(actor, incoming, executor, field: str = "executor") -> None
 
 
 # Records of a case that may instead (or also) belong to an incoming request: an asset in
-# Kazakhstan frozen at a foreign state's request, the documents of an incoming request. They are
-# seen, and written, by whoever sees (writes) either the case or the incoming request.
+# Kazakhstan frozen at a foreign state's request, the documents of an incoming request, a reminder
+# about either direction's deadline. They are seen, and written, by whoever sees (writes) either
+# the case or the incoming request.
 INCOMING_ALSO = {
+    "requests.reminderdelivery": "incoming_request__",
     "assets.asset": "incoming_request__",
     "assets.assetstatuschange": "asset__incoming_request__",
     "assets.courtdecision": "asset__incoming_request__",

@@ -18,7 +18,8 @@ from recovery.errors import InvalidAmount, InvalidInput, VersionConflict
 
 
 def clean_country(code, *, field: str = "country", allow_home: bool = True) -> str:
-    """An ISO 3166-1 alpha-2 code, upper-cased; refuses unknown codes (and the home state if asked)."""
+    """An ISO 3166-1 alpha-2 code, upper-cased; refuses unknown codes, and the home state where the
+    country is the foreign party of a request (the state asked, or the state asking)."""
     # A CountryField value is a django_countries Country object, not a str: take its code.
     value = (str(getattr(code, "code", code) or "")).strip().upper()
     if value not in dict(countries):
@@ -28,8 +29,8 @@ def clean_country(code, *, field: str = "country", allow_home: bool = True) -> s
         )
     if not allow_home and value == settings.HOME_COUNTRY:
         raise InvalidInput(
-            _("A request cannot be addressed to the home state (%(code)s).") % {"code": value},
-            field_errors={field: [_("The home state cannot be the requested state.")]},
+            _("The home state (%(code)s) cannot be the foreign state of a request.") % {"code": value},
+            field_errors={field: [_("A foreign state is required here.")]},
         )
     return value
 

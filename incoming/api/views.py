@@ -3,8 +3,6 @@ outgoing requests' (DomainViewSet: scoped reads, strict input, ETag/If-Match, Id
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 
@@ -24,7 +22,7 @@ from recovery.api.concurrency import idempotent, version_from_if_match
 from recovery.api.exceptions import PreconditionFailed
 from recovery.api.schema import IDEMPOTENCY_KEY, IF_MATCH_OPTIONAL, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
-from recovery.errors import InvalidInput, VersionConflict
+from recovery.errors import VersionConflict
 
 RECEIVE_EXAMPLE = OpenApiExample(
     "Freezing asked by Switzerland",
@@ -149,14 +147,6 @@ class IncomingRequestViewSet(TimelineMixin, DomainViewSet):
         return services.incoming_receive(actor=self.request.user, **data)
 
     def service_update(self, obj, data, expected_version):
-        data = dict(data)
-        # A PUT repeats what it does not change: what stays as received once execution starts is
-        # refused only when it would change.
-        for name in services.FIXED_IN_EXECUTION & set(data):
-            current = set(getattr(obj, name).all()) if name == "measures" else getattr(obj, name)
-            given = set(data[name]) if name == "measures" else data[name]
-            if given == current:
-                data.pop(name)
         return services.incoming_update(
             incoming=obj, actor=self.request.user, expected_version=expected_version, **data
         )
@@ -177,14 +167,6 @@ class IncomingRequestViewSet(TimelineMixin, DomainViewSet):
         access.require_assign_incoming(request.user, obj)
         data = self.input_serializer(IncomingAssignSerializer, request.data)
         expected = version_from_if_match(request, obj, required=False)
-        day = data.get("effective_on")
-        if day is not None and day < obj.received_on:
-            # The service checks this when a registered request is first assigned; a change of
-            # hands is held to the same rule here.
-            raise InvalidInput(
-                _("The date cannot precede the receipt (%(day)s).") % {"day": obj.received_on},
-                field_errors={"effective_on": [_("Before the receipt.")]},
-            )
         try:
             obj = services.incoming_assign(incoming=obj, actor=request.user, expected_version=expected, **data)
         except VersionConflict:
@@ -201,9 +183,13 @@ class IncomingRequestViewSet(TimelineMixin, DomainViewSet):
     def _execution_due(self, request, *args, **kwargs):
         obj = self.get_object_to_write()
         data = self.input_serializer(IncomingExecutionDueSerializer, request.data)
-        with transaction.atomic():
-            # The service takes no expected version: the ETag is compared here, on the locked row.
-            locked = IncomingRequest.objects.select_for_update().get(pk=obj.pk)
-            version_from_if_match(request, locked, required=False)
-            obj = services.incoming_set_execution_due(incoming=locked, actor=request.user, **data)
+        expected = version_from_if_match(request, obj, required=False)
+        try:
+            obj = services.incoming_set_execution_due(
+                incoming=obj, actor=request.user, expected_version=expected, **data
+            )
+        except VersionConflict:
+            if expected is not None:
+                raise PreconditionFailed() from None
+            raise
         return self.respond(obj)

@@ -259,13 +259,71 @@ def test_updates_stay_within_the_rules(incoming_a, investigator_a, supervisor_a,
     with pytest.raises(InvalidInput):
         services.incoming_update(incoming=incoming_a, actor=investigator_a, reference="X")
     _to_execution(incoming_a, investigator_a, supervisor_a)
-    with pytest.raises(InvalidInput):
-        services.incoming_update(incoming=incoming_a, actor=investigator_a, measures=[freezing])
+    seizure = AssistanceMeasureFactory(code="seizure")
+    with pytest.raises(InvalidInput) as refused:
+        services.incoming_update(incoming=incoming_a, actor=investigator_a, measures=[freezing, seizure])
+    assert set(refused.value.field_errors) == {"measures"}
+    with pytest.raises(InvalidInput) as refused:
+        services.incoming_update(
+            incoming=incoming_a,
+            actor=investigator_a,
+            channel="diplomatic",
+            requesting_authority=" Office of the Attorney General ",
+        )
+    assert set(refused.value.field_errors) == {"channel"}
+    # A full edit repeats what is fixed: the same values pass, and the rest is saved.
+    same = services.incoming_update(
+        incoming=incoming_a,
+        actor=investigator_a,
+        measures=[freezing],
+        legal_basis=incoming_a.legal_basis,
+        channel=incoming_a.channel,
+        summary="Freeze the account and report",
+    )
+    assert same.summary == "Freeze the account and report"
     moved = services.incoming_set_execution_due(
         incoming=incoming_a, actor=investigator_a, execution_due=datetime.date(2026, 6, 1), reason="Agreed by email"
     )
     assert moved.execution_due_source == "set"
     assert "Agreed by email" in moved.timeline.last().note
+
+
+def test_moving_the_deadline_checks_the_version_the_user_saw(incoming_a, investigator_a):
+    from recovery.errors import VersionConflict
+
+    seen = IncomingRequest.objects.get(pk=incoming_a.pk).version
+    services.incoming_update(incoming=incoming_a, actor=investigator_a, summary="Changed meanwhile")
+    with pytest.raises(VersionConflict):
+        services.incoming_set_execution_due(
+            incoming=incoming_a,
+            actor=investigator_a,
+            execution_due=datetime.date(2026, 6, 1),
+            reason="Agreed",
+            expected_version=seen,
+        )
+    assert IncomingRequest.objects.get(pk=incoming_a.pk).execution_due == incoming_a.execution_due
+
+
+def test_every_service_keeps_the_reminder_schedule(incoming_a, investigator_a, supervisor_a):
+    """Receipt, assignment, a moved deadline and the workflow bring the request's schedule row
+    forward (the scan reads it next); an answered request has none."""
+    from mla_requests.models import IncomingReminderSchedule, ReminderSchedule
+
+    def row():
+        return IncomingReminderSchedule.objects.filter(pk=incoming_a.pk).values_list("next_on", "revision").first()
+
+    assert row()[0] == ReminderSchedule.REPLAN
+    IncomingReminderSchedule.objects.filter(pk=incoming_a.pk).update(next_on=datetime.date(2030, 1, 1))
+    _to_execution(incoming_a, investigator_a, supervisor_a)
+    next_on, revision = row()
+    assert next_on == ReminderSchedule.REPLAN and revision >= 3
+    IncomingReminderSchedule.objects.filter(pk=incoming_a.pk).update(next_on=datetime.date(2030, 1, 1))
+    services.incoming_set_execution_due(
+        incoming=incoming_a, actor=investigator_a, execution_due=datetime.date(2026, 6, 1), reason="Agreed"
+    )
+    assert row()[0] == ReminderSchedule.REPLAN
+    services.incoming_transition(incoming=incoming_a, to_status=S.EXECUTED, actor=investigator_a, effective_on=DAY)
+    assert row() is None
 
 
 def test_the_read_rules(investigator_a, supervisor_a):

@@ -133,3 +133,40 @@ def test_digests_are_visible_for_the_people_of_ones_units(request, log, who, see
     for name in {"digest_A", "digest_A1", "digest_B"} - sees:
         page = client.get(reverse("admin:requests_reminderdigest_change", args=[log[name].pk]))
         assert page.status_code == 404
+
+
+def test_reminders_about_incoming_requests_are_seen_with_the_executing_unit(
+    investigator_a, investigator_b, administrator
+):
+    """A reminder about an incoming request's execution deadline reaches its delivery log through the
+    incoming request's unit (it has no case): unit A's supervisor sees A's, never B's."""
+    from recovery import access
+    from tests.factories import make_incoming
+
+    mine = make_incoming(actor=investigator_a, foreign_reference="THEIRS-A")
+    theirs = make_incoming(
+        actor=investigator_b,
+        foreign_reference="THEIRS-B",
+        legal_basis=mine.legal_basis,
+        measures=list(mine.measures.all()),
+    )
+    log = {}
+    for name, incoming, recipient in (("A", mine, investigator_a), ("B", theirs, investigator_b)):
+        log[name] = ReminderDelivery.objects.create(
+            incoming_request=incoming,
+            stage="due",
+            deadline=incoming.execution_due,
+            recipient=recipient,
+            fires_on=incoming.execution_due,
+        )
+    supervisor_a = UserFactory(username="sup_a_inc", unit=investigator_a.unit, roles=["Supervisor"])
+    seen = set(access.readable(supervisor_a, ReminderDelivery.objects.all()).values_list("pk", flat=True))
+    assert seen == {log["A"].pk}
+    client = client_for(supervisor_a)
+    response = _changelist(client, DELIVERIES)
+    assert {row.pk for row in response.context["cl"].result_list} == {log["A"].pk}
+    assert theirs.reference not in response.content.decode()
+    assert client.get(reverse("admin:requests_reminderdelivery_change", args=[log["B"].pk])).status_code == 404
+    assert client.get(reverse("admin:requests_reminderdelivery_change", args=[log["A"].pk])).status_code == 200
+    everything = access.readable(administrator, ReminderDelivery.objects.all())
+    assert set(everything.values_list("pk", flat=True)) == {log["A"].pk, log["B"].pk}
