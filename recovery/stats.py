@@ -27,7 +27,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Aggregate,
@@ -47,7 +46,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from recovery.access import NOTHING, unit_and_descendant_ids
+from recovery.access import NOTHING, readable, unit_and_descendant_ids
 from recovery.access import case_read_scope as case_scope
 from recovery.dashboards.rows import encode_rows
 
@@ -187,18 +186,6 @@ def incoming_url(lookups: dict) -> str:
     if not lookups:
         return base
     return f"{base}?{'&'.join(_query_pair(k, str(v)) for k, v in sorted(lookups.items()))}"
-
-
-def asset_incoming_field():
-    """Asset.incoming_request (the incoming request an asset in Kazakhstan was traced, frozen or
-    confiscated for), or None while the assets app has no such field: the figures of assets acted
-    on at foreign request are then reported as not recorded, not as zero."""
-    from assets.models import Asset
-
-    try:
-        return Asset._meta.get_field("incoming_request")
-    except FieldDoesNotExist:
-        return None
 
 
 # --- Names ----------------------------------------------------------------------------------------
@@ -796,19 +783,20 @@ class Stats:
     def incoming_dashboard(self) -> dict:
         return self._incoming_figures("incoming")
 
-    def _assets_at_foreign_request(self) -> list[dict] | None:
+    def _assets_at_foreign_request(self) -> list[dict]:
         """Assets frozen, confiscated and returned at a foreign state's request, per year the step
         took effect (as `_values_by_year`): assets linked to an incoming request that the filter
-        selects, seen by their case. None while assets cannot be linked to incoming requests."""
+        selects, seen as the access module says (by the incoming request, or by a case of ours)."""
         from assets.models import AssetStatusChange
 
-        if asset_incoming_field() is None:
-            return None
         q, lookups = self._incoming_filter(prefix="asset__incoming_request__", period_field=None)
         pq, plookups = _period("effective_on", self.flt, to_many=True)
-        rows = AssetStatusChange.objects.filter(self._scope("asset__case__")).filter(
-            Q(asset__incoming_request__isnull=False) & q & pq
-        )
+        if self.replay is not None:
+            rows = AssetStatusChange.objects.filter(NOTHING)
+        else:
+            rows = readable(self.user, AssetStatusChange.objects.all()).filter(
+                Q(asset__incoming_request__isnull=False) & q & pq
+            )
         asset_lookups = {k.removeprefix("asset__"): v for k, v in lookups.items()}
         asset_lookups["incoming_request__isnull"] = "False"
         asset_lookups.update({f"timeline__{k}": v for k, v in plookups.items()})

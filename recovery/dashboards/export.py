@@ -129,17 +129,13 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
             [[r["key"], r["label"], r["count"]] for r in incoming["refusal_grounds"]],
         ),
     ]
-    foreign = report["foreign_request_values"]
-    if foreign is None:
-        foreign_rows = [[_("Not recorded: assets are not yet linked to the incoming requests they were acted on for.")]]
-    else:
-        foreign_rows = []
-        for year in foreign:
-            for step, label in steps:
-                entry = year[step]
-                foreign_rows.append([year["year"], label, entry["count"], "", ""])
-                for currency, amount in _money_rows(entry["money"]):
-                    foreign_rows.append([year["year"], label, "", currency, amount])
+    foreign_rows = []
+    for year in report["foreign_request_values"]:
+        for step, label in steps:
+            entry = year[step]
+            foreign_rows.append([year["year"], label, entry["count"], "", ""])
+            for currency, amount in _money_rows(entry["money"]):
+                foreign_rows.append([year["year"], label, "", currency, amount])
     sections.append(
         (
             _("Assets frozen, confiscated and returned at a foreign state's request"),
