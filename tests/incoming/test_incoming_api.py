@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the API tests' fixtures are imported, then named as test parameters)
 """Incoming requests over the REST API: the contract (201 + Location, ETag, If-Match, Idempotency-Key),
 the filters, bad input refused with its reason and nothing written, who reads and writes what, the
 persons concerned masked by role, token scopes, and a list whose queries do not grow with the page."""
@@ -9,13 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from cases.services import subject_create
 from incoming import services
 from incoming.models import IncomingRequest
-from recovery.api.services import api_token_create
-from tests.api.conftest import assert_problem
+
+# The API tests' fixtures: empty throttle buckets per test, a client per user, a token and its client.
+from tests.api.conftest import _fresh_throttle_buckets, assert_problem, client_for, token_for  # noqa: F401
 from tests.factories import (
     AssistanceMeasureFactory,
     CrimeCategoryFactory,
@@ -28,36 +29,6 @@ pytestmark = pytest.mark.django_db
 S = IncomingRequest.Status
 URL = "/api/v1/incoming-requests/"
 DAY = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_buckets():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def client_for():
-    def build(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return build
-
-
-@pytest.fixture
-def token_for():
-    def build(user, scopes):
-        token, text = api_token_create(actor=None, user=user, name="test", scopes=scopes)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {text}")
-        return token, client
-
-    return build
 
 
 @pytest.fixture
