@@ -309,6 +309,7 @@ def letter_context(
     labels, dates and amounts already written in it). Never model instances: a template edited in
     the admin reaches only what is listed here."""
     from mla_requests.deadlines import compute_response_due
+    from mla_requests.services import applicable_requirements, measures_outside_scope
 
     today = today or timezone.localdate()
     case = request.case
@@ -336,7 +337,7 @@ def letter_context(
         ]
         answers = {row.requirement_id: row for row in request.checklist.all()}
         checklist = []
-        for requirement in instrument.requirements.all().order_by("order", "code"):
+        for requirement in applicable_requirements(instrument, request.measures.all()):
             row = answers.get(requirement.pk)
             checklist.append(
                 {
@@ -370,6 +371,18 @@ def letter_context(
                 }
         name = instrument.name
         citation = f"{name}, {instrument.scope_citation}" if instrument.scope_citation else name
+        # Measures beyond the instrument's list, asked for under its 'any other assistance' clause:
+        # the letter states the clause and the note citing it.
+        beyond = (
+            measures_outside_scope(instrument, list(request.measures.all())) if instrument.any_other_assistance else []
+        )
+        catch_all = None
+        if beyond and request.catch_all_note.strip():
+            catch_all = {
+                "citation": instrument.any_other_assistance_citation or instrument.scope_citation,
+                "measures": [m.name for m in beyond],
+                "note": request.catch_all_note,
+            }
         damage = case.estimated_damage
         context = {
             "lang": language,
@@ -393,7 +406,9 @@ def letter_context(
                 "crime_category": request.crime_category.name,
                 "sent_on": format_date(request.sent_on, language),
                 "response_due": format_date(request.response_due, language),
+                "catch_all_note": request.catch_all_note,
             },
+            "catch_all": catch_all,
             "case": {
                 "register_number": case.register_number,
                 "title": case.title,

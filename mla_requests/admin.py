@@ -18,7 +18,8 @@ from mla_requests.filters import RequestFilterSet
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
 from mla_requests.services import (
     REQUEST_DRAFT_FIELDS,
-    measures_outside_scope,
+    applicable_requirements,
+    measures_refused,
     request_answer_checklist,
     request_create,
     request_send,
@@ -31,6 +32,7 @@ from recovery.admin_base import (
     ReferenceListFilter,
     ScopedAdminMixin,
     ServiceModelAdmin,
+    VersionedModelForm,
     VisibleCountryFilter,
     country_html,
     days_left_html,
@@ -53,7 +55,7 @@ AnswerFilter = filterset_list_filter(RequestFilterSet, "answer")
 OverdueFilter = filterset_list_filter(RequestFilterSet, "overdue", shown=False)
 
 # What a sent request may no longer change (request_update refuses it); shown read-only.
-FIXED_ONCE_SENT = ("country", "legal_basis", "crime_category", "channel", "measures")
+FIXED_ONCE_SENT = ("country", "legal_basis", "crime_category", "channel", "measures", "catch_all_note")
 # The translation the requested state needs and what the legal basis requires in the case file.
 SENDING_FIELDS = ("translation_to_provide", "documents_to_attach")
 
@@ -90,6 +92,21 @@ class RequestExportResource(FormulaSafeResource):
 
     def dehydrate_country(self, obj):
         return obj.country.code
+
+
+class RequestAdminForm(VersionedModelForm):
+    """The request form, with the reason to draft under a legal basis whose offence scope does not
+    cover the crime category (request_create / request_update keep it on the timeline)."""
+
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_(
+            "Only if the crime category is outside the offences the legal basis covers (e.g. UNTOC: organised "
+            "crime; the 1988 Vienna Convention: drug trafficking): why it applies anyway. Kept on the timeline."
+        ),
+    )
 
 
 class DeadlineForm(forms.Form):
@@ -227,7 +244,9 @@ class RequestAdmin(
                     "legal_basis",
                     "channel",
                     "crime_category",
+                    "override_reason",
                     "measures",
+                    "catch_all_note",
                     "subjects",
                     "assets",
                     "summary",
@@ -250,7 +269,8 @@ class RequestAdmin(
         ),
     )
     inlines = (ChecklistAnswerInline, RequestDocumentInline)
-    service_fields = frozenset(REQUEST_DRAFT_FIELDS)
+    form = RequestAdminForm
+    service_fields = frozenset({*REQUEST_DRAFT_FIELDS, "override_reason"})
     transitions = {
         S.SENT: TransitionSpec(_("Send request"), ("response_due", "override_reason")),
         S.ACKNOWLEDGED: TransitionSpec(_("Record acknowledgement"), ("foreign_reference",)),
@@ -279,6 +299,10 @@ class RequestAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.status != S.DRAFT:
+            # Nothing left to override once sent: the terms stay as sent.
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [f for f in options["fields"] if f != "override_reason"]})
         if obj is not None:
             fieldsets.append((_("Case file before sending"), {"fields": SENDING_FIELDS}))
         return fieldsets
@@ -360,6 +384,8 @@ class RequestAdmin(
             summary=data.get("summary", ""),
             urgency=data.get("urgency") or Request.Urgency.NORMAL,
             foreign_reference=data.get("foreign_reference", ""),
+            catch_all_note=data.get("catch_all_note", ""),
+            override_reason=data.get("override_reason", ""),
         )
 
     def service_update(self, request, obj, changes, expected_version):
@@ -451,7 +477,7 @@ class RequestAdmin(
                 )
         if to_status == S.SENT:
             answers = {a.requirement_id: a for a in obj.checklist.all()}
-            for requirement in obj.legal_basis.requirements.all():
+            for requirement in applicable_requirements(obj.legal_basis, obj.measures.all()):
                 answer = answers.get(requirement.pk)
                 hint = _("mandatory") if requirement.mandatory else _("where available")
                 citation = f" — {requirement.citation}" if requirement.citation else ""
@@ -474,7 +500,7 @@ class RequestAdmin(
             return {}
         instrument = obj.legal_basis
         chosen = list(obj.measures.all())
-        outside = {m.pk for m in measures_outside_scope(instrument, chosen)}
+        outside = {m.pk for m in measures_refused(instrument, chosen)}
         context = {
             "send_measures": [{"measure": m, "in_scope": m.pk not in outside} for m in chosen],
             "legal_basis": instrument,

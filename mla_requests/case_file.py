@@ -9,6 +9,10 @@ needs, and the signed letter. Read rules, one definition each.
 - Before sending, a draft lacks a translation (a document of kind "translation" linked to the
   request) when its legal basis requires one and one is needed, and the signed letter (a document of
   kind "request_letter" linked to the request) when its legal basis requires it.
+- A draft asking for confiscation (the measure AssistanceMeasure.CONFISCATION) under a legal basis
+  that requires a court decision (`court_decision_required`: the UK treaty, UNCAC art. 55(1)(b),
+  UNTOC art. 13(1)(b)...) lacks the certified copy of the court decision until a document of kind
+  "certified_court_decision" is linked to the request or to one of its checklist items.
 
 `translation_needed` and `documents_missing_before_sending` judge one request (request_send on its
 locked row, the admin's change page, the API's declared fields); `sending_documents` judges a page
@@ -21,23 +25,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from documents.models import Document
 from mla_requests.models import Request
-from recovery.models import CountryProfile
+from recovery.models import AssistanceMeasure, CountryProfile
 
 LETTER_KINDS = (Document.Kind.REQUEST_LETTER_DRAFT, Document.Kind.REQUEST_LETTER)
 SIGNED_LETTER_KIND = Document.Kind.REQUEST_LETTER
 TRANSLATION_KIND = Document.Kind.TRANSLATION
+COURT_DECISION_KIND = Document.Kind.CERTIFIED_COURT_DECISION
 DEFAULT_LETTER_LANGUAGE = Document.Language.EN
-_KINDS_READ = (*LETTER_KINDS, TRANSLATION_KIND)
+_KINDS_READ = (*LETTER_KINDS, TRANSLATION_KIND, COURT_DECISION_KIND)
 _LANGUAGE_NAMES = dict(Document.Language.choices)
 UNKNOWN_LANGUAGE = gettext_lazy("the requested state's language")
 
 TRANSLATION = "translation"
 SIGNED_LETTER = "signed_letter"
+COURT_DECISION = "court_decision"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class _Facts:
     is_draft: bool
     translation_required: bool  # by the legal basis
     signed_letter_required: bool  # by the legal basis
+    court_decision_required: bool = False  # by the legal basis, for a request asking for confiscation
 
 
 def accepted_codes(profile: CountryProfile | None) -> list[str]:
@@ -89,6 +98,8 @@ def _missing(facts: _Facts, translation: str | None, documents: list[tuple[str, 
         missing.append((TRANSLATION, _("A translation into %(language)s") % {"language": translation}))
     if facts.signed_letter_required and SIGNED_LETTER_KIND not in kinds:
         missing.append((SIGNED_LETTER, _("The signed request letter")))
+    if facts.court_decision_required and COURT_DECISION_KIND not in kinds:
+        missing.append((COURT_DECISION, _("A certified copy of the court decision on confiscation")))
     return missing
 
 
@@ -101,26 +112,42 @@ def _profiles(countries) -> dict[str, CountryProfile]:
 
 
 def _documents(request_ids) -> dict[int, list[tuple[str, str]]]:
-    """(kind, language) of the letters and translations linked to each request, newest first."""
+    """(kind, language) of the letters, translations and certified court decisions linked to each
+    request (or to one of its checklist items), newest first."""
     by_request: dict[int, list[tuple[str, str]]] = {pk: [] for pk in request_ids}
+    ids = list(request_ids)
     rows = (
-        Document.objects.filter(request_id__in=list(request_ids), kind__in=_KINDS_READ)
-        .order_by("request_id", "-created_at", "-pk")
-        .values_list("request_id", "kind", "language")
+        Document.objects.filter(Q(request_id__in=ids) | Q(checklist_item__request_id__in=ids), kind__in=_KINDS_READ)
+        .annotate(of_request=Coalesce("request_id", "checklist_item__request_id"))
+        .order_by("of_request", "-created_at", "-pk")
+        .values_list("of_request", "kind", "language")
     )
     for request_id, kind, language in rows:
         by_request[request_id].append((kind, language))
     return by_request
 
 
+def _asks_confiscation(request_ids) -> set[int]:
+    """The requests among `request_ids` that ask for confiscation."""
+    return set(
+        Request.measures.through.objects.filter(
+            request_id__in=list(request_ids), assistancemeasure__code=AssistanceMeasure.CONFISCATION
+        ).values_list("request_id", flat=True)
+    )
+
+
 def _facts_of(request) -> _Facts:
     instrument = request.legal_basis
+    is_draft = request.status == Request.Status.DRAFT
     return _Facts(
         pk=request.pk,
         country=str(request.country),
-        is_draft=request.status == Request.Status.DRAFT,
+        is_draft=is_draft,
         translation_required=instrument.translation_required_before_sending,
         signed_letter_required=instrument.signed_letter_required_before_sending,
+        court_decision_required=bool(
+            is_draft and instrument.court_decision_required and request.pk in _asks_confiscation([request.pk])
+        ),
     )
 
 
@@ -167,6 +194,7 @@ ROW_COLUMNS = (
     "status",
     "legal_basis__translation_required_before_sending",
     "legal_basis__signed_letter_required_before_sending",
+    "legal_basis__court_decision_required",
 )
 
 
@@ -174,6 +202,13 @@ def sending_documents(rows: list[dict]) -> dict[int, dict]:
     """The same as sending_documents_of, for value rows with ROW_COLUMNS: two queries for any number."""
     if not rows:
         return {}
+    # Only drafts under a basis requiring a court decision can lack one: no query otherwise.
+    candidates = [
+        row["id"]
+        for row in rows
+        if row["status"] == Request.Status.DRAFT and row["legal_basis__court_decision_required"]
+    ]
+    confiscating = _asks_confiscation(candidates) if candidates else set()
     facts = [
         _Facts(
             pk=row["id"],
@@ -181,6 +216,7 @@ def sending_documents(rows: list[dict]) -> dict[int, dict]:
             is_draft=row["status"] == Request.Status.DRAFT,
             translation_required=row["legal_basis__translation_required_before_sending"],
             signed_letter_required=row["legal_basis__signed_letter_required_before_sending"],
+            court_decision_required=row["id"] in confiscating,
         )
         for row in rows
     ]

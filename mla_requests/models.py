@@ -215,6 +215,22 @@ class Request(StatusModel):
         "assets.Asset", verbose_name=_("assets concerned"), blank=True, related_name="requests"
     )
     summary = models.TextField(_("summary of facts and request"), blank=True)
+    catch_all_note = models.TextField(
+        _("note on the 'any other assistance' clause"),
+        blank=True,
+        help_text=_(
+            "Required when a measure is beyond those the legal basis lists and its clause on any other "
+            "assistance is relied on: cite the clause and say why it covers them. Printed in the letter."
+        ),
+    )
+    offence_scope_override = models.TextField(
+        _("why the legal basis applies to this offence"),
+        blank=True,
+        help_text=_(
+            "Recorded when the crime category is outside the offences the legal basis covers and the "
+            "request was drafted under it anyway (with the reason on the timeline)."
+        ),
+    )
     urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
     responsible_investigator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

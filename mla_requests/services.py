@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mla_requests import reminder_schedule
@@ -15,7 +16,13 @@ from mla_requests.models import ChecklistAnswer, Request
 from recovery import access
 from recovery.audit import audit_actor
 from recovery.cleaning import check_not_future, check_version, clean_country
-from recovery.errors import InvalidInput, MeasureOutsideScope, RequirementsMissing
+from recovery.errors import (
+    CatchAllNoteRequired,
+    InvalidInput,
+    MeasureOutsideScope,
+    OffenceOutsideScope,
+    RequirementsMissing,
+)
 from recovery.models import CountryProfile, InstrumentRequirement, LegalInstrument
 from recovery.services import next_reference
 from recovery.timeline import apply_transition, record_creation, record_note
@@ -25,21 +32,75 @@ INFORMAL_REFERENCE_PREFIX = "INF"
 
 
 def measures_outside_scope(instrument: LegalInstrument, measures) -> list:
-    """The measures an instrument does not cover. 'Any other assistance' clauses cover all of them."""
-    if instrument.any_other_assistance:
-        return []
+    """The measures beyond those the instrument lists (whether or not a catch-all clause covers them)."""
     allowed = set(instrument.measures.values_list("pk", flat=True))
     return [m for m in measures if m.pk not in allowed]
 
 
-def check_scope(instrument: LegalInstrument, measures) -> None:
+def measures_refused(instrument: LegalInstrument, measures) -> list:
+    """The measures nothing in the instrument covers: beyond its list, and no 'any other assistance'
+    clause to rely on."""
+    return [] if instrument.any_other_assistance else measures_outside_scope(instrument, measures)
+
+
+def _clause(instrument: LegalInstrument) -> str:
+    return instrument.any_other_assistance_citation or str(_("its clause on any other assistance"))
+
+
+def check_scope(instrument: LegalInstrument, measures, *, catch_all_note: str | None = None) -> list:
+    """Refuse measures outside the instrument's scope; return those accepted only under its 'any
+    other assistance' clause.
+
+    A measure the instrument does not list is refused (MeasureOutsideScope) unless the instrument
+    has such a clause (US treaty art. 1(3), India art. 1(2), UNCAC art. 46(3)(i)...); then the
+    request must carry a note citing the clause (`catch_all_note`), refused without it
+    (CatchAllNoteRequired). `catch_all_note=None`: the caller records no note (incoming requests:
+    the requesting state's own letter invokes the clause), so the clause alone covers them."""
     outside = measures_outside_scope(instrument, measures)
-    if outside:
+    if outside and not instrument.any_other_assistance:
         names = ", ".join(str(m) for m in outside)
         raise MeasureOutsideScope(
             _("Outside the scope of %(instrument)s: %(measures)s.") % {"instrument": instrument, "measures": names},
             field_errors={"measures": [_("Not allowed by the legal basis: %(m)s.") % {"m": names}]},
         )
+    if outside and catch_all_note is not None and not catch_all_note.strip():
+        names = ", ".join(str(m) for m in outside)
+        values = {"instrument": instrument, "measures": names, "clause": _clause(instrument)}
+        raise CatchAllNoteRequired(
+            _(
+                "%(measures)s: not among the measures %(instrument)s lists. They can be asked for only under "
+                "%(clause)s (any other assistance): give a note citing it."
+            )
+            % values,
+            field_errors={"catch_all_note": [_("Required: cite %(clause)s for %(measures)s.") % values]},
+        )
+    return outside
+
+
+def offence_outside_scope(instrument: LegalInstrument, crime_category) -> bool:
+    """Whether the crime category is outside the offences the instrument covers (none listed: any)."""
+    scope = set(instrument.offence_scope.values_list("pk", flat=True))
+    return bool(scope) and getattr(crime_category, "pk", None) not in scope
+
+
+def check_offence_scope(instrument: LegalInstrument, crime_category, *, override_reason: str = "") -> bool:
+    """Refuse a crime category outside the instrument's offence scope (UNTOC: organised crime; the
+    1988 Vienna Convention: drug trafficking and its laundering) unless an override reason is given.
+    Returns True when the reason set the rule aside (the caller records it)."""
+    if not offence_outside_scope(instrument, crime_category):
+        return False
+    if (override_reason or "").strip():
+        return True
+    covered = ", ".join(str(c) for c in instrument.offence_scope.all())
+    citation = f" ({instrument.offence_scope_citation})" if instrument.offence_scope_citation else ""
+    raise OffenceOutsideScope(
+        _(
+            "%(instrument)s applies only to these offences%(citation)s: %(covered)s; not to “%(category)s”. Choose "
+            "another legal basis, or give a reason to use it anyway."
+        )
+        % {"instrument": instrument, "citation": citation, "covered": covered, "category": crime_category},
+        field_errors={"crime_category": [_("Outside the offences the legal basis covers.")]},
+    )
 
 
 def check_instrument_applies(instrument: LegalInstrument, country: str) -> None:
@@ -50,20 +111,58 @@ def check_instrument_applies(instrument: LegalInstrument, country: str) -> None:
         )
 
 
+def applicable_requirements(instrument: LegalInstrument, measures):
+    """The instrument's required contents that apply to a request asking for `measures`: an item
+    tied to measures applies when the request asks for at least one of them; an item tied to none
+    applies to every request."""
+    ids = [getattr(m, "pk", m) for m in measures]
+    return (
+        instrument.requirements.filter(Q(measures__isnull=True) | Q(measures__in=ids))
+        .distinct()
+        .order_by("order", "code")
+    )
+
+
 def missing_requirements(request: Request) -> list[InstrumentRequirement]:
-    """Mandatory required contents of the request's legal basis that are not marked as provided."""
+    """Mandatory required contents of the request's legal basis, applicable to its measures, that
+    are not marked as provided."""
     provided = set(request.checklist.filter(satisfied=True).values_list("requirement_id", flat=True))
-    return [r for r in request.legal_basis.requirements.filter(mandatory=True) if r.pk not in provided]
+    measures = list(request.measures.values_list("pk", flat=True))
+    return [
+        r for r in applicable_requirements(request.legal_basis, measures).filter(mandatory=True) if r.pk not in provided
+    ]
 
 
 def _sync_checklist(request: Request) -> None:
-    """One answer row per requirement of the current legal basis; rows of another basis go."""
-    requirements = list(request.legal_basis.requirements.all())
+    """One answer row per requirement of the legal basis that applies to the request's measures;
+    rows of another basis, or of an item the measures no longer call for, go."""
+    requirements = list(applicable_requirements(request.legal_basis, request.measures.values_list("pk", flat=True)))
     request.checklist.exclude(requirement__in=requirements).delete()
     existing = set(request.checklist.values_list("requirement_id", flat=True))
     ChecklistAnswer.objects.bulk_create(
         [ChecklistAnswer(request=request, requirement=r) for r in requirements if r.pk not in existing]
     )
+
+
+def _terms_note(instrument: LegalInstrument, clause_measures: list, note: str, offence_override: bool, category):
+    """What the timeline states about the instrument's terms relied on (empty: nothing to state)."""
+    parts = []
+    if clause_measures:
+        parts.append(
+            _("Under %(clause)s of %(instrument)s (any other assistance) for %(measures)s: %(note)s")
+            % {
+                "clause": _clause(instrument),
+                "instrument": instrument,
+                "measures": ", ".join(str(m) for m in clause_measures),
+                "note": note.strip(),
+            }
+        )
+    if offence_override:
+        parts.append(
+            _("“%(category)s” is outside the offences %(instrument)s covers; drafted under it anyway.")
+            % {"category": category, "instrument": instrument}
+        )
+    return " ".join(str(p) for p in parts)
 
 
 @transaction.atomic
@@ -83,9 +182,13 @@ def request_create(
     urgency: str = Request.Urgency.NORMAL,
     foreign_reference: str = "",
     drafted_on: datetime.date | None = None,
+    catch_all_note: str = "",
+    override_reason: str = "",
 ) -> Request:
     """Draft a request. Refuses the home state or an unknown country, a legal basis that does not
-    bind the country, no measures, and measures outside the legal basis's scope.
+    bind the country, no measures, measures outside the legal basis's scope, measures beyond its
+    list without the note citing its 'any other assistance' clause (`catch_all_note`), and a crime
+    category outside the offences it covers unless `override_reason` says why (on the timeline).
 
     `drafted_on` (default today, never in the future) dates the first timeline row and gives the
     reference its year, so a request recorded after the fact keeps its real history."""
@@ -97,7 +200,10 @@ def request_create(
     if not measures:
         raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
     check_instrument_applies(legal_basis, country)
-    check_scope(legal_basis, measures)
+    catch_all_note = (catch_all_note or "").strip()
+    override_reason = (override_reason or "").strip()
+    clause_measures = check_scope(legal_basis, measures, catch_all_note=catch_all_note)
+    offence_override = check_offence_scope(legal_basis, crime_category, override_reason=override_reason)
     if channel is None:
         channel = (
             Request.Channel.INFORMAL_NETWORK
@@ -124,6 +230,8 @@ def request_create(
             channel=channel,
             crime_category=crime_category,
             summary=summary,
+            catch_all_note=catch_all_note,
+            offence_scope_override=override_reason if offence_override else "",
             urgency=urgency,
             responsible_investigator=responsible_investigator or actor,
         )
@@ -133,7 +241,14 @@ def request_create(
         if assets:
             request.assets.set(assets)
         _sync_checklist(request)
-        record_creation(request, actor=actor, effective_on=drafted_on, note=str(_("Request drafted")))
+        terms = _terms_note(legal_basis, clause_measures, catch_all_note, offence_override, crime_category)
+        record_creation(
+            request,
+            actor=actor,
+            effective_on=drafted_on,
+            note=f"{_('Request drafted')}. {terms}" if terms else str(_("Request drafted")),
+            override_reason=override_reason if offence_override else "",
+        )
     return request
 
 
@@ -149,13 +264,19 @@ REQUEST_DRAFT_FIELDS = {
     "measures",
     "subjects",
     "assets",
+    "catch_all_note",
 }
 
 
 @transaction.atomic
-def request_update(*, request: Request, actor, expected_version: int | None = None, **changes) -> Request:
-    """Edit a request. Only a draft may change its country, legal basis or measures (what was sent
-    stays as sent); afterwards only the foreign reference, summary, urgency and responsible person."""
+def request_update(
+    *, request: Request, actor, expected_version: int | None = None, override_reason: str = "", **changes
+) -> Request:
+    """Edit a request. Only a draft may change its country, legal basis, crime category or measures
+    (what was sent stays as sent); afterwards only the foreign reference, summary, urgency and
+    responsible person. A draft's new terms are checked as at creation: measures beyond the list
+    need the clause note, an offence outside the basis's scope needs `override_reason` (on the
+    timeline); the checklist follows the basis and the measures."""
     unknown = set(changes) - REQUEST_DRAFT_FIELDS
     if unknown:
         raise InvalidInput(
@@ -167,7 +288,7 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
         access.require_nameable(actor, "responsible_investigator", [changes["responsible_investigator"]])
     request = Request.objects.select_for_update().get(pk=request.pk)
     check_version(request, expected_version)
-    frozen_after_sending = {"country", "legal_basis", "crime_category", "channel", "measures"}
+    frozen_after_sending = {"country", "legal_basis", "crime_category", "channel", "measures", "catch_all_note"}
     if request.status != Request.Status.DRAFT and frozen_after_sending & set(changes):
         raise InvalidInput(
             _("Once sent, the country, legal basis, channel and measures stay as sent."),
@@ -175,14 +296,29 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
         )
     country = clean_country(changes.get("country", request.country.code), allow_home=False)
     legal_basis = changes.get("legal_basis", request.legal_basis)
+    crime_category = changes.get("crime_category", request.crime_category)
     measures = list(changes["measures"]) if "measures" in changes else list(request.measures.all())
+    if "catch_all_note" in changes:
+        changes["catch_all_note"] = (changes["catch_all_note"] or "").strip()
+    catch_all_note = changes.get("catch_all_note", request.catch_all_note)
+    override_reason = (override_reason or "").strip()
     if not measures:
         raise InvalidInput(_("Name at least one measure."), field_errors={"measures": [_("Required.")]})
+    terms = ""
+    offence_override = False
     if request.status == Request.Status.DRAFT:
         # After sending these are fixed as sent; a later change to the instrument must not block
         # editing the foreign reference or the summary.
         check_instrument_applies(legal_basis, country)
-        check_scope(legal_basis, measures)
+        clause_measures = check_scope(legal_basis, measures, catch_all_note=catch_all_note)
+        if {"legal_basis", "crime_category"} & set(changes):
+            # An override given when the basis and category were chosen stands until either changes.
+            offence_override = check_offence_scope(legal_basis, crime_category, override_reason=override_reason)
+            changes["offence_scope_override"] = override_reason if offence_override else ""
+        clause_changed = {"legal_basis", "measures", "catch_all_note"} & set(changes)
+        terms = _terms_note(
+            legal_basis, clause_measures if clause_changed else [], catch_all_note, offence_override, crime_category
+        )
     with audit_actor(actor):
         for name, value in changes.items():
             if name in ("measures", "subjects", "assets"):
@@ -195,8 +331,10 @@ def request_update(*, request: Request, actor, expected_version: int | None = No
             request.subjects.set(changes["subjects"])
         if "assets" in changes:
             request.assets.set(changes["assets"])
-        if "legal_basis" in changes:
+        if "legal_basis" in changes or "measures" in changes:
             _sync_checklist(request)
+        if terms:
+            record_note(request, actor=actor, note=terms, override_reason=override_reason if offence_override else "")
         if request.is_pending:
             # The responsible investigator is whom the reminders go to: re-plan at the next scan.
             reminder_schedule.replan(request.pk, pending=True)
@@ -271,10 +409,13 @@ def request_send(
     foreign_reference: str = "",
     expected_version: int | None = None,
 ) -> Request:
-    """Send a draft. Refused while a mandatory item of the legal basis's checklist is unanswered, or
-    a document its legal basis requires before sending (the translation the requested state needs,
-    the signed letter) is not in the case file, unless an override reason is given (it goes on the
-    timeline); and when a measure is outside the scope. The response deadline comes from the
+    """Send a draft. Refused while a mandatory item of the legal basis's checklist that applies to
+    the request's measures is unanswered, or a document its legal basis requires before sending (the
+    translation the requested state needs, the signed letter, the certified court decision for a
+    confiscation where the basis requires one) is not in the case file, or the crime category is
+    outside the basis's offence scope with no override recorded at drafting, unless an override
+    reason is given (it goes on the timeline); and when a measure is outside the scope (or beyond
+    the list without the note citing the 'any other assistance' clause). The response deadline comes from the
     instrument, then the country profile, then the office default, unless the investigator sets one.
     A foreign reference already known (an informal channel's case number) is recorded in the same
     transaction."""
@@ -284,7 +425,12 @@ def request_send(
 
     def apply(obj: Request, ctx):
         check_instrument_applies(obj.legal_basis, obj.country)
-        check_scope(obj.legal_basis, list(obj.measures.all()))
+        check_scope(obj.legal_basis, list(obj.measures.all()), catch_all_note=obj.catch_all_note)
+        # Overridden at drafting (the reason is on the timeline) or now; a basis or category changed
+        # since clears the recorded override (request_update).
+        offence_overridden = not obj.offence_scope_override and check_offence_scope(
+            obj.legal_basis, obj.crime_category, override_reason=override_reason
+        )
         missing = missing_requirements(obj)
         documents = documents_missing_before_sending(obj)
         if (missing or documents) and not override_reason:
@@ -310,7 +456,7 @@ def request_send(
             )
             obj.response_due_set_manually = False
         # The override is recorded only when it actually set a rule aside.
-        ctx["override_reason"] = override_reason if missing or documents else ""
+        ctx["override_reason"] = override_reason if missing or documents or offence_overridden else ""
         # Now waiting for an answer: the reminder scan plans it next time it runs (same transaction).
         reminder_schedule.replan(obj.pk, pending=True)
 

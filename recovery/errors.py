@@ -52,6 +52,14 @@ class MeasureOutsideScope(DomainError):
     default_message = _("A requested measure is outside the scope of the legal basis.")
 
 
+class CatchAllNoteRequired(MeasureOutsideScope):
+    """Measures beyond the instrument's list, which only its 'any other assistance' clause covers,
+    asked for without the note citing that clause."""
+
+    code = "catch_all_note_required"
+    default_message = _("A measure beyond those the legal basis lists needs a note citing its catch-all clause.")
+
+
 class InvalidAmount(DomainError):
     code = "invalid_amount"
     default_message = _("The amount is not valid.")
@@ -60,6 +68,13 @@ class InvalidAmount(DomainError):
 class InvalidInput(DomainError):
     code = "invalid_input"
     default_message = _("The input is not valid.")
+
+
+class OffenceOutsideScope(InvalidInput):
+    """The request's crime category is outside the offences its legal basis covers."""
+
+    code = "offence_outside_scope"
+    default_message = _("The offence is outside the scope of the legal basis.")
 
 
 class VersionConflict(DomainError):

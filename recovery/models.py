@@ -90,6 +90,10 @@ class CrimeCategory(TrilingualName):
 class AssistanceMeasure(TrilingualName):
     """A type of assistance a request may ask for (testimony, documents, freezing assets...)."""
 
+    # The measure that asks the requested state to confiscate (or enforce our confiscation order):
+    # where the legal basis requires a court decision, sending it needs the certified copy.
+    CONFISCATION = "confiscate_assets"
+
     code = models.SlugField(_("code"), max_length=50, unique=True)
     concerns_assets = models.BooleanField(
         _("concerns assets"),
@@ -180,8 +184,25 @@ class LegalInstrument(TrilingualName):
     any_other_assistance = models.BooleanField(
         _("any other assistance not prohibited"),
         default=False,
-        help_text=_("The scope also covers any assistance not prohibited by the requested state's law."),
+        help_text=_(
+            "The scope also covers any assistance not prohibited by the requested state's law. A measure "
+            "beyond the listed ones is then accepted only with a note on the request citing this clause."
+        ),
     )
+    any_other_assistance_citation = models.CharField(
+        _("'any other assistance' clause: article"), max_length=255, blank=True
+    )
+    offence_scope = models.ManyToManyField(
+        CrimeCategory,
+        verbose_name=_("offences in scope"),
+        blank=True,
+        related_name="instruments",
+        help_text=_(
+            "The crime categories the instrument applies to (e.g. drug trafficking for the 1988 Vienna "
+            "Convention). Leave empty for an instrument that applies to any offence."
+        ),
+    )
+    offence_scope_citation = models.CharField(_("offences in scope: article"), max_length=255, blank=True)
     # Confiscation terms.
     value_based_confiscation = models.BooleanField(_("value-based confiscation allowed"), default=False)
     requested_party_retains_proceeds = models.BooleanField(
@@ -241,6 +262,16 @@ class InstrumentRequirement(TrilingualName):
         _("mandatory"), default=True, help_text=_("Optional items are those the instrument asks for 'where available'.")
     )
     citation = models.CharField(_("article"), max_length=255, blank=True)
+    measures = models.ManyToManyField(
+        AssistanceMeasure,
+        verbose_name=_("applies to measures"),
+        blank=True,
+        related_name="requirements",
+        help_text=_(
+            "The item applies only to a request asking for at least one of these measures (e.g. the contents "
+            "of a request about property). Leave empty for an item every request under the instrument needs."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

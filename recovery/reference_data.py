@@ -7,7 +7,9 @@
   DOI 10.52425/25187252_2025_36_205. Its table 1 lists the 30 states with which Kazakhstan has a
   treaty on legal assistance in criminal matters; it describes the US, Korea, UK and India treaties
   (scope, required contents, confiscation terms) and cites their ratification laws (footnotes 4-7);
-- the texts of UNCAC (arts. 31, 46, 54-57) and UNTOC (arts. 12-14, 18) for the two conventions.
+- the texts of UNCAC (arts. 31, 46, 54-57) and UNTOC (arts. 3, 12-14, 18) for the two conventions, of the
+  1988 Vienna Convention (arts. 3, 5, 7), and of the CIS conventions of Minsk (1993) and Chisinau (2002);
+  their states parties as far as known reliably, the rest marked "status not verified" (docs/refdata.md).
 
 Where the seed is silent (the title and scope of the other 26 treaties, central authorities, response
 times) the values are a reasonable working default, marked as such in `notes`, for the office to refine.
@@ -415,6 +417,25 @@ COUNTRY_PROFILES = [
         "languages": "Latvian",
         "expected_response_days": 90,
     },
+    # Parties to the Minsk Convention without a bilateral treaty of table 1: requests go under it.
+    {
+        "country": "AM",
+        "central_authority": "Prosecutor General's Office (pre-trial stage)",
+        "languages": "Armenian, Russian",
+        "expected_response_days": 60,
+    },
+    {
+        "country": "AZ",
+        "central_authority": "Prosecutor General's Office (pre-trial stage)",
+        "languages": "Azerbaijani, Russian",
+        "expected_response_days": 60,
+    },
+    {
+        "country": "TJ",
+        "central_authority": "Prosecutor General's Office (pre-trial stage)",
+        "languages": "Tajik, Russian",
+        "expected_response_days": 60,
+    },
 ]
 # The office writes its letters in English, Russian or Kazakh (documents.models.Document.Language). A
 # state takes a letter as it is when the letter is in one of the languages it accepts; a letter in any
@@ -435,7 +456,8 @@ for _profile in COUNTRY_PROFILES:
     _profile["notes"] = (
         "Bilateral treaty on legal assistance in criminal matters (seed article, table 1). "
         if _in_table
-        else "No bilateral MLA treaty: requests go under UNCAC, UNTOC or reciprocity, or through informal networks. "
+        else "No bilateral MLA treaty: requests go under a convention both states are party to (UNCAC, UNTOC, "
+        "the 1988 Vienna Convention, the Minsk Convention...) or reciprocity, or through informal networks. "
     ) + _PLANNING
 
 # --- Legal instruments --------------------------------------------------------------------------------
@@ -483,6 +505,8 @@ _EVIDENCE_LINK = {
         "олардың құнына сәйкес келетінін растайтын дәлелдемелер"
     ),
     "mandatory": True,
+    # Asked of a request about property; a request for testimony or documents alone needs none.
+    "measures": ASSET_MEASURES,
 }
 
 _UK_CITATION = "UK treaty, contents of a request about proceeds of crime (seed article, fn. 6)"
@@ -495,6 +519,7 @@ TREATY_DETAILS = {
             "(https://adilet.zan.kz/rus/docs/Z1500000331)"
         ),
         "scope_citation": "Art. 1(3)",
+        "any_other_assistance_citation": "Art. 1(3) (any other form of assistance not prohibited)",
         # Art. 1(3): testimony; documents and their attestation; locating/identifying persons and objects;
         # service of documents; transfer of persons in custody; searches and seizures; identifying,
         # tracing, freezing, seizing and confiscating assets; any other assistance not prohibited.
@@ -524,6 +549,7 @@ TREATY_DETAILS = {
         # "... and other assistance related to the purpose of the Treaty which does not contradict the
         # legislation of the Requested Party."
         "any_other_assistance": True,
+        "any_other_assistance_citation": "Art. 1 (other assistance not contrary to the requested Party's law)",
         "value_based_confiscation": True,
         "requested_party_retains_proceeds": True,
         "bona_fide_third_parties_protected": True,
@@ -553,6 +579,7 @@ TREATY_DETAILS = {
             {
                 "code": "property_details",
                 "citation": _UK_CITATION,
+                "measures": ASSET_MEASURES,
                 "name_en": "Detailed information about the property in respect of which cooperation is requested",
                 "name_ru": "Подробные сведения об имуществе, в отношении которого запрашивается сотрудничество",
                 "name_kk": "Ынтымақтастық сұралып отырған мүлік туралы толық мәліметтер",
@@ -561,6 +588,7 @@ TREATY_DETAILS = {
             {
                 "code": "property_location",
                 "citation": _UK_CITATION,
+                "measures": ASSET_MEASURES,
                 "name_en": "Location of the property and its relation to the subject of the request",
                 "name_ru": "Сведения о местонахождении имущества и его связи с предметом запроса",
                 "name_kk": "Мүліктің орналасқан жері және оның сұрау салу нысанасымен байланысы туралы мәліметтер",
@@ -569,6 +597,7 @@ TREATY_DETAILS = {
             {
                 "code": "property_crime_link",
                 "citation": _UK_CITATION,
+                "measures": ASSET_MEASURES,
                 "name_en": "The connection, if any, between the property and the offences",
                 "name_ru": "Связь, если таковая имеется, между имуществом и преступлениями",
                 "name_kk": "Мүлік пен қылмыстар арасындағы байланыс (егер бар болса)",
@@ -577,6 +606,7 @@ TREATY_DETAILS = {
             {
                 "code": "third_party_interests",
                 "citation": _UK_CITATION,
+                "measures": ASSET_MEASURES,
                 "name_en": "Information about any interests of third parties in the property",
                 "name_ru": "Сведения о любых интересах третьих лиц в отношении этого имущества",
                 "name_kk": "Осы мүлікке қатысты үшінші тұлғалардың кез келген мүдделері туралы мәліметтер",
@@ -585,6 +615,7 @@ TREATY_DETAILS = {
             {
                 "code": "court_decision_copy",
                 "citation": _UK_CITATION,
+                "measures": ASSET_MEASURES,
                 "name_en": (
                     "Where available, a certified copy of the court's restraint or confiscation decision, and a "
                     "statement of its grounds if the decision does not give them"
@@ -630,6 +661,7 @@ TREATY_DETAILS = {
             "service_of_documents",
         ],
         "any_other_assistance": True,
+        "any_other_assistance_citation": "Art. 1(2), item 9 (other assistance not contrary to the requested law)",
         "confiscation_citation": (
             "Art. 1(2)(1): detection, arrest and confiscation of criminally acquired valuables and instruments of "
             "crime, under the requested Party's law"
@@ -764,6 +796,121 @@ def _convention_requirements(article: str) -> list[dict]:
     ]
 
 
+# UNCAC art. 55(3): what a request for confiscation contains besides the art. 46(15) items, and
+# art. 57(3): on what ground confiscated property is returned. They apply to requests asking for
+# confiscation / return only.
+_UNCAC_CONFISCATION_CONTENTS = [
+    {
+        "code": "uncac_property_description",
+        "name_en": (
+            "A description of the property to be confiscated, including, to the extent possible, its location and, "
+            "where relevant, its estimated value"
+        ),
+        "name_ru": (
+            "Описание имущества, подлежащего конфискации, включая, по возможности, его местонахождение и, "
+            "в надлежащих случаях, его оценочную стоимость"
+        ),
+        "name_kk": (
+            "Тәркіленуге жататын мүліктің сипаттамасы, оның ішінде мүмкіндігінше оның орналасқан жері және "
+            "тиісті жағдайларда оның бағаланған құны"
+        ),
+        "mandatory": True,
+        "citation": "Art. 55(3)(a)",
+        "measures": ["confiscate_assets"],
+    },
+    {
+        "code": "uncac_confiscation_facts",
+        "name_en": (
+            "A statement of the facts relied upon, sufficient to enable the requested State to seek the order "
+            "under its domestic law"
+        ),
+        "name_ru": (
+            "Изложение фактов, на которые опирается запрашивающее государство, достаточное для того, чтобы "
+            "запрашиваемое государство могло добиваться вынесения решения согласно своему внутреннему праву"
+        ),
+        "name_kk": (
+            "Сұрау салушы мемлекет сүйенетін фактілердің сұрау салынған мемлекет өзінің ішкі құқығына сәйкес "
+            "шешім шығаруға қол жеткізуі үшін жеткілікті баяндамасы"
+        ),
+        "mandatory": True,
+        "citation": "Art. 55(3)(a)",
+        "measures": ["confiscate_assets"],
+    },
+    {
+        "code": "uncac_order_extent",
+        "name_en": (
+            "For an order of confiscation of the requesting State: a legally admissible copy of it, a statement "
+            "of the facts and of the extent to which its execution is requested"
+        ),
+        "name_ru": (
+            "Для решения о конфискации запрашивающего государства: приемлемая с юридической точки зрения копия "
+            "решения, изложение фактов и информация о том, в каких пределах испрашивается исполнение решения"
+        ),
+        "name_kk": (
+            "Сұрау салушы мемлекеттің тәркілеу туралы шешімі үшін: шешімнің заңдық тұрғыдан қолайлы көшірмесі, "
+            "фактілердің баяндамасы және шешімді орындау қандай шекте сұралатыны туралы ақпарат"
+        ),
+        "mandatory": True,
+        "citation": "Art. 55(3)(b)",
+        "measures": ["confiscate_assets"],
+    },
+    {
+        "code": "uncac_third_parties_due_process",
+        "name_en": (
+            "A statement of the measures taken to give adequate notice to bona fide third parties and to ensure "
+            "due process, and a statement that the confiscation order is final"
+        ),
+        "name_ru": (
+            "Заявление с указанием мер, принятых для надлежащего уведомления добросовестных третьих сторон и "
+            "обеспечения надлежащих правовых процедур, и заявление о том, что решение о конфискации является "
+            "окончательным"
+        ),
+        "name_kk": (
+            "Адал үшінші тараптарды тиісінше хабардар ету және тиісті құқықтық рәсімдерді қамтамасыз ету үшін "
+            "қабылданған шаралар туралы мәлімдеме және тәркілеу туралы шешімнің түпкілікті екені туралы мәлімдеме"
+        ),
+        "mandatory": True,
+        "citation": "Art. 55(3)(b)",
+        "measures": ["confiscate_assets"],
+    },
+    {
+        "code": "uncac_return_ground",
+        "name_en": (
+            "The ground for return under art. 57(3): (a) embezzled public funds, final judgment; (b) prior "
+            "ownership or damage; (c) prior legitimate owners or victims"
+        ),
+        "name_ru": (
+            "Основание возврата по ст. 57(3): a) растрата публичных средств, окончательное решение; "
+            "b) прежняя собственность или ущерб; c) законные собственники или потерпевшие"
+        ),
+        "name_kk": (
+            "57(3)-бап бойынша қайтару негізі: a) мемлекеттік қаражатты жымқыру, түпкілікті шешім; "
+            "b) бұрынғы меншік немесе залал; c) заңды меншік иелері немесе жәбірленушілер"
+        ),
+        "mandatory": True,
+        "citation": "Art. 57(3)",
+        "measures": ["return_assets"],
+    },
+    {
+        "code": "uncac_return_final_judgment",
+        "name_en": (
+            "For embezzled public funds: the final judgment in the requesting State (the requested State may waive it)"
+        ),
+        "name_ru": (
+            "Для растраченных публичных средств: окончательное судебное решение в запрашивающем государстве "
+            "(запрашиваемое государство может отказаться от этого требования)"
+        ),
+        "name_kk": (
+            "Жымқырылған мемлекеттік қаражат үшін: сұрау салушы мемлекеттегі түпкілікті сот шешімі (сұрау салынған "
+            "мемлекет бұл талаптан бас тарта алады)"
+        ),
+        "mandatory": False,
+        "citation": "Art. 57(3)(a)",
+        "measures": ["return_assets"],
+    },
+]
+
+
 _INFORMAL_COMMON = {
     "kind": "informal_network",
     "counterpart_countries": [],
@@ -803,6 +950,7 @@ MULTILATERAL_INSTRUMENTS = [
         "scope_citation": "Art. 46(3) (mutual legal assistance); Chapter V, arts. 51-59 (asset recovery)",
         "measures": _ALL_BUT_OTHER,
         "any_other_assistance": True,  # art. 46(3)(i)
+        "any_other_assistance_citation": "Art. 46(3)(i) (any other type of assistance not contrary to domestic law)",
         "value_based_confiscation": True,  # art. 31(1)(a), art. 55(1)
         "requested_party_retains_proceeds": False,  # art. 57(3): return of embezzled public funds
         "court_decision_required": True,  # art. 55(1)(b), art. 57(3)(a)
@@ -813,7 +961,7 @@ MULTILATERAL_INSTRUMENTS = [
         ),
         "expected_response_days": None,
         **FORMAL_SENDING_TERMS,
-        "requirements": _convention_requirements("46"),
+        "requirements": _convention_requirements("46") + _UNCAC_CONFISCATION_CONTENTS,
         "notes": "The legal basis for states with no bilateral treaty; the whole of chapter V concerns asset recovery.",
     },
     {
@@ -831,6 +979,11 @@ MULTILATERAL_INSTRUMENTS = [
         "scope_citation": "Art. 18(3) (mutual legal assistance); arts. 12-14 (confiscation)",
         "measures": _ALL_BUT_OTHER,
         "any_other_assistance": True,  # art. 18(3)(i)
+        "any_other_assistance_citation": "Art. 18(3)(i) (any other type of assistance not contrary to domestic law)",
+        # Art. 3(1): offences established under arts. 5, 6, 8 and 23 and serious crime, transnational and
+        # involving an organised criminal group.
+        "offence_scope": ["organised_crime"],
+        "offence_scope_citation": "Art. 3 (scope of application: offences involving an organised criminal group)",
         "value_based_confiscation": True,  # art. 12(1)(a)
         "requested_party_retains_proceeds": True,  # art. 14(1): disposed of by the confiscating state
         "court_decision_required": True,  # art. 13(1)(b)
@@ -958,9 +1111,229 @@ MULTILATERAL_INSTRUMENTS = [
     },
 ]
 
+# --- The 1988 Vienna Convention and the CIS conventions ----------------------------------------------
+# States parties: only those known reliably are loaded as counterpart states (a convention binds only
+# its parties: check_instrument_applies). A state whose status could not be verified here is named in
+# the notes as "status not verified" and is not loaded; add it once the register confirms it.
+# Sources: UN Treaty Collection, chapter VI.19 (Vienna 1988); the CIS Executive Committee's register
+# of the Commonwealth's treaties (Minsk 1993, Chisinau 2002). See docs/refdata.md.
+
+# Among the states the office keeps a profile of. The Convention has near-universal participation.
+VIENNA_1988_PARTIES = [
+    *(code for code in TREATY_STATE_CODES if code != "KP"),
+    "RU",
+    "DE",
+    "CH",
+    "BY",
+    "LV",
+    "AM",
+    "AZ",
+    "TJ",
+]
+VIENNA_1988_NOT_VERIFIED = ["KP"]
+MINSK_1993_PARTIES = ["AM", "AZ", "BY", "KG", "RU", "TJ", "UZ"]
+MINSK_1993_NOT_VERIFIED = ["GE", "MD", "TM", "UA"]
+CHISINAU_2002_PARTIES: list[str] = []
+CHISINAU_2002_NOT_VERIFIED = ["AM", "AZ", "BY", "KG", "MD", "RU", "TJ", "UA", "UZ"]
+
+# Art. 7(10): what a request shall contain (as UNCAC art. 46(15), lettered differently).
+_VIENNA_LETTERS = {
+    "requesting_authority": "a",
+    "subject_of_investigation": "b",
+    "summary_of_facts": "c",
+    "assistance_sought": "d",
+    "person_concerned": "e",
+    "purpose": "f",
+}
+
+
+def _vienna_requirements() -> list[dict]:
+    return [
+        {
+            "code": code,
+            "name_en": en,
+            "name_ru": ru,
+            "name_kk": kk,
+            "mandatory": mandatory,
+            "citation": f"Art. 7(10)({_VIENNA_LETTERS[code]})",
+        }
+        for code, en, ru, kk, mandatory, _letters in _CONVENTION_CONTENTS
+    ]
+
+
+# Minsk art. 7 / Chisinau art. 7: the form and contents of a request (поручение).
+def _cis_requirements(article: str) -> list[dict]:
+    items = [
+        (
+            "cis_institutions",
+            "The requesting and the requested institutions",
+            "Наименование запрашивающего и запрашиваемого учреждений",
+            "Сұрау салушы және сұрау салынған мекемелердің атауы",
+        ),
+        (
+            "cis_case_and_request",
+            "The case and the content of the request",
+            "Наименование дела и содержание поручения",
+            "Істің атауы және тапсырманың мазмұны",
+        ),
+        (
+            "cis_persons",
+            "The persons concerned: names, citizenship, occupation and place of residence or stay",
+            "Имена и фамилии лиц, их гражданство, занятие и место жительства или пребывания",
+            "Адамдардың аты-жөні, азаматтығы, кәсібі және тұрғылықты немесе болатын жері",
+        ),
+        (
+            "cis_offence",
+            "In a criminal case: the facts of the offence and their legal qualification",
+            "По уголовным делам — описание фактических обстоятельств совершенного деяния и их квалификация",
+            "Қылмыстық істер бойынша — жасалған әрекеттің нақты мән-жайларының сипаттамасы және оларды саралау",
+        ),
+    ]
+    return [
+        {"code": code, "name_en": en, "name_ru": ru, "name_kk": kk, "mandatory": True, "citation": f"Art. {article}"}
+        for code, en, ru, kk in items
+    ]
+
+
+def _parties_note(parties: list[str], not_verified: list[str], source: str) -> str:
+    loaded = ", ".join(parties) if parties else "none yet"
+    unverified = ", ".join(not_verified)
+    return (
+        f"States parties loaded: {loaded} (source: {source}). Status not verified: {unverified}; not loaded as "
+        "parties until checked against that source."
+    )
+
+
+# Minsk art. 6: "in particular" questioning, expert examinations, inspections, searches, seizures,
+# transfer of material evidence, tracing persons, service of documents... The list is not closed.
+_CIS_SCOPE = ["testimony", "documents", "locate_identify", "service_of_documents", "search_seizure"]
+
+CONVENTIONS_WITH_PARTIES = [
+    {
+        "code": "vienna-1988",
+        "kind": "multilateral_convention",
+        "short_name": "Vienna Convention 1988",
+        "name_en": (
+            "United Nations Convention against Illicit Traffic in Narcotic Drugs and Psychotropic Substances, 1988"
+        ),
+        "name_ru": "Конвенция Организации Объединенных Наций о борьбе против незаконного оборота наркотических "
+        "средств и психотропных веществ 1988 года",
+        "name_kk": "Есірткі құралдары мен психотроптық заттардың заңсыз айналымына қарсы күрес туралы 1988 жылғы "
+        "Біріккен Ұлттар Ұйымының конвенциясы",
+        "counterpart_countries": VIENNA_1988_PARTIES,
+        "open_to_all_states": False,
+        "signed_on": datetime.date(1988, 12, 20),  # opened for signature at Vienna
+        "in_force_on": datetime.date(1990, 11, 11),
+        "ratification_reference": "UN Treaty Collection, chapter VI.19 (status of the Convention)",
+        "scope_citation": "Art. 7(2) (mutual legal assistance); art. 5(4) (confiscation)",
+        # Art. 7(2): statements, service, searches and seizures, examining objects and sites, information
+        # and evidentiary items, documents and records, identifying or tracing proceeds; art. 5(4):
+        # identifying, tracing, freezing, seizing and confiscating proceeds at another Party's request.
+        "measures": [
+            "testimony",
+            "service_of_documents",
+            "search_seizure",
+            "documents",
+            "identify_trace_assets",
+            "freeze_seize_assets",
+            "confiscate_assets",
+        ],
+        "any_other_assistance": True,  # art. 7(3)
+        "any_other_assistance_citation": "Art. 7(3) (other forms of assistance allowed by the requested Party's law)",
+        # Art. 3(1): offences of illicit traffic, and laundering of property derived from them (3(1)(b)).
+        "offence_scope": ["drugs", "laundering"],
+        "offence_scope_citation": "Art. 3(1) (drug trafficking offences and the laundering of their proceeds)",
+        "value_based_confiscation": True,  # art. 5(1)(a)
+        "requested_party_retains_proceeds": True,  # art. 5(5)(a): disposed of under the confiscating Party's law
+        "court_decision_required": True,  # art. 5(4)(a)(ii): an order of confiscation issued by the requesting Party
+        "bona_fide_third_parties_protected": True,  # art. 5(8)
+        "confiscation_citation": (
+            "Art. 5 (confiscation incl. value-based, 5(1)(a); at another Party's request, 5(4); the confiscating "
+            "Party disposes of the proceeds, 5(5)(a), and may share them, 5(5)(b); bona fide third parties, 5(8))"
+        ),
+        "expected_response_days": None,
+        **FORMAL_SENDING_TERMS,
+        "requirements": _vienna_requirements(),
+        "notes": (
+            "For drug trafficking offences and the laundering of their proceeds only. "
+            + _parties_note(VIENNA_1988_PARTIES, VIENNA_1988_NOT_VERIFIED, "UN Treaty Collection, chapter VI.19")
+        ),
+    },
+    {
+        "code": "minsk-1993",
+        "kind": "multilateral_convention",
+        "short_name": "Minsk Convention 1993",
+        "name_en": (
+            "Convention on Legal Assistance and Legal Relations in Civil, Family and Criminal Matters (Minsk, 1993)"
+        ),
+        "name_ru": "Конвенция о правовой помощи и правовых отношениях по гражданским, семейным и уголовным делам "
+        "(Минск, 22 января 1993 года)",
+        "name_kk": "Азаматтық, отбасылық және қылмыстық істер бойынша құқықтық көмек және құқықтық қатынастар "
+        "туралы конвенция (Минск, 1993 жылғы 22 қаңтар)",
+        "counterpart_countries": MINSK_1993_PARTIES,
+        "open_to_all_states": False,
+        "signed_on": datetime.date(1993, 1, 22),
+        "ratification_reference": "CIS Executive Committee, register of the Commonwealth's treaties",
+        "scope_citation": "Art. 6 (scope of legal assistance)",
+        "measures": _CIS_SCOPE,
+        # Art. 6 lists the procedural actions "in particular": others the requested Party's law provides for.
+        "any_other_assistance": True,
+        "any_other_assistance_citation": "Art. 6 (other procedural actions the requested Party's law provides for)",
+        "value_based_confiscation": False,
+        "requested_party_retains_proceeds": False,
+        "court_decision_required": False,
+        "bona_fide_third_parties_protected": False,
+        "confiscation_citation": "",
+        "expected_response_days": None,
+        **FORMAL_SENDING_TERMS,
+        "requirements": _cis_requirements("7"),
+        "notes": (
+            "Between CIS states: requests pass between the competent institutions (for criminal cases the "
+            "prosecutor's offices) in Russian or with a translation into it. No provision on confiscating "
+            "proceeds: freezing or confiscation rests on art. 6's open list (note required). "
+            + _parties_note(MINSK_1993_PARTIES, MINSK_1993_NOT_VERIFIED, "CIS Executive Committee register")
+        ),
+    },
+    {
+        "code": "chisinau-2002",
+        "kind": "multilateral_convention",
+        "short_name": "Chisinau Convention 2002",
+        "name_en": (
+            "Convention on Legal Assistance and Legal Relations in Civil, Family and Criminal Matters (Chisinau, 2002)"
+        ),
+        "name_ru": "Конвенция о правовой помощи и правовых отношениях по гражданским, семейным и уголовным делам "
+        "(Кишинев, 7 октября 2002 года)",
+        "name_kk": "Азаматтық, отбасылық және қылмыстық істер бойынша құқықтық көмек және құқықтық қатынастар "
+        "туралы конвенция (Кишинев, 2002 жылғы 7 қазан)",
+        "counterpart_countries": CHISINAU_2002_PARTIES,
+        "open_to_all_states": False,
+        "signed_on": datetime.date(2002, 10, 7),
+        "ratification_reference": "CIS Executive Committee, register of the Commonwealth's treaties",
+        "scope_citation": "Art. 6 (scope of legal assistance)",
+        "measures": _CIS_SCOPE,
+        "any_other_assistance": True,
+        "any_other_assistance_citation": "Art. 6 (other procedural actions the requested Party's law provides for)",
+        "value_based_confiscation": False,
+        "requested_party_retains_proceeds": False,
+        "court_decision_required": False,
+        "bona_fide_third_parties_protected": False,
+        "confiscation_citation": "",
+        "expected_response_days": None,
+        **FORMAL_SENDING_TERMS,
+        "requirements": _cis_requirements("7"),
+        "notes": (
+            "Replaces the Minsk Convention between the states that ratified it; between the others the Minsk "
+            "Convention still applies. Scope and contents taken as in the Minsk Convention: check them against "
+            "the text. "
+            + _parties_note(CHISINAU_2002_PARTIES, CHISINAU_2002_NOT_VERIFIED, "CIS Executive Committee register")
+        ),
+    },
+]
+
+
 INFORMAL_NETWORK_CODES = ["carin", "arin-ap", "arin-wca", "egmont"]
 
 
 def legal_instruments() -> list[dict]:
     """Every instrument, with its scope (measure codes), counterparts (country codes) and requirements."""
-    return _bilateral_instruments() + MULTILATERAL_INSTRUMENTS
+    return _bilateral_instruments() + MULTILATERAL_INSTRUMENTS + CONVENTIONS_WITH_PARTIES

@@ -192,18 +192,28 @@ def apply_transition(
     return obj, entry
 
 
-def record_creation(obj: StatusModel, *, actor=None, effective_on=None, note: str = ""):
-    """Write the first timeline row ('' -> initial status) for a record just created."""
-    return _timeline_row(obj, from_status="", actor=actor, effective_on=effective_on, note=note)
+def record_creation(obj: StatusModel, *, actor=None, effective_on=None, note: str = "", override_reason: str = ""):
+    """Write the first timeline row ('' -> initial status) for a record just created; with the
+    reason a rule was set aside to create it, if one was."""
+    return _timeline_row(
+        obj, from_status="", actor=actor, effective_on=effective_on, note=note, override_reason=override_reason
+    )
 
 
-def record_note(obj: StatusModel, *, actor=None, note: str, effective_on=None):
+def record_note(obj: StatusModel, *, actor=None, note: str, effective_on=None, override_reason: str = ""):
     """A timeline row that records a change without a status move (a deadline moved, with why):
     the status stays, the row says what happened. Written in the caller's transaction."""
-    return _timeline_row(obj, from_status=obj.status, actor=actor, effective_on=effective_on, note=str(note))
+    return _timeline_row(
+        obj,
+        from_status=obj.status,
+        actor=actor,
+        effective_on=effective_on,
+        note=str(note),
+        override_reason=override_reason,
+    )
 
 
-def _timeline_row(obj: StatusModel, *, from_status: str, actor, effective_on, note: str):
+def _timeline_row(obj: StatusModel, *, from_status: str, actor, effective_on, note: str, override_reason: str = ""):
     return obj.get_timeline_model().objects.create(
         **{obj.timeline_subject_field: obj},
         from_status=from_status,
@@ -212,4 +222,5 @@ def _timeline_row(obj: StatusModel, *, from_status: str, actor, effective_on, no
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "",
         note=note,
+        override_reason=override_reason,
     )

@@ -134,6 +134,11 @@ def make_request(*, case=None, actor=None, country="CH", legal_basis=None, measu
     case = case or make_case()
     measures = measures or [AssistanceMeasureFactory(code="freezing")]
     legal_basis = legal_basis or LegalInstrumentFactory(measures=measures)
+    if legal_basis.any_other_assistance and "catch_all_note" not in kwargs:
+        # Measures the basis does not list rest on its catch-all clause, which the request must cite.
+        listed = set(legal_basis.measures.values_list("pk", flat=True))
+        if any(m.pk not in listed for m in measures):
+            kwargs["catch_all_note"] = "Under the legal basis's clause on any other assistance."
     return request_create(
         actor=actor or case.lead_investigator,
         case=case,

@@ -99,6 +99,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "subjects",
             "assets",
             "summary",
+            "catch_all_note",
             "urgency",
             "responsible_investigator",
             "checklist",
@@ -160,6 +161,7 @@ REQUEST_COLUMNS = (
     "legal_basis__name_kk",
     "legal_basis__translation_required_before_sending",
     "legal_basis__signed_letter_required_before_sending",
+    "legal_basis__court_decision_required",
     "channel",
     "crime_category_id",
     "crime_category__code",
@@ -167,6 +169,7 @@ REQUEST_COLUMNS = (
     "crime_category__name_ru",
     "crime_category__name_kk",
     "summary",
+    "catch_all_note",
     "urgency",
     "responsible_investigator_id",
     "responsible_investigator__username",
@@ -326,6 +329,7 @@ def represent_requests(requests: list) -> list[dict]:
                 "subjects": subjects[pk],
                 "assets": assets[pk],
                 "summary": row["summary"],
+                "catch_all_note": row["catch_all_note"],
                 "urgency": row["urgency"],
                 "responsible_investigator": _investigator(row),
                 "checklist": checklist[pk],
@@ -364,9 +368,26 @@ class RequestWriteFields(StrictInputSerializer):
     subjects = ScopedRelatedField("cases.Subject", many=True, required=False)
     assets = ScopedRelatedField("assets.Asset", many=True, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
+    catch_all_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Required when a measure is beyond those the legal basis lists and only its clause on any other "
+            "assistance covers it: cite the clause (400 `catch_all_note_required` without it)."
+        ),
+    )
     urgency = serializers.ChoiceField(choices=Request.Urgency.choices, required=False)
     responsible_investigator = NameableUserField(required=False)
     foreign_reference = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_(
+            "Why to use the legal basis although the crime category is outside the offences it covers "
+            "(400 `offence_outside_scope` without it). Kept on the request's timeline."
+        ),
+    )
 
 
 class RequestCreateSerializer(RequestWriteFields):
@@ -384,8 +405,9 @@ class RequestTransitionSerializer(TransitionInputBase):
         allow_blank=True,
         default="",
         help_text=_(
-            "Sending: why to send although the legal basis's checklist is incomplete or a document it "
-            "requires before sending (translation, signed letter) is not in the case file."
+            "Sending: why to send although the legal basis's checklist is incomplete, a document it "
+            "requires before sending (translation, signed letter, certified court decision) is not in the "
+            "case file, or the offence is outside its scope."
         ),
     )
     refusal_grounds = serializers.CharField(

@@ -74,6 +74,11 @@ def snapshot():
         values = {f.attname: getattr(instrument, f.attname) for f in LegalInstrument._meta.concrete_fields}
         values["measures"] = sorted(instrument.measures.values_list("code", flat=True))
         values["countries"] = sorted(str(c) for c in instrument.counterpart_countries.values_list("country", flat=True))
+        values["offences"] = sorted(instrument.offence_scope.values_list("code", flat=True))
+        values["requirement_measures"] = sorted(
+            instrument.requirements.values_list("code", "measures__code").order_by("code", "measures__code"),
+            key=str,
+        )
         instruments.append(values)
     return {
         "measures": list(AssistanceMeasure.objects.order_by("pk").values()),
@@ -133,9 +138,8 @@ def test_a_second_load_repairs_edited_scope_and_requirements_but_keeps_those_sen
     us.counterpart_countries.add(CountryProfile.objects.get(country="RU"))
     InstrumentRequirement.objects.create(instrument=us, code="answered", name_en="Answered item")
     sent = make_request(actor=investigator_a, case=case, country="US", legal_basis=us, measures=[testimony])
-    request_answer_checklist(
-        request=sent, actor=investigator_a, answers={"answered": True, "property_crime_evidence": True}
-    )
+    # A testimony request: the evidence of criminal origin concerns property requests only.
+    request_answer_checklist(request=sent, actor=investigator_a, answers={"answered": True})
     attach_signed_letter(sent, investigator_a)
     request_send(request=sent, actor=investigator_a, sent_on=datetime.date(2025, 1, 20))
     InstrumentRequirement.objects.create(instrument=us, code="stray", name_en="Stray item")
@@ -236,7 +240,9 @@ def test_conventions_and_reciprocity_are_open_to_every_state(reference):
         assert convention.kind == LegalInstrument.Kind.MULTILATERAL_CONVENTION
         assert convention.open_to_all_states and convention.applies_to("CH")
         assert {"freeze_seize_assets", "confiscate_assets", "return_assets"} <= scope(code)
-        assert convention.requirements.filter(mandatory=True).count() == 5
+        # The art. 46(15) / 18(15) items apply to every request; UNCAC's art. 55(3) and 57(3) items
+        # only to confiscation and return (tests/terms).
+        assert convention.requirements.filter(mandatory=True, measures__isnull=True).count() == 5
     assert instrument("uncac").bona_fide_third_parties_protected
     reciprocity = instrument("reciprocity")
     assert reciprocity.kind == LegalInstrument.Kind.RECIPROCITY and reciprocity.open_to_all_states

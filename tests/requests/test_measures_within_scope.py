@@ -92,10 +92,23 @@ def test_send_refuses_a_measure_that_left_the_scope(case, narrow_treaty, measure
 
 
 @pytest.mark.django_db
-def test_any_other_assistance_covers_every_measure(case, measures, investigator_a):
-    convention = LegalInstrumentFactory(code="uncac", name_en="UNCAC", any_other_assistance=True)
+def test_any_other_assistance_covers_every_measure_with_a_note_citing_it(case, measures, investigator_a):
+    convention = LegalInstrumentFactory(
+        code="uncac", name_en="UNCAC", any_other_assistance=True, any_other_assistance_citation="Art. 46(3)(i)"
+    )
     assert convention.measures.count() == 0
-    request = create(case, convention, list(measures.values()))
+    with pytest.raises(MeasureOutsideScope, match="Art. 46"):
+        create(case, convention, list(measures.values()))
+    assert not Request.objects.exists()
+    request = request_create(
+        actor=case.lead_investigator,
+        case=case,
+        country="CH",
+        legal_basis=convention,
+        crime_category=case.primary_crime_category,
+        measures=list(measures.values()),
+        catch_all_note="Art. 46(3)(i): not contrary to Swiss law",
+    )
     sent = request_send(request=request, actor=investigator_a, sent_on=datetime.date(2025, 1, 1))
     assert sent.status == Request.Status.SENT
     assert request.measures.count() == 3

@@ -10,6 +10,14 @@ from django.db import transaction
 from recovery import reference_data
 from recovery.models import AssistanceMeasure, CountryProfile, CrimeCategory, InstrumentRequirement, LegalInstrument
 
+
+def _set_exactly(manager, wanted: set, counts: dict, *, is_new: bool) -> None:
+    """Set a many-to-many to exactly `wanted` (pks); counts an update only for an existing row."""
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(wanted)
+        counts["updated"] += 0 if is_new else 1
+
+
 INSTRUMENT_FIELDS = (
     "kind",
     "short_name",
@@ -22,6 +30,8 @@ INSTRUMENT_FIELDS = (
     "ratification_reference",
     "scope_citation",
     "any_other_assistance",
+    "any_other_assistance_citation",
+    "offence_scope_citation",
     "value_based_confiscation",
     "requested_party_retains_proceeds",
     "court_decision_required",
@@ -78,9 +88,10 @@ def load_reference_data() -> dict:
         values = {k: v for k, v in row.items() if k != "code"}
         measures[row["code"]] = _upsert(AssistanceMeasure, {"code": row["code"]}, values, counts)
 
+    categories = {}
     for row in reference_data.CRIME_CATEGORIES:
         values = {k: v for k, v in row.items() if k != "code"}
-        _upsert(CrimeCategory, {"code": row["code"]}, values, counts)
+        categories[row["code"]] = _upsert(CrimeCategory, {"code": row["code"]}, values, counts)
 
     profiles = {}
     for row in reference_data.COUNTRY_PROFILES:
@@ -94,7 +105,15 @@ def load_reference_data() -> dict:
         values = {name: row.get(name) for name in INSTRUMENT_FIELDS}
         for flag in INSTRUMENT_FLAGS:
             values[flag] = bool(values[flag])
-        for text in ("short_name", "ratification_reference", "scope_citation", "confiscation_citation", "notes"):
+        for text in (
+            "short_name",
+            "ratification_reference",
+            "scope_citation",
+            "confiscation_citation",
+            "any_other_assistance_citation",
+            "offence_scope_citation",
+            "notes",
+        ):
             values[text] = values[text] or ""
         instrument = _upsert(LegalInstrument, {"code": row["code"]}, values, counts)
         # Setting the scope of a new instrument is part of creating it, not an update.
@@ -108,6 +127,8 @@ def load_reference_data() -> dict:
         if set(instrument.counterpart_countries.values_list("pk", flat=True)) != wanted_countries:
             instrument.counterpart_countries.set(wanted_countries)
             counts["updated"] += 0 if is_new else 1
+        wanted_offences = {categories[code].pk for code in row.get("offence_scope", [])}
+        _set_exactly(instrument.offence_scope, wanted_offences, counts, is_new=is_new)
 
         wanted_codes = []
         for order, item in enumerate(row["requirements"], start=1):
@@ -119,7 +140,15 @@ def load_reference_data() -> dict:
                 "citation": item.get("citation", ""),
                 "order": order * 10,
             }
-            _upsert(InstrumentRequirement, {"instrument": instrument, "code": item["code"]}, values, counts)
+            requirement = _upsert(
+                InstrumentRequirement, {"instrument": instrument, "code": item["code"]}, values, counts
+            )
+            _set_exactly(
+                requirement.measures,
+                {measures[code].pk for code in item.get("measures", [])},
+                counts,
+                is_new=is_new or requirement._upsert_created,
+            )
             wanted_codes.append(item["code"])
         stale = instrument.requirements.exclude(code__in=wanted_codes)
         for requirement in stale:
