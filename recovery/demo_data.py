@@ -2188,7 +2188,8 @@ def ensure_units_and_users() -> dict:
 
 def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
     """Put in the case file what the legal basis requires before sending (mla_requests/case_file.py):
-    the signed letter, and the translation the requested state needs, as small PDFs dated `day`."""
+    the signed letter, the translation the requested state needs, and for a confiscation the certified
+    court decision, as small PDFs dated `day`."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from documents.models import Document
@@ -2197,7 +2198,10 @@ def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
     from recovery.models import CountryProfile
 
     for code, _message in case_file.documents_missing_before_sending(request):
-        if code == case_file.SIGNED_LETTER:
+        if code == case_file.COURT_DECISION:
+            kind, language = Document.Kind.CERTIFIED_COURT_DECISION, Document.Language.EN
+            title = f"Confiscation decision of the court (certified copy), request {request.reference}"
+        elif code == case_file.SIGNED_LETTER:
             kind, language = Document.Kind.REQUEST_LETTER, case_file.letter_language(request)
             title = f"Request letter {request.reference} (signed)"
         else:
@@ -2216,6 +2220,21 @@ def attach_sending_documents(request, *, actor, day: datetime.date) -> None:
             request=request,
             file=SimpleUploadedFile(name, _demo_pdf(title, [], day), content_type="application/pdf"),
         )
+
+
+def _terms_relied_on(instrument, rp, measures: dict, categories: dict) -> dict:
+    """The note citing the basis's catch-all clause when a planned measure is beyond its list, and
+    the reason for a convention whose offence scope does not name the case's category (the demo's
+    UNTOC requests concern corruption by groups, as the office's practice has it)."""
+    from mla_requests.services import measures_outside_scope, offence_outside_scope
+
+    extra = {}
+    if instrument.any_other_assistance and measures_outside_scope(instrument, [measures[m] for m in rp.measures]):
+        clause = instrument.any_other_assistance_citation or instrument.scope_citation
+        extra["catch_all_note"] = f"{clause}: not prohibited by the requested state's law."
+    if offence_outside_scope(instrument, categories[rp.crime_category]):
+        extra["override_reason"] = "Committed by an organised criminal group operating across borders."
+    return extra
 
 
 def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
@@ -2285,6 +2304,7 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
             )
         for rp in plan.requests:
             kwargs = {"channel": rp.channel} if rp.channel else {}
+            kwargs.update(_terms_relied_on(instruments[rp.legal_basis], rp, measures, categories))
             request = request_create(
                 actor=lead,
                 case=case,
@@ -2299,8 +2319,16 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
                 drafted_on=rp.drafted_on,
                 **kwargs,
             )
-            if rp.checklist:
-                request_answer_checklist(request=request, actor=lead, answers=rp.checklist)
+            # The plan answers the items of the basis; the request has those its measures call for. A
+            # request planned complete (no override) provides every mandatory item that applies.
+            applicable = dict(request.checklist.values_list("requirement__code", "requirement__mandatory"))
+            answers = {code: answer for code, answer in rp.checklist.items() if code in applicable}
+            if not rp.override_reason:
+                for code, mandatory in applicable.items():
+                    if mandatory and code not in answers:
+                        answers[code] = (True, "Provided in the request and its annexes.")
+            if answers:
+                request_answer_checklist(request=request, actor=lead, answers=answers)
             for status, day, extra in rp.events:
                 if status == "sent":
                     attach_sending_documents(request, actor=lead, day=day)
