@@ -415,10 +415,10 @@ def request_send(
     confiscation where the basis requires one) is not in the case file, or the crime category is
     outside the basis's offence scope with no override recorded at drafting, unless an override
     reason is given (it goes on the timeline); and when a measure is outside the scope (or beyond
-    the list without the note citing the 'any other assistance' clause). The response deadline comes from the
-    instrument, then the country profile, then the office default, unless the investigator sets one.
-    A foreign reference already known (an informal channel's case number) is recorded in the same
-    transaction."""
+    the list without the note citing the 'any other assistance' clause). The response deadline
+    comes from the instrument, then the country profile, then the office default, unless the
+    investigator sets one. A foreign reference already known (an informal channel's case number) is
+    recorded in the same transaction."""
     access.require_write(actor, request)
     override_reason = (override_reason or "").strip()
     foreign_reference = (foreign_reference or "").strip()
