@@ -549,7 +549,11 @@ TREATY_DETAILS = {
         # "... and other assistance related to the purpose of the Treaty which does not contradict the
         # legislation of the Requested Party."
         "any_other_assistance": True,
-        "any_other_assistance_citation": "Art. 1 (other assistance not contrary to the requested Party's law)",
+        # The seed quotes the clause in its pages on art. 16 without numbering the paragraph.
+        "any_other_assistance_citation": (
+            "Clause on other assistance related to the Treaty's purpose, not contrary to the requested Party's "
+            "law (seed article, on art. 16)"
+        ),
         "value_based_confiscation": True,
         "requested_party_retains_proceeds": True,
         "bona_fide_third_parties_protected": True,

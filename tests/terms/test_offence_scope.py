@@ -176,3 +176,22 @@ def test_another_units_investigator_cannot_edit_it_and_learns_nothing(draft, ref
     assert response.status_code == 404
     assert "offence" not in response.content.decode().lower()
     assert Request.objects.get(pk=request.pk).crime_category.code == "organised_crime"
+
+
+@pytest.mark.django_db
+def test_the_api_send_refuses_an_offence_out_of_scope_then_records_the_override(draft, ref, investigator_a):
+    request = draft("untoc", "CH", ["documents"], category="organised_crime")
+    answer_all(request)
+    attach_letter_and_translation(request)
+    ref.basis("untoc").offence_scope.set([ref.category("drugs")])
+    client = APIClient()
+    client.force_authenticate(investigator_a)
+    url = f"/api/v1/requests/{request.pk}/transitions/"
+    refused = client.post(url, {"to_status": "sent", "effective_on": SENT_ON.isoformat()}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "offence_outside_scope"
+    assert Request.objects.get(pk=request.pk).status == Request.Status.DRAFT
+    sent = client.post(
+        url, {"to_status": "sent", "effective_on": SENT_ON.isoformat(), "override_reason": REASON}, format="json"
+    )
+    assert sent.status_code == 200, sent.content
+    assert Request.objects.get(pk=request.pk).timeline.last().override_reason == REASON
