@@ -9,6 +9,6 @@ class AssetsConfig(AppConfig):
     def ready(self):
         from recovery.audit import register_models
 
-        from .models import Asset, CourtDecision, ThirdPartyClaim
+        from .models import Asset, AssetAgreement, CourtDecision, ThirdPartyClaim
 
-        register_models(Asset, CourtDecision, ThirdPartyClaim)
+        register_models(Asset, AssetAgreement, CourtDecision, ThirdPartyClaim)

@@ -1,4 +1,7 @@
-"""Assets found abroad, their status timeline and amounts, court decisions and third-party claims."""
+"""Assets found abroad, their status timeline and amounts, court decisions, third-party claims and
+agreements on return or sharing."""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +26,7 @@ class AssetQuerySet(models.QuerySet):
     - frozen / seized, confiscated, returned: an amount was frozen, confiscated, returned (the
       amounts the timeline accumulates), whatever happened after: an asset frozen, then confiscated
       and returned counts at every stage it reached;
+    - shared: part of it received under a sharing agreement (the share recorded);
     - released (the freeze lifted) and retained by the requested state: the asset's status now.
     """
 
@@ -45,6 +49,10 @@ class AssetQuerySet(models.QuerySet):
         return Q(returned_amount__gt=0)
 
     @staticmethod
+    def shared_q() -> Q:
+        return Q(shared_amount__gt=0)
+
+    @staticmethod
     def released_q() -> Q:
         return Q(status=Asset.Status.RELEASED)
 
@@ -61,6 +69,9 @@ class AssetQuerySet(models.QuerySet):
     def returned(self):
         return self.filter(self.returned_q())
 
+    def shared(self):
+        return self.filter(self.shared_q())
+
     def released(self):
         return self.filter(self.released_q())
 
@@ -69,8 +80,8 @@ class AssetQuerySet(models.QuerySet):
 
 
 class Asset(StatusModel):
-    """An asset abroad. Amounts frozen, confiscated and returned are in the asset's currency and are
-    derived from its timeline by the transition services (never typed in)."""
+    """An asset abroad. Amounts frozen, confiscated, returned and shared are in the asset's currency
+    and are derived from its timeline by the transition services (never typed in)."""
 
     class Kind(models.TextChoices):
         BANK_ACCOUNT = "bank_account", _("Bank account")
@@ -92,6 +103,8 @@ class Asset(StatusModel):
         RETURNED = "returned", _("Returned")
         RELEASED = "released", _("Released")
         RETAINED_ABROAD = "retained_abroad", _("Retained by the requested state")
+        # Divided with the other state under a sharing agreement: the amount is our share received.
+        SHARED = "shared", _("Shared with the other state")
 
     S = Status
     workflow = Workflow.declare(
@@ -102,9 +115,12 @@ class Asset(StatusModel):
             S.IDENTIFIED: {S.FROZEN, S.CONFISCATED, S.RELEASED},
             S.FROZEN: {S.CONFISCATED, S.RELEASED},
             # confiscated -> released: the confiscation was overturned.
-            S.CONFISCATED: {S.RETURNED, S.RETAINED_ABROAD, S.RELEASED},
-            # Returns come in several instalments, each recorded with its amount.
-            S.RETURNED: {S.RETURNED, S.RETAINED_ABROAD},
+            S.CONFISCATED: {S.RETURNED, S.SHARED, S.RETAINED_ABROAD, S.RELEASED},
+            # Returns and shares come in several instalments, each recorded with its amount.
+            S.RETURNED: {S.RETURNED, S.SHARED, S.RETAINED_ABROAD},
+            S.SHARED: {S.SHARED, S.RETURNED, S.RETAINED_ABROAD},
+            # A state that retained the proceeds may later agree to return or share them.
+            S.RETAINED_ABROAD: {S.RETURNED, S.SHARED},
         },
     )
     timeline_model = "assets.AssetStatusChange"
@@ -148,6 +164,25 @@ class Asset(StatusModel):
     returned_amount = models.DecimalField(
         _("amount returned"), max_digits=20, decimal_places=2, default=0, editable=False
     )
+    # db_default too: the bench's volume generator COPYs rows without this column.
+    shared_amount = models.DecimalField(
+        _("our share received"),
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        editable=False,
+        help_text=_("What Kazakhstan received under sharing agreements."),
+    )
+    # Provenance: the outgoing request whose answer identified the asset.
+    identified_by_request = models.ForeignKey(
+        "requests.Request",
+        verbose_name=_("identified through request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="identified_assets",
+    )
     identified_on = models.DateField(_("identified on"))
     status = models.CharField(
         _("status"), max_length=32, choices=Status.choices, default=Status.IDENTIFIED, db_index=True
@@ -171,6 +206,7 @@ class Asset(StatusModel):
                 condition=Q(case__isnull=False) | Q(incoming_request__isnull=False),
                 name="asset_of_a_case_or_an_incoming_request",
             ),
+            models.CheckConstraint(condition=Q(shared_amount__gte=0), name="asset_shared_not_negative"),
         ]
         indexes = [models.Index(fields=["location_country", "status"], name="asset_country_status_idx")]
 
@@ -196,9 +232,59 @@ class Asset(StatusModel):
     def returned(self):
         return self.money(self.returned_amount)
 
+    @property
+    def shared(self):
+        return self.money(self.shared_amount)
+
+    # -- the stages' amounts (pure: `upheld_claims_total` is given, or read from prefetched claims)
+    @property
+    def still_frozen_amount(self) -> Decimal:
+        """What stays frozen: the freeze not yet turned into a confiscation, none once released."""
+        if self.status == self.Status.RELEASED:
+            return Decimal("0")
+        if self.status == self.Status.FROZEN:
+            return self.frozen_amount
+        return max(Decimal("0"), self.frozen_amount - self.confiscated_amount)
+
+    def returnable_amount(self, upheld_claims_total: Decimal) -> Decimal:
+        """What may still come home: confiscated, less upheld third-party claims, less what was
+        already returned or received as our share."""
+        rest = self.confiscated_amount - upheld_claims_total - self.returned_amount - self.shared_amount
+        return max(Decimal("0"), rest)
+
+    @property
+    def partially_returned(self) -> bool:
+        return 0 < self.returned_amount + self.shared_amount < self.confiscated_amount
+
 
 class AssetStatusChange(TimelineEntry):
     asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="timeline")
+    # Provenance: what caused the step, each of the asset's own case or incoming request
+    # (assets.services checks it).
+    request = models.ForeignKey(
+        "requests.Request",
+        verbose_name=_("caused by request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="asset_steps",
+    )
+    foreign_reply = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("caused by foreign reply"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="asset_steps_caused",
+    )
+    court_decision = models.ForeignKey(
+        "assets.CourtDecision",
+        verbose_name=_("caused by court decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="asset_steps",
+    )
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("asset status change")
@@ -259,6 +345,8 @@ class ThirdPartyClaim(models.Model):
         _("amount claimed"), max_digits=20, decimal_places=2, null=True, blank=True, default_currency=None
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    # What the court granted the claimant, in the asset's currency: it comes off what can be returned.
+    upheld_amount = models.DecimalField(_("amount upheld"), max_digits=20, decimal_places=2, null=True, blank=True)
     filed_on = models.DateField(_("filed on"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
@@ -277,7 +365,84 @@ class ThirdPartyClaim(models.Model):
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(decided_on__isnull=False), name="thirdpartyclaim_decided_has_date"
             ),
+            # Claims upheld before the amount was recorded keep none; only an upheld claim has one.
+            models.CheckConstraint(
+                condition=Q(upheld_amount__isnull=True) | Q(status="upheld", upheld_amount__gte=0),
+                name="thirdpartyclaim_upheld_amount",
+            ),
         ]
 
     def __str__(self):
         return f"{self.claimant} ({self.get_status_display()})"
+
+
+class AssetAgreement(models.Model):
+    """An agreement with the other state on returning or sharing a confiscated asset (Korea treaty
+    art. 16: the requested party retains confiscated proceeds "unless otherwise agreed"). Each
+    side's part is a share in percent (the two add up to 100), an amount in the asset's currency,
+    or both. Recorded (assets.services.agreement_record), never edited."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("Return")
+        SHARING = "sharing", _("Sharing")
+
+    asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="agreements")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    concluded_on = models.DateField(_("concluded on"))
+    other_state = CountryField(_("other state"), help_text=_("The state that agreed with Kazakhstan."))
+    home_share_percent = models.DecimalField(
+        _("Kazakhstan's share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    other_share_percent = models.DecimalField(
+        _("other state's share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    home_amount = models.DecimalField(_("Kazakhstan's amount"), max_digits=20, decimal_places=2, null=True, blank=True)
+    other_amount = models.DecimalField(
+        _("other state's amount"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="asset_agreements",
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement on return or sharing")
+        verbose_name_plural = _("agreements on return or sharing")
+        ordering = ["-concluded_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(home_share_percent__isnull=True) & Q(other_share_percent__isnull=True))
+                | (
+                    Q(home_share_percent__gte=0, home_share_percent__lte=100)
+                    & Q(other_share_percent__gte=0, other_share_percent__lte=100)
+                    & Q(home_share_percent=100 - F("other_share_percent"))
+                ),
+                name="assetagreement_shares_add_up",
+            ),
+            models.CheckConstraint(
+                condition=(Q(home_amount__isnull=True) | Q(home_amount__gte=0))
+                & (Q(other_amount__isnull=True) | Q(other_amount__gte=0)),
+                name="assetagreement_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(home_share_percent__isnull=False) | Q(home_amount__isnull=False),
+                name="assetagreement_says_our_part",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.concluded_on})"
+
+    @property
+    def home_money(self):
+        return self.asset.money(self.home_amount)
+
+    @property
+    def other_money(self):
+        return self.asset.money(self.other_amount)

@@ -1,5 +1,5 @@
 """Every write to assets: identification, the freeze-confiscate-return timeline and its amounts,
-court decisions and third-party claims."""
+court decisions, third-party claims and agreements on return or sharing."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
-from assets.models import Asset, CourtDecision, ThirdPartyClaim
+from assets.models import Asset, AssetAgreement, CourtDecision, ThirdPartyClaim
 from recovery import access
 from recovery.audit import audit_actor
 from recovery.cleaning import (
@@ -27,8 +28,12 @@ from recovery.timeline import apply_transition, record_creation
 
 S = Asset.Status
 # Moves that carry an amount, and whether it is required.
-AMOUNT_REQUIRED = {S.FROZEN, S.CONFISCATED, S.RETURNED}
+AMOUNT_REQUIRED = {S.FROZEN, S.CONFISCATED, S.RETURNED, S.SHARED}
 AMOUNT_OPTIONAL = {S.RETAINED_ABROAD}
+# Steps that bring proceeds home (all, or our share): bounded by what was confiscated less upheld
+# claims, and, where the requested state retains proceeds, only under an agreement of that kind.
+HANDOVER = {S.RETURNED, S.SHARED}
+AGREEMENT_FOR = {S.RETURNED: AssetAgreement.Kind.RETURN, S.SHARED: AssetAgreement.Kind.SHARING}
 
 
 @transaction.atomic
@@ -47,10 +52,12 @@ def asset_create(
     institution: str = "",
     holder=None,
     holder_name: str = "",
+    identified_by_request=None,
 ) -> Asset:
     """Record an asset, in status 'identified': an asset abroad of our `case`, or an asset in
     Kazakhstan that an `incoming_request` concerns (frozen, confiscated, transferred at the
-    requesting state's request; it may be of a case of ours too)."""
+    requesting state's request; it may be of a case of ours too). `identified_by_request`: the
+    outgoing request of the same case whose answer identified it."""
     if case is None and incoming_request is None:
         raise InvalidInput(
             _("An asset belongs to a case or to an incoming request."),
@@ -74,6 +81,7 @@ def asset_create(
     if estimated_value is not None:
         estimated_value = clean_amount(estimated_value, field="estimated_value", allow_zero=True)
     check_not_future(identified_on, field="identified_on")
+    _check_identified_by(actor, case, identified_by_request)
     with audit_actor(actor):
         asset = Asset.objects.create(
             case=case,
@@ -88,20 +96,107 @@ def asset_create(
             currency=currency,
             estimated_value=estimated_value,
             identified_on=identified_on,
+            identified_by_request=identified_by_request,
         )
         record_creation(asset, actor=actor, effective_on=identified_on, note=str(_("Asset identified")))
     return asset
 
 
-def _amount_in_asset_currency(asset: Asset, amount) -> Decimal:
+def _amount_in_asset_currency(asset: Asset, amount, field: str = "amount", allow_zero: bool = False) -> Decimal:
     if isinstance(amount, Money) and str(amount.currency) != asset.currency:
         raise InvalidAmount(
             _("The amount must be in the asset's currency (%(cur)s).") % {"cur": asset.currency},
-            field_errors={"amount": [_("Wrong currency.")]},
+            field_errors={field: [_("Wrong currency.")]},
         )
-    return clean_amount(amount)
+    return clean_amount(amount, field=field, allow_zero=allow_zero)
 
 
+# --- what governs an asset ------------------------------------------------------------------------
+
+
+def governing_instruments(asset: Asset):
+    """The legal bases under which the asset is pursued abroad: those of the outgoing requests
+    concerning it (Request.assets) and of the request whose answer identified it. With several,
+    the terms of any of them apply (a treaty under which the requested party retains the proceeds
+    binds us whatever the other requests say)."""
+    from recovery.models import LegalInstrument
+
+    if asset.case_id is None:
+        return LegalInstrument.objects.none()
+    return LegalInstrument.objects.filter(Q(requests__assets=asset) | Q(requests__identified_assets=asset)).distinct()
+
+
+def retaining_instrument(asset: Asset):
+    """The first instrument governing `asset` under which the requested party retains confiscated
+    proceeds unless agreed otherwise (Korea treaty art. 16), or None."""
+    return governing_instruments(asset).filter(requested_party_retains_proceeds=True).order_by("code").first()
+
+
+def upheld_claims_total(asset: Asset) -> Decimal:
+    """What courts granted bona fide third parties out of the asset, in its currency."""
+    total = asset.claims.filter(status=ThirdPartyClaim.Status.UPHELD).aggregate(total=Sum("upheld_amount"))["total"]
+    return total or Decimal("0")
+
+
+def asset_amounts(asset: Asset) -> dict[str, Money]:
+    """The asset's amounts at each stage, as money in its currency (admin page and API)."""
+    upheld = upheld_claims_total(asset)
+    values = {
+        "frozen": asset.frozen_amount,
+        "still_frozen": asset.still_frozen_amount,
+        "confiscated": asset.confiscated_amount,
+        "returned": asset.returned_amount,
+        "shared": asset.shared_amount,
+        "upheld_claims": upheld,
+        "returnable": asset.returnable_amount(upheld),
+    }
+    return {name: Money(value, asset.currency) for name, value in values.items()}
+
+
+# --- provenance -----------------------------------------------------------------------------------
+
+NOT_OF_THIS_FILE = _("Not of this asset's case or incoming request.")
+
+
+def _same_file(asset: Asset, record) -> bool:
+    """Whether `record` (a request, a document) belongs to the asset's case or incoming request."""
+    if asset.case_id is not None and getattr(record, "case_id", None) == asset.case_id:
+        return True
+    return asset.incoming_request_id is not None and (
+        getattr(record, "incoming_request_id", None) == asset.incoming_request_id
+    )
+
+
+def check_provenance(asset: Asset, *, request=None, foreign_reply=None, court_decision=None) -> dict:
+    """The causes of a step, each checked to be of the asset's own case or incoming request (a
+    court decision: of the asset itself). One message whatever the reason, so that an id of
+    another unit's record confirms nothing about it."""
+    errors = {}
+    if request is not None and not _same_file(asset, request):
+        errors["request"] = [NOT_OF_THIS_FILE]
+    if foreign_reply is not None and not _same_file(asset, foreign_reply):
+        errors["foreign_reply"] = [NOT_OF_THIS_FILE]
+    if court_decision is not None and court_decision.asset_id != asset.pk:
+        errors["court_decision"] = [_("Not a decision about this asset.")]
+    if errors:
+        raise InvalidInput(_("What caused the step must be of the asset's own file."), field_errors=errors)
+    return {"request": request, "foreign_reply": foreign_reply, "court_decision": court_decision}
+
+
+def _check_identified_by(actor, asset_case, request):
+    if request is None:
+        return
+    if asset_case is None or request.case_id != asset_case.pk or not access.may_read(actor, request):
+        raise InvalidInput(
+            _("The request that identified the asset must be one of its case."),
+            field_errors={"identified_by_request": [_("Not a request of this asset's case.")]},
+        )
+
+
+# --- transitions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
 def asset_transition(
     *,
     asset: Asset,
@@ -113,51 +208,131 @@ def asset_transition(
     document_reference: str = "",
     override_reason: str = "",
     expected_version: int | None = None,
+    request=None,
+    foreign_reply=None,
+    court_decision=None,
+    new_court_decision: dict | None = None,
 ) -> Asset:
-    """Move an asset along identified -> frozen -> confiscated -> returned (or released, retained).
+    """Move an asset along identified -> frozen -> confiscated -> returned / shared (or released,
+    retained abroad, and from there returned or shared once agreed).
 
-    Freezing, confiscation and each return need a positive amount in the asset's currency. A
-    confiscation above what was frozen, or returns adding up to more than was confiscated, are
-    refused unless an override reason is given (it is kept on the timeline). Amounts never go
-    negative (checked here and by the database)."""
+    Freezing, confiscation, each return and each share received need a positive amount in the
+    asset's currency. Refused unless an override reason is given (it is kept on the timeline):
+    - a confiscation above what was frozen;
+    - a confiscation, return or share while a third-party claim on the asset is pending;
+    - a return or share of an asset pursued under an instrument whose requested party retains the
+      proceeds (governing_instruments), without an agreement of that kind (return / sharing)
+      concluded by the step's date;
+    - returns and shares adding up to more than was confiscated less the upheld claims.
+    Amounts never go negative (checked here and by the database).
+
+    What caused the step may be linked: the outgoing `request`, the `foreign_reply` (a document),
+    the `court_decision`, each of the asset's own file (refused otherwise, saying nothing of the
+    record named). A confiscation may record its decision at once: `new_court_decision` (court,
+    decided_on, reference, conviction_based, country...) is created, as a confiscation order for
+    the amount, in the same transaction and linked to the step."""
     access.require_write(actor, asset)
     override_reason = (override_reason or "").strip()
     if to_status in AMOUNT_REQUIRED and amount is None:
         raise InvalidAmount(_("Give the amount for this step."), field_errors={"amount": [_("Required.")]})
+    links = check_provenance(asset, request=request, foreign_reply=foreign_reply, court_decision=court_decision)
+    if new_court_decision:
+        if to_status != S.CONFISCATED:
+            raise InvalidInput(
+                _("A court decision is recorded with the step only at confiscation."),
+                field_errors={"court_decision": [_("Only at confiscation.")]},
+            )
+        if court_decision is not None:
+            raise InvalidInput(
+                _("Link an existing decision or record a new one, not both."),
+                field_errors={"court_decision": [_("Give one or the other.")]},
+            )
+        value = _amount_in_asset_currency(asset, amount)
+        details = dict(new_court_decision)
+        details.setdefault("country", str(asset.location_country))
+        links["court_decision"] = court_decision_create(
+            actor=actor,
+            asset=asset,
+            kind=CourtDecision.Kind.CONFISCATION,
+            amount=Money(value, asset.currency),
+            **details,
+        )
+    entry_fields = {name: record for name, record in links.items() if record is not None}
+
+    def override_or_refuse(message, field_errors, error=InvalidInput):
+        if not override_reason:
+            raise error(message, field_errors=field_errors)
+        return True
 
     def apply(obj: Asset, ctx):
         value = _amount_in_asset_currency(obj, amount) if amount is not None else None
         if value is not None and to_status not in AMOUNT_REQUIRED | AMOUNT_OPTIONAL:
             raise InvalidAmount(_("This step carries no amount."), field_errors={"amount": [_("Not expected here.")]})
         overridden = False
+        if to_status in {S.CONFISCATED} | HANDOVER:
+            pending = list(obj.claims.filter(status=ThirdPartyClaim.Status.PENDING).values_list("claimant", flat=True))
+            if pending:
+                overridden |= override_or_refuse(
+                    _(
+                        "A third-party claim on this asset is pending (%(claimants)s): bona fide third "
+                        "parties' rights are decided first. Give a reason to record it anyway."
+                    )
+                    % {"claimants": ", ".join(pending)},
+                    {"override_reason": [_("A claim is pending.")]},
+                )
+        if to_status in HANDOVER:
+            instrument = retaining_instrument(obj)
+            kind = AGREEMENT_FOR[to_status]
+            agreed = obj.agreements.filter(kind=kind, concluded_on__lte=ctx["effective_on"]).exists()
+            if instrument is not None and not agreed:
+                overridden |= override_or_refuse(
+                    _(
+                        "Under %(instrument)s the requested state retains confiscated proceeds unless "
+                        "otherwise agreed: record the agreement on %(kind)s first, or give a reason to "
+                        "record it anyway."
+                    )
+                    % {"instrument": instrument, "kind": AssetAgreement.Kind(kind).label.lower()},
+                    {"override_reason": [_("No agreement recorded.")]},
+                )
         if to_status == S.FROZEN:
             obj.frozen_amount = value
         elif to_status == S.CONFISCATED:
             if ctx["from_status"] == S.FROZEN and value > obj.frozen_amount:
-                if not override_reason:
-                    raise InvalidAmount(
-                        _("%(amount)s exceeds the %(frozen)s frozen. Give a reason to record it anyway.")
-                        % {"amount": Money(value, obj.currency), "frozen": obj.frozen},
-                        field_errors={"amount": [_("More than was frozen.")]},
-                    )
-                overridden = True
+                overridden |= override_or_refuse(
+                    _("%(amount)s exceeds the %(frozen)s frozen. Give a reason to record it anyway.")
+                    % {"amount": Money(value, obj.currency), "frozen": obj.frozen},
+                    {"amount": [_("More than was frozen.")]},
+                    InvalidAmount,
+                )
             obj.confiscated_amount = value
-        elif to_status == S.RETURNED:
-            total = obj.returned_amount + value
-            if total > obj.confiscated_amount:
-                if not override_reason:
-                    raise InvalidAmount(
-                        _(
-                            "Returns would total %(total)s, more than the %(conf)s confiscated. "
-                            "Give a reason to record it anyway."
-                        )
-                        % {"total": Money(total, obj.currency), "conf": obj.confiscated},
-                        field_errors={"amount": [_("More than was confiscated.")]},
-                    )
-                overridden = True
-            obj.returned_amount = total
+        elif to_status in HANDOVER:
+            upheld = upheld_claims_total(obj)
+            total = obj.returned_amount + obj.shared_amount + value
+            if total > obj.confiscated_amount - upheld:
+                if upheld:
+                    message = _(
+                        "Returns and shares would total %(total)s, more than the %(rest)s that can come "
+                        "home (%(conf)s confiscated less %(upheld)s upheld third-party claims). Give a "
+                        "reason to record it anyway."
+                    ) % {
+                        "total": Money(total, obj.currency),
+                        "rest": Money(obj.confiscated_amount - upheld, obj.currency),
+                        "conf": obj.confiscated,
+                        "upheld": Money(upheld, obj.currency),
+                    }
+                else:
+                    message = _(
+                        "Returns would total %(total)s, more than the %(conf)s confiscated. "
+                        "Give a reason to record it anyway."
+                    ) % {"total": Money(total, obj.currency), "conf": obj.confiscated}
+                overridden |= override_or_refuse(message, {"amount": [_("More than can be returned.")]}, InvalidAmount)
+            if to_status == S.RETURNED:
+                obj.returned_amount += value
+            else:
+                obj.shared_amount += value
         ctx["amount"] = Money(value, obj.currency) if value is not None else None
         ctx["override_reason"] = override_reason if overridden else ""
+        ctx["entry_fields"].update(entry_fields)
 
     obj, _entry = apply_transition(
         Asset,
@@ -184,6 +359,7 @@ ASSET_EDITABLE_FIELDS = {
     "holder_name",
     "estimated_value",
     "identified_on",
+    "identified_by_request",
 }
 
 
@@ -210,6 +386,8 @@ def asset_update(*, asset: Asset, actor, expected_version: int | None = None, **
         changes["location_country"] = clean_country(changes["location_country"], field="location_country")
     if changes.get("estimated_value") is not None:
         changes["estimated_value"] = clean_amount(changes["estimated_value"], field="estimated_value", allow_zero=True)
+    if changes.get("identified_by_request") is not None:
+        _check_identified_by(actor, asset.case, changes["identified_by_request"])
     with audit_actor(actor):
         for name, value in changes.items():
             setattr(asset, name, value)
@@ -272,11 +450,19 @@ def claim_create(
 
 @transaction.atomic
 def claim_decide(
-    *, actor, claim: ThirdPartyClaim, status: str, decided_on: datetime.date, bona_fide=None
+    *,
+    actor,
+    claim: ThirdPartyClaim,
+    status: str,
+    decided_on: datetime.date,
+    bona_fide=None,
+    upheld_amount=None,
 ) -> ThirdPartyClaim:
-    """Record the court's decision on a pending claim (upheld or dismissed); a decided claim stays decided."""
+    """Record the court's decision on a pending claim: upheld, with the amount granted to the
+    claimant (in the asset's currency; it comes off what can be returned), or dismissed (no
+    amount). A decided claim stays decided."""
     access.require_write(actor, claim)
-    claim = ThirdPartyClaim.objects.select_for_update().get(pk=claim.pk)
+    claim = ThirdPartyClaim.objects.select_for_update().select_related("asset").get(pk=claim.pk)
     if claim.status != ThirdPartyClaim.Status.PENDING:
         raise InvalidInput(_("This claim has already been decided."))
     if status not in (ThirdPartyClaim.Status.UPHELD, ThirdPartyClaim.Status.DISMISSED):
@@ -286,10 +472,122 @@ def claim_decide(
         raise InvalidInput(
             _("A claim cannot be decided before it was filed."), field_errors={"decided_on": [_("Too early.")]}
         )
+    if status == ThirdPartyClaim.Status.UPHELD:
+        if upheld_amount is None or upheld_amount == "":
+            raise InvalidInput(
+                _("Give the amount upheld for the claimant."), field_errors={"upheld_amount": [_("Required.")]}
+            )
+        if isinstance(upheld_amount, Money) and str(upheld_amount.currency) != claim.asset.currency:
+            raise InvalidInput(
+                _("The amount must be in the asset's currency (%(cur)s).") % {"cur": claim.asset.currency},
+                field_errors={"upheld_amount": [_("Wrong currency.")]},
+            )
+        upheld_amount = clean_amount(upheld_amount, field="upheld_amount", allow_zero=True)
+    elif upheld_amount not in (None, ""):
+        raise InvalidInput(
+            _("A dismissed claim has no amount upheld."), field_errors={"upheld_amount": [_("Not expected here.")]}
+        )
+    else:
+        upheld_amount = None
     with audit_actor(actor):
         claim.status = status
         claim.decided_on = decided_on
+        claim.upheld_amount = upheld_amount
         if bona_fide is not None:
             claim.bona_fide = bona_fide
         claim.save()
     return claim
+
+
+def _percent(value, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (ArithmeticError, ValueError):
+        number = None
+    if number is None or not number.is_finite() or not (0 <= number <= 100) or number != round(number, 2):
+        raise InvalidInput(
+            _("A share is a percentage between 0 and 100, with at most two decimals."),
+            field_errors={field: [_("Between 0 and 100.")]},
+        )
+    return number
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    actor,
+    asset: Asset,
+    kind: str,
+    concluded_on: datetime.date,
+    other_state: str = "",
+    home_share_percent=None,
+    other_share_percent=None,
+    home_amount=None,
+    other_amount=None,
+    document=None,
+    note: str = "",
+) -> AssetAgreement:
+    """Record an agreement with the other state on returning or sharing the asset (whoever may
+    write the asset). Each side's part: a share in percent (one given, the other is the rest; both
+    given, they add up to 100), an amount in the asset's currency (not negative), or both; our part
+    must be stated. The other state defaults to the asset's location (for an asset here at a
+    foreign request: the requesting state). The document, if any, is of the asset's own file."""
+    access.require_write(actor, asset)
+    if kind not in AssetAgreement.Kind.values:
+        raise InvalidInput(_("An agreement is on return or on sharing."), field_errors={"kind": [_("Unknown.")]})
+    if concluded_on is None:
+        raise InvalidInput(
+            _("Give the date the agreement was concluded."), field_errors={"concluded_on": [_("Required.")]}
+        )
+    check_not_future(concluded_on, field="concluded_on")
+    if not other_state:
+        if asset.incoming_request_id is not None and str(asset.location_country) == settings.HOME_COUNTRY:
+            other_state = str(asset.incoming_request.requesting_country)
+        else:
+            other_state = str(asset.location_country)
+    other_state = clean_country(other_state, field="other_state")
+    if other_state == settings.HOME_COUNTRY:
+        raise InvalidInput(
+            _("The other party is a foreign state."), field_errors={"other_state": [_("Not the home state.")]}
+        )
+    home_share = _percent(home_share_percent, "home_share_percent")
+    other_share = _percent(other_share_percent, "other_share_percent")
+    if home_share is None and other_share is not None:
+        home_share = Decimal("100") - other_share
+    elif other_share is None and home_share is not None:
+        other_share = Decimal("100") - home_share
+    elif home_share is not None and home_share + other_share != 100:
+        raise InvalidInput(
+            _("The two shares must add up to 100%."),
+            field_errors={"other_share_percent": [_("The shares do not add up to 100%.")]},
+        )
+    amounts = {}
+    for name, value in (("home_amount", home_amount), ("other_amount", other_amount)):
+        amounts[name] = (
+            None if value in (None, "") else _amount_in_asset_currency(asset, value, field=name, allow_zero=True)
+        )
+    if home_share is None and amounts["home_amount"] is None:
+        raise InvalidInput(
+            _("Give Kazakhstan's share or amount."),
+            field_errors={"home_share_percent": [_("Give the share or the amount.")]},
+        )
+    if document is not None and not _same_file(asset, document):
+        raise InvalidInput(
+            _("The agreement's document must be of the asset's own file."),
+            field_errors={"document": [NOT_OF_THIS_FILE]},
+        )
+    with audit_actor(actor):
+        return AssetAgreement.objects.create(
+            asset=asset,
+            kind=kind,
+            concluded_on=concluded_on,
+            other_state=other_state,
+            home_share_percent=home_share,
+            other_share_percent=other_share,
+            home_amount=amounts["home_amount"],
+            other_amount=amounts["other_amount"],
+            document=document,
+            note=(note or "").strip(),
+        )

@@ -54,6 +54,7 @@ CASE_PATHS = {
     "assets.assetstatuschange": "asset__case__",
     "assets.courtdecision": "asset__case__",
     "assets.thirdpartyclaim": "asset__case__",
+    "assets.assetagreement": "asset__case__",
     "documents.document": "case__",
     "documents.documentversion": "document__case__",
 }
@@ -214,6 +215,7 @@ INCOMING_ALSO = {
     "assets.assetstatuschange": "asset__incoming_request__",
     "assets.courtdecision": "asset__incoming_request__",
     "assets.thirdpartyclaim": "asset__incoming_request__",
+    "assets.assetagreement": "asset__incoming_request__",
     "documents.document": "incoming_request__",
     "documents.documentversion": "document__incoming_request__",
 }

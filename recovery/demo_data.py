@@ -2239,7 +2239,15 @@ def _terms_relied_on(instrument, rp, measures: dict, categories: dict) -> dict:
 
 def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
     """Create one planned case with everything in it, in one transaction; False if it already exists."""
-    from assets.services import asset_create, asset_transition, claim_create, claim_decide, court_decision_create
+    from assets.services import (
+        agreement_record,
+        asset_create,
+        asset_transition,
+        claim_create,
+        claim_decide,
+        court_decision_create,
+        retaining_instrument,
+    )
     from cases.models import Case
     from cases.services import case_add_subject, case_create, case_transition, subject_create
     from mla_requests.services import request_answer_checklist, request_create, request_send, request_transition
@@ -2348,6 +2356,16 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
             for decision in ap.court_decisions:
                 court_decision_create(actor=lead, asset=asset, **decision)
             for status, day, amount, note in ap.events:
+                if status == "returned" and retaining_instrument(asset) and not asset.agreements.exists():
+                    # The requested state keeps confiscated proceeds unless agreed: the return was.
+                    agreement_record(
+                        actor=lead,
+                        asset=asset,
+                        kind="return",
+                        concluded_on=day,
+                        home_share_percent="100",
+                        note="Exchange of notes on the return of the confiscated proceeds.",
+                    )
                 asset = asset_transition(
                     asset=asset, to_status=status, actor=lead, effective_on=day, amount=amount, note=note
                 )

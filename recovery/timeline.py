@@ -128,7 +128,8 @@ def apply_transition(
     Refuses (TransitionNotAllowed) a move its workflow does not declare, an effective date in the
     future, and a stale `expected_version`. `apply(obj, context)` runs on the locked row before it is
     saved; it enforces the calling service's rules (raising a DomainError rolls everything back)
-    and sets derived fields. Returns (obj, timeline_row).
+    and sets derived fields; it may put the timeline model's own extra fields (what caused the
+    step) in `context["entry_fields"]`. Returns (obj, timeline_row).
     """
     from recovery.errors import VersionConflict
 
@@ -168,6 +169,7 @@ def apply_transition(
             "override_reason": override_reason,
             "note": note,
             "actor": actor,
+            "entry_fields": {},
         }
         if apply is not None:
             apply(obj, context)
@@ -188,6 +190,7 @@ def apply_transition(
             document_reference=document_reference,
             amount=context.get("amount"),
             override_reason=context["override_reason"],
+            **context["entry_fields"],
         )
     return obj, entry
 

@@ -11,7 +11,12 @@ from tests.factories import make_asset, make_case
 from tests.workflow_matrix import completeness_test, transition_matrix_test
 
 S = Asset.Status
-AMOUNTS = {S.FROZEN: Decimal("1000.00"), S.CONFISCATED: Decimal("500.00"), S.RETURNED: Decimal("100.00")}
+AMOUNTS = {
+    S.FROZEN: Decimal("1000.00"),
+    S.CONFISCATED: Decimal("500.00"),
+    S.RETURNED: Decimal("100.00"),
+    S.SHARED: Decimal("50.00"),
+}
 
 
 def move(asset, to_status, actor, **kwargs):
@@ -19,7 +24,7 @@ def move(asset, to_status, actor, **kwargs):
 
 
 def amounts(asset):
-    return (asset.frozen_amount, asset.confiscated_amount, asset.returned_amount)
+    return (asset.frozen_amount, asset.confiscated_amount, asset.returned_amount, asset.shared_amount)
 
 
 def check_moved(moved, last, before):
@@ -34,6 +39,8 @@ def check_moved(moved, last, before):
         assert moved.confiscated_amount == AMOUNTS[S.CONFISCATED]
     if dst == S.RETURNED:
         assert moved.returned_amount == before[2] + AMOUNTS[S.RETURNED]
+    if dst == S.SHARED:
+        assert moved.shared_amount == before[3] + AMOUNTS[S.SHARED]
 
 
 test_every_status_is_reachable_and_the_matrix_is_complete = completeness_test(Asset)
