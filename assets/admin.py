@@ -1,22 +1,27 @@
-"""Admin for assets abroad: amounts with their currency, the freeze-confiscate-return transitions,
-court decisions and third-party claims."""
+"""Admin for assets abroad: amounts with their currency at each stage, the freeze-confiscate-return
+transitions with what caused each step, court decisions, third-party claims and agreements on
+return or sharing."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 from import_export import fields, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from assets.filters import AssetFilterSet
-from assets.models import Asset, AssetStatusChange, CourtDecision, ThirdPartyClaim
+from assets.models import Asset, AssetAgreement, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from assets.services import (
     ASSET_EDITABLE_FIELDS,
+    agreement_record,
+    asset_amounts,
     asset_create,
     asset_transition,
     asset_update,
@@ -37,7 +42,7 @@ from recovery.admin_base import (
     country_html,
 )
 from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, ServiceResource
-from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionSpec
+from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionForm, TransitionSpec
 from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
 
@@ -120,12 +125,123 @@ class ThirdPartyClaimInline(ScopedAdminMixin, admin.TabularInline):
 
     model = ThirdPartyClaim
     extra = 0
-    fields = ("claimant", "basis", "bona_fide", "amount", "filed_on", "status", "decided_on")
-    readonly_fields = ("status", "decided_on")
+    fields = ("claimant", "basis", "bona_fide", "amount", "filed_on", "status", "decided_on", "upheld_amount")
+    readonly_fields = ("status", "decided_on", "upheld_amount")
     show_change_link = True
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AssetAgreementInline(ScopedAdminMixin, admin.TabularInline):
+    """Agreements with the other state on return or sharing: recorded here (agreement_record),
+    never changed afterwards."""
+
+    model = AssetAgreement
+    extra = 0
+    fields = (
+        "kind",
+        "concluded_on",
+        "other_state",
+        "home_share_percent",
+        "other_share_percent",
+        "home_amount",
+        "other_amount",
+        "document",
+        "note",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The other state defaults to the asset's (the service fills it in when left empty).
+        formset.form.base_fields["other_state"].required = False
+        document = formset.form.base_fields.get("document")
+        if document is not None and obj is not None:
+            document.queryset = _documents_of(obj, document.queryset)
+        return formset
+
+
+def _documents_of(asset, queryset):
+    """The documents of the asset's own file (its case or its incoming request)."""
+    from django.db.models import Q
+
+    scope = Q(pk__in=[])
+    if asset.case_id:
+        scope |= Q(case_id=asset.case_id)
+    if asset.incoming_request_id:
+        scope |= Q(incoming_request_id=asset.incoming_request_id)
+    return queryset.filter(scope)
+
+
+class AssetTransitionForm(TransitionForm):
+    """A step of an asset, with what caused it (the request, the foreign reply, the court decision:
+    choices from the asset's own file only) and, at confiscation, the court decision: an existing
+    one of the asset, or the new decision's details, recorded in the same transaction."""
+
+    DECISION_FIELDS = ("decision_court", "decision_decided_on", "decision_reference", "decision_conviction_based")
+
+    def __init__(self, *args, obj=None, extra_fields=(), to_status=None, user=None, **kwargs):
+        super().__init__(*args, obj=obj, extra_fields=extra_fields, **kwargs)
+        from documents.models import Document
+        from mla_requests.models import Request
+
+        self.to_status = to_status
+        requests = Request.objects.none()
+        if obj.case_id:
+            requests = access.readable(user, Request.objects.filter(case_id=obj.case_id))
+        documents = access.readable(user, _documents_of(obj, Document.objects.all()))
+        self.fields["request"] = forms.ModelChoiceField(requests, label=_("caused by request"), required=False)
+        self.fields["foreign_reply"] = forms.ModelChoiceField(
+            documents, label=_("caused by foreign reply"), required=False
+        )
+        self.fields["court_decision"] = forms.ModelChoiceField(
+            CourtDecision.objects.filter(asset=obj),
+            label=_("court decision"),
+            required=False,
+            help_text=_("An existing decision about this asset, or record the new one below.")
+            if to_status == S.CONFISCATED
+            else "",
+        )
+        if to_status == S.CONFISCATED:
+            self.fields["decision_court"] = forms.CharField(label=_("court"), required=False, max_length=255)
+            self.fields["decision_decided_on"] = forms.DateField(
+                label=_("decided on"), required=False, widget=AdminDateWidget
+            )
+            self.fields["decision_reference"] = forms.CharField(
+                label=_("decision reference"), required=False, max_length=128
+            )
+            self.fields["decision_conviction_based"] = forms.NullBooleanField(
+                label=_("conviction-based"), required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.to_status != S.CONFISCATED:
+            return data
+        new = any(data.get(name) not in (None, "") for name in self.DECISION_FIELDS)
+        if data.get("court_decision") is None and not new:
+            raise ValidationError(
+                _("Give the confiscation's court decision: choose one of the asset's, or record the new one.")
+            )
+        if new:
+            for name in ("decision_court", "decision_decided_on"):
+                if not data.get(name):
+                    self.add_error(name, _("Required for the new decision."))
+        return data
+
+
+def _upheld_subquery():
+    upheld = (
+        ThirdPartyClaim.objects.filter(asset=OuterRef("pk"), status=ThirdPartyClaim.Status.UPHELD)
+        .order_by()
+        .values("asset")
+        .annotate(total=Sum("upheld_amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(upheld), Value(0), output_field=DecimalField(max_digits=20, decimal_places=2))
 
 
 @admin.register(Asset)
@@ -145,6 +261,9 @@ class AssetAdmin(
         "frozen",
         "confiscated",
         "returned",
+        "shared",
+        "upheld_claims",
+        "returnable",
     )
     list_select_related = ("case", "incoming_request", "holder")
     list_filter = (
@@ -182,29 +301,48 @@ class AssetAdmin(
                     ("holder", "holder_name"),
                     ("currency", "estimated_value"),
                     "identified_on",
+                    "identified_by_request",
                 )
             },
         ),
         (
             _("Status and amounts"),
-            {"fields": ("status", ("frozen_amount", "confiscated_amount", "returned_amount"))},
+            {"fields": ("status", "amounts_at_each_stage")},
         ),
     )
-    inlines = (CourtDecisionInline, ThirdPartyClaimInline, AssetDocumentInline)
+    inlines = (CourtDecisionInline, ThirdPartyClaimInline, AssetAgreementInline, AssetDocumentInline)
     service_fields = frozenset(ASSET_EDITABLE_FIELDS | {"currency"})
     transitions = {
         S.FROZEN: TransitionSpec(_("Freeze asset"), ("amount",)),
         S.CONFISCATED: TransitionSpec(_("Record confiscation"), ("amount", "override_reason")),
         S.RETURNED: TransitionSpec(_("Record return"), ("amount", "override_reason")),
+        S.SHARED: TransitionSpec(_("Record our share received"), ("amount", "override_reason")),
         S.RETAINED_ABROAD: TransitionSpec(_("Retained abroad"), ("amount_optional",), style="danger"),
         S.RELEASED: TransitionSpec(_("Release"), style="danger"),
     }
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["status", "frozen_amount", "confiscated_amount", "returned_amount"]
+        fields = ["status", "amounts_at_each_stage"]
         if obj is not None:
             fields.append("case")
         return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(upheld_claims_total=_upheld_subquery())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "identified_by_request":
+            # Only requests of the asset's own case (assets.services checks it as well).
+            from mla_requests.models import Request
+
+            asset = getattr(request, "_asset_being_edited", None)
+            base = Request.objects.filter(case_id=asset.case_id) if asset and asset.case_id else Request.objects
+            kwargs["queryset"] = access.readable(request.user, base.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._asset_being_edited = obj
+        return super().get_form(request, obj, change, **kwargs)
 
     # -- columns
     @admin.display(description=_("case"), ordering="case__register_number")
@@ -232,7 +370,44 @@ class AssetAdmin(
 
     @admin.display(description=_("returned"), ordering="returned_amount")
     def returned(self, obj):
-        return obj.returned if obj.returned_amount else "—"
+        if not obj.returned_amount:
+            return "—"
+        if obj.partially_returned:
+            return format_html("{}<br><small>{}</small>", obj.returned, _("partially returned"))
+        return obj.returned
+
+    @admin.display(description=_("our share received"), ordering="shared_amount")
+    def shared(self, obj):
+        return obj.shared if obj.shared_amount else "—"
+
+    @admin.display(description=_("upheld claims"))
+    def upheld_claims(self, obj):
+        total = getattr(obj, "upheld_claims_total", None)
+        return obj.money(total) if total else "—"
+
+    @admin.display(description=_("still returnable"))
+    def returnable(self, obj):
+        if not obj.confiscated_amount:
+            return "—"
+        return obj.money(obj.returnable_amount(getattr(obj, "upheld_claims_total", 0) or 0))
+
+    @admin.display(description=_("amounts at each stage"))
+    def amounts_at_each_stage(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        amounts = asset_amounts(obj)
+        labels = (
+            ("frozen", _("frozen")),
+            ("still_frozen", _("still frozen")),
+            ("confiscated", _("confiscated")),
+            ("returned", _("returned")),
+            ("shared", _("our share received")),
+            ("upheld_claims", _("upheld third-party claims")),
+            ("returnable", _("still returnable")),
+        )
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", ((label, amounts[k]) for k, label in labels))
+        note = format_html("<p><strong>{}</strong></p>", _("Partially returned")) if obj.partially_returned else ""
+        return format_html('<table class="asset-amounts">{}</table>{}', rows, note)
 
     # -- services
     def service_create(self, request, data):
@@ -251,6 +426,7 @@ class AssetAdmin(
             institution=data.get("institution", ""),
             holder=data.get("holder"),
             holder_name=data.get("holder_name", ""),
+            identified_by_request=data.get("identified_by_request"),
         )
 
     def service_update(self, request, obj, changes, expected_version):
@@ -279,6 +455,20 @@ class AssetAdmin(
                     amount=data.get("amount"),
                     certified_copy_available=data.get("certified_copy_available", False),
                 )
+            elif formset.model is AssetAgreement:
+                created = agreement_record(
+                    actor=request.user,
+                    asset=asset,
+                    kind=data["kind"],
+                    concluded_on=data["concluded_on"],
+                    other_state=str(data.get("other_state") or ""),
+                    home_share_percent=data.get("home_share_percent"),
+                    other_share_percent=data.get("other_share_percent"),
+                    home_amount=data.get("home_amount"),
+                    other_amount=data.get("other_amount"),
+                    document=data.get("document"),
+                    note=data.get("note", ""),
+                )
             elif formset.model is ThirdPartyClaim:
                 created = claim_create(
                     actor=request.user,
@@ -293,8 +483,19 @@ class AssetAdmin(
                 continue
             formset.new_objects.append(created)
 
+    def get_transition_form(self, request, obj, to_status, spec, data=None):
+        return AssetTransitionForm(data, obj=obj, extra_fields=spec.fields, to_status=to_status, user=request.user)
+
     def perform_transition(self, request, obj, to_status, data):
         amount = data.get("amount", data.get("amount_optional"))
+        new_decision = None
+        if to_status == S.CONFISCATED and data.get("decision_court"):
+            new_decision = {
+                "court": data["decision_court"],
+                "decided_on": data["decision_decided_on"],
+                "reference": data.get("decision_reference", ""),
+                "conviction_based": data.get("decision_conviction_based"),
+            }
         asset_transition(
             asset=obj,
             to_status=to_status,
@@ -305,6 +506,10 @@ class AssetAdmin(
             document_reference=data.get("document_reference", ""),
             override_reason=data.get("override_reason", ""),
             expected_version=data.get("expected_version"),
+            request=data.get("request"),
+            foreign_reply=data.get("foreign_reply"),
+            court_decision=data.get("court_decision"),
+            new_court_decision=new_decision,
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -319,8 +524,18 @@ class AssetAdmin(
 class AssetStatusChangeAdmin(
     ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 ):
-    list_display = ("asset", "from_status", "to_status", "effective_on", "amount", "actor_name", "document_reference")
-    list_select_related = ("asset",)
+    list_display = (
+        "asset",
+        "from_status",
+        "to_status",
+        "effective_on",
+        "amount",
+        "actor_name",
+        "document_reference",
+        "request",
+        "court_decision",
+    )
+    list_select_related = ("asset", "request", "court_decision")
     list_filter = ("to_status",)
     search_fields = ("asset__identifier", "asset__description", "note", "document_reference")
     date_hierarchy = "effective_on"
@@ -342,19 +557,28 @@ class ClaimDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(label=_("decided on"), widget=AdminDateWidget)
     bona_fide = forms.NullBooleanField(label=_("bona fide"), required=False)
+    upheld_amount = forms.DecimalField(
+        label=_("amount upheld"),
+        max_digits=20,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("For an upheld claim: what the court granted the claimant, in the asset's currency."),
+    )
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localdate()
         if obj is not None:
             self.fields["bona_fide"].initial = obj.bona_fide
+            self.fields["upheld_amount"].label = _("amount upheld (%(currency)s)") % {"currency": obj.asset.currency}
 
 
 @admin.register(ThirdPartyClaim)
 class ThirdPartyClaimAdmin(
     ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, ServiceActionMixin, admin.ModelAdmin
 ):
-    list_display = ("claimant", "status", "amount", "filed_on", "decided_on", "asset")
+    list_display = ("claimant", "status", "amount", "upheld_amount", "filed_on", "decided_on", "asset")
     list_select_related = ("asset",)
     list_filter = ("status",)
     search_fields = ("claimant", "asset__identifier")
@@ -386,6 +610,7 @@ class ThirdPartyClaimAdmin(
                 status=data["status"],
                 decided_on=data["decided_on"],
                 bona_fide=data.get("bona_fide"),
+                upheld_amount=data.get("upheld_amount"),
             )
 
         return self.service_action_view(
@@ -402,3 +627,33 @@ class ThirdPartyClaimAdmin(
             url = reverse("admin:assets_thirdpartyclaim_decide", args=[obj.pk])
             context["extra_links"] = [{"label": _("Record the decision on the claim"), "url": url}]
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(AssetAgreement)
+class AssetAgreementAdmin(
+    ServiceImportExportMixin, ExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
+    """Agreements are recorded from their asset's page; listed here across assets."""
+
+    list_display = (
+        "asset",
+        "kind",
+        "concluded_on",
+        "other_state",
+        "home_share_percent",
+        "other_share_percent",
+        "home_money",
+        "other_money",
+    )
+    list_select_related = ("asset",)
+    list_filter = ("kind",)
+    search_fields = ("asset__identifier", "asset__description", "note")
+    date_hierarchy = "concluded_on"
+
+    @admin.display(description=_("Kazakhstan's amount"))
+    def home_money(self, obj):
+        return obj.home_money if obj.home_amount is not None else "—"
+
+    @admin.display(description=_("other state's amount"))
+    def other_money(self, obj):
+        return obj.other_money if obj.other_amount is not None else "—"

@@ -424,15 +424,18 @@ class AssetAgreement(models.Model):
                     & Q(home_share_percent=100 - F("other_share_percent"))
                 ),
                 name="assetagreement_shares_add_up",
+                violation_error_message=_("The two shares are each between 0 and 100 and add up to 100."),
             ),
             models.CheckConstraint(
                 condition=(Q(home_amount__isnull=True) | Q(home_amount__gte=0))
                 & (Q(other_amount__isnull=True) | Q(other_amount__gte=0)),
                 name="assetagreement_amounts_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(home_share_percent__isnull=False) | Q(home_amount__isnull=False),
                 name="assetagreement_says_our_part",
+                violation_error_message=_("Give Kazakhstan's share or amount."),
             ),
         ]
 

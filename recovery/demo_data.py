@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -2356,16 +2357,21 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
             for decision in ap.court_decisions:
                 court_decision_create(actor=lead, asset=asset, **decision)
             for status, day, amount, note in ap.events:
-                if status == "returned" and retaining_instrument(asset) and not asset.agreements.exists():
-                    # The requested state keeps confiscated proceeds unless agreed: the return was.
-                    agreement_record(
-                        actor=lead,
-                        asset=asset,
-                        kind="return",
-                        concluded_on=day,
-                        home_share_percent="100",
-                        note="Exchange of notes on the return of the confiscated proceeds.",
-                    )
+                if status == "returned" and retaining_instrument(asset):
+                    # The requested state keeps confiscated proceeds unless agreed otherwise: it
+                    # agreed to return them, or (about half of these assets) to share them.
+                    sharing = zlib.crc32(f"{plan.register_number}:{ap.key}".encode()) % 2 == 0
+                    if sharing:
+                        status, note = "shared", "Our half received under the sharing agreement."
+                    if not asset.agreements.exists():
+                        agreement_record(
+                            actor=lead,
+                            asset=asset,
+                            kind="sharing" if sharing else "return",
+                            concluded_on=day,
+                            home_share_percent="50" if sharing else "100",
+                            note="Exchange of notes on the confiscated proceeds.",
+                        )
                 asset = asset_transition(
                     asset=asset, to_status=status, actor=lead, effective_on=day, amount=amount, note=note
                 )

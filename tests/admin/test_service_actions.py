@@ -50,9 +50,15 @@ def test_a_claim_is_decided_once(desk, login, investigator_a, analyst):
     claim.refresh_from_db()
     assert claim.status == ThirdPartyClaim.Status.PENDING
     response = client.post(url, {"status": "upheld", "decided_on": "2025-03-01", "bona_fide": "true"})
+    assert response.status_code == 200  # upheld, but for how much?
+    claim.refresh_from_db()
+    assert claim.status == ThirdPartyClaim.Status.PENDING
+    response = client.post(
+        url, {"status": "upheld", "decided_on": "2025-03-01", "bona_fide": "true", "upheld_amount": "25000.00"}
+    )
     assert response.status_code == 302
     claim.refresh_from_db()
-    assert (claim.status, claim.bona_fide) == (ThirdPartyClaim.Status.UPHELD, True)
+    assert (claim.status, claim.bona_fide, claim.upheld_amount) == (ThirdPartyClaim.Status.UPHELD, True, 25000)
     assert client.get(url).status_code == 403  # decided claims stay decided
 
 

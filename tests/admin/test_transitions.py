@@ -18,6 +18,10 @@ def transition_url(obj, to_status):
     return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/transition/{to_status}/"
 
 
+# A confiscation through the admin records its court decision in the same step.
+CONFISCATION_ORDER = {"decision_court": "Zurich District Court", "decision_decided_on": "2025-05-20"}
+
+
 def error_messages(response):
     return [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
 
@@ -132,7 +136,10 @@ def test_freezing_then_confiscating_an_asset_records_the_amounts(desk, login, in
         {"effective_on": "2025-04-01", "amount": "1000000.00", "document_reference": "Order 7"},
     )
     assert response.status_code == 302
-    response = client.post(transition_url(asset, "confiscated"), {"effective_on": "2025-06-01", "amount": "900000.00"})
+    response = client.post(
+        transition_url(asset, "confiscated"),
+        {"effective_on": "2025-06-01", "amount": "900000.00", **CONFISCATION_ORDER},
+    )
     assert response.status_code == 302
     response = client.post(transition_url(asset, "returned"), {"effective_on": "2025-07-01", "amount": "400000.00"})
     assert response.status_code == 302
@@ -147,14 +154,21 @@ def test_freezing_then_confiscating_an_asset_records_the_amounts(desk, login, in
 def test_confiscating_more_than_was_frozen_is_refused_without_an_override(desk, login, investigator_a):
     asset = asset_transition(asset=desk.asset_a, to_status="frozen", actor=investigator_a, amount="100.00")
     client = login(investigator_a)
-    response = client.post(transition_url(asset, "confiscated"), {"effective_on": "2025-06-01", "amount": "500.00"})
+    response = client.post(
+        transition_url(asset, "confiscated"), {"effective_on": "2025-06-01", "amount": "500.00", **CONFISCATION_ORDER}
+    )
     assert response.status_code == 200
     assert any("exceeds" in m for m in error_messages(response))
     asset.refresh_from_db()
     assert asset.status == Asset.Status.FROZEN and asset.confiscated_amount == 0
     response = client.post(
         transition_url(asset, "confiscated"),
-        {"effective_on": "2025-06-01", "amount": "500.00", "override_reason": "Value-based order covers more"},
+        {
+            "effective_on": "2025-06-01",
+            "amount": "500.00",
+            "override_reason": "Value-based order covers more",
+            **CONFISCATION_ORDER,
+        },
     )
     assert response.status_code == 302
     asset.refresh_from_db()
