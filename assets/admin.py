@@ -6,8 +6,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -233,17 +231,6 @@ class AssetTransitionForm(TransitionForm):
         return data
 
 
-def _upheld_subquery():
-    upheld = (
-        ThirdPartyClaim.objects.filter(asset=OuterRef("pk"), status=ThirdPartyClaim.Status.UPHELD)
-        .order_by()
-        .values("asset")
-        .annotate(total=Sum("upheld_amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(upheld), Value(0), output_field=DecimalField(max_digits=20, decimal_places=2))
-
-
 @admin.register(Asset)
 class AssetAdmin(
     EstimatedCountAdminMixin, ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin
@@ -328,7 +315,7 @@ class AssetAdmin(
         return fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(upheld_claims_total=_upheld_subquery())
+        return super().get_queryset(request).with_upheld_claims()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "identified_by_request":

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import CurrencyField, MoneyField
@@ -35,6 +36,24 @@ class AssetQuerySet(models.QuerySet):
 
     def writable_by(self, user):
         return access.writable(user, self)
+
+    def with_upheld_claims(self):
+        """Each asset with `upheld_claims_total`: what courts granted bona fide third parties out
+        of it (a subquery, so lists need no query per row and no GROUP BY)."""
+        upheld = (
+            ThirdPartyClaim.objects.filter(asset=models.OuterRef("pk"), status=ThirdPartyClaim.Status.UPHELD)
+            .order_by()
+            .values("asset")
+            .annotate(total=models.Sum("upheld_amount"))
+            .values("total")
+        )
+        return self.annotate(
+            upheld_claims_total=Coalesce(
+                models.Subquery(upheld),
+                models.Value(Decimal("0")),
+                output_field=models.DecimalField(max_digits=20, decimal_places=2),
+            )
+        )
 
     @staticmethod
     def frozen_q() -> Q:

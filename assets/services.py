@@ -133,7 +133,11 @@ def retaining_instrument(asset: Asset):
 
 
 def upheld_claims_total(asset: Asset) -> Decimal:
-    """What courts granted bona fide third parties out of the asset, in its currency."""
+    """What courts granted bona fide third parties out of the asset, in its currency (read from
+    the annotation of AssetQuerySet.with_upheld_claims when the asset came with it)."""
+    annotated = getattr(asset, "upheld_claims_total", None)
+    if annotated is not None:
+        return annotated
     total = asset.claims.filter(status=ThirdPartyClaim.Status.UPHELD).aggregate(total=Sum("upheld_amount"))["total"]
     return total or Decimal("0")
 

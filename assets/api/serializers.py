@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assets.models import Asset
+from assets.models import Asset, AssetAgreement
 from cases.api.serializers import CaseRefSerializer
 from recovery.api.fields import (
     MONEY_SCHEMA,
@@ -45,6 +45,21 @@ class IncomingRequestRefSerializer(serializers.Serializer):
     reference = serializers.CharField(read_only=True)
 
 
+class AssetAmountsSerializer(serializers.Serializer):
+    """The asset's amounts at each stage, in its currency."""
+
+    frozen = MoneyField(read_only=True)
+    still_frozen = MoneyField(read_only=True)
+    confiscated = MoneyField(read_only=True)
+    returned = MoneyField(read_only=True)
+    shared = MoneyField(read_only=True, help_text=_("Kazakhstan's share received under sharing agreements."))
+    upheld_claims = MoneyField(read_only=True, help_text=_("Granted to bona fide third parties."))
+    returnable = MoneyField(
+        read_only=True, help_text=_("Confiscated, less upheld claims, less what was returned or shared.")
+    )
+    partially_returned = serializers.BooleanField(read_only=True)
+
+
 class AssetSerializer(serializers.ModelSerializer):
     case = CaseRefSerializer(read_only=True, allow_null=True)
     incoming_request = IncomingRequestRefSerializer(read_only=True, allow_null=True)
@@ -54,6 +69,9 @@ class AssetSerializer(serializers.ModelSerializer):
     frozen_amount = AssetMoneyField("frozen_amount")
     confiscated_amount = AssetMoneyField("confiscated_amount")
     returned_amount = AssetMoneyField("returned_amount")
+    shared_amount = AssetMoneyField("shared_amount")
+    amounts = serializers.SerializerMethodField()
+    identified_by_request = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status_label = StatusLabelField()
     allowed_next_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -75,7 +93,10 @@ class AssetSerializer(serializers.ModelSerializer):
             "frozen_amount",
             "confiscated_amount",
             "returned_amount",
+            "shared_amount",
+            "amounts",
             "identified_on",
+            "identified_by_request",
             "status",
             "status_label",
             "allowed_next_statuses",
@@ -84,6 +105,16 @@ class AssetSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AssetAmountsSerializer)
+    def get_amounts(self, asset):
+        from assets.services import asset_amounts
+
+        amounts = asset_amounts(asset)
+        return {
+            **{name: money_representation(money.amount, money.currency) for name, money in amounts.items()},
+            "partially_returned": asset.partially_returned,
+        }
 
 
 ASSET_READ_ONLY = tuple(AssetSerializer.Meta.fields)
@@ -101,6 +132,12 @@ class AssetWriteFields(StrictInputSerializer):
     holder_name = serializers.CharField(required=False, allow_blank=True, max_length=255)
     estimated_value = MoneyField(required=False, allow_null=True)
     identified_on = serializers.DateField()
+    identified_by_request = ScopedRelatedField(
+        "requests.Request",
+        required=False,
+        allow_null=True,
+        help_text=_("The outgoing request of the asset's case whose answer identified it."),
+    )
 
     def validate(self, attrs):
         value = attrs.get("estimated_value")
@@ -133,6 +170,18 @@ class AssetUpdateSerializer(AssetWriteFields):
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
 
 
+class NewCourtDecisionSerializer(StrictInputSerializer):
+    """The decision a confiscation records with it: created as a confiscation order for the amount."""
+
+    court = serializers.CharField(max_length=255)
+    decided_on = serializers.DateField()
+    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=128)
+    conviction_based = serializers.BooleanField(required=False, allow_null=True, default=None)
+    country = CountryField(required=False, help_text=_("Default: the state where the asset is."))
+    certified_copy_available = serializers.BooleanField(required=False, default=False)
+    grounds = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class AssetTransitionSerializer(TransitionInputBase):
     to_status = serializers.ChoiceField(choices=Asset.Status.choices)
     amount = MoneyField(
@@ -144,5 +193,85 @@ class AssetTransitionSerializer(TransitionInputBase):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Why to record an amount above what was frozen or confiscated."),
+        help_text=_(
+            "Why to record it although a rule says otherwise: an amount above what was frozen or can be "
+            "returned, a pending third-party claim, a return or share without the agreement the legal "
+            "basis requires. Kept on the timeline."
+        ),
     )
+    request = ScopedRelatedField(
+        "requests.Request", required=False, allow_null=True, help_text=_("The request that caused the step.")
+    )
+    foreign_reply = ScopedRelatedField(
+        "documents.Document",
+        required=False,
+        allow_null=True,
+        help_text=_("The foreign reply (a document of the case file) that caused the step."),
+    )
+    court_decision = ScopedRelatedField(
+        "assets.CourtDecision",
+        required=False,
+        allow_null=True,
+        help_text=_("An existing decision about the asset that caused the step."),
+    )
+    new_court_decision = NewCourtDecisionSerializer(
+        required=False,
+        allow_null=True,
+        help_text=_("At confiscation: the court decision, recorded with the step (or give `court_decision`)."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("to_status") == Asset.Status.CONFISCATED and not (
+            attrs.get("court_decision") or attrs.get("new_court_decision")
+        ):
+            raise serializers.ValidationError(
+                {"new_court_decision": [_("A confiscation records its court decision: give it, or `court_decision`.")]}
+            )
+        return attrs
+
+
+class AssetAgreementSerializer(serializers.ModelSerializer):
+    other_state = CountryField(read_only=True)
+    home_amount = serializers.SerializerMethodField()
+    other_amount = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssetAgreement
+        fields = [
+            "id",
+            "asset",
+            "kind",
+            "concluded_on",
+            "other_state",
+            "home_share_percent",
+            "other_share_percent",
+            "home_amount",
+            "other_amount",
+            "document",
+            "note",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
+    def get_home_amount(self, agreement):
+        return money_representation(agreement.home_amount, agreement.asset.currency)
+
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
+    def get_other_amount(self, agreement):
+        return money_representation(agreement.other_amount, agreement.asset.currency)
+
+
+class AssetAgreementInputSerializer(StrictInputSerializer):
+    read_only_names = ("id", "asset", "recorded_at")
+
+    kind = serializers.ChoiceField(choices=AssetAgreement.Kind.choices)
+    concluded_on = serializers.DateField()
+    other_state = CountryField(required=False, help_text=_("Default: the state where the asset is."))
+    home_share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    other_share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    home_amount = MoneyField(required=False, allow_null=True, help_text=_("In the asset's currency."))
+    other_amount = MoneyField(required=False, allow_null=True, help_text=_("In the asset's currency."))
+    document = ScopedRelatedField("documents.Document", required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,9 +1,15 @@
 """Assets over the API: thin viewsets calling assets.services."""
 
-from drf_spectacular.utils import OpenApiExample
+from django.db import transaction
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from assets import services
 from assets.api.serializers import (
+    AssetAgreementInputSerializer,
+    AssetAgreementSerializer,
     AssetCreateSerializer,
     AssetSerializer,
     AssetTransitionSerializer,
@@ -11,6 +17,7 @@ from assets.api.serializers import (
 )
 from assets.filters import AssetFilterSet
 from assets.models import Asset
+from recovery.api.concurrency import idempotent
 from recovery.api.schema import Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
 
@@ -74,10 +81,38 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
     queryset = Asset.objects.none()
 
     def optimise(self, queryset):
-        return queryset.select_related("case", "incoming_request", "holder")
+        return queryset.select_related("case", "incoming_request", "holder").with_upheld_claims()
 
     def scoped_queryset(self):
         return self.optimise(Asset.objects.visible_to(self.request.user))
+
+    @extend_schema(
+        summary="Agreements on returning or sharing the asset",
+        description=(
+            "GET: the agreements recorded with the other state. POST: record one (whoever may change "
+            "the asset): kind `return` or `sharing`, each side's share in percent (adding up to 100) "
+            "and/or amount in the asset's currency. Where the legal basis lets the requested state "
+            "retain confiscated proceeds, a return or share needs an agreement of that kind."
+        ),
+        request=AssetAgreementInputSerializer,
+        responses={200: AssetAgreementSerializer(many=True), 201: AssetAgreementSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def agreements(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return self._record_agreement(request, *args, **kwargs)
+        asset = self.get_object()
+        rows = asset.agreements.select_related("asset").order_by("concluded_on", "pk")
+        return Response(AssetAgreementSerializer(rows, many=True).data)
+
+    @idempotent
+    def _record_agreement(self, request, *args, **kwargs):
+        asset = self.get_object_to_write()
+        data = self.input_serializer(AssetAgreementInputSerializer, request.data)
+        with transaction.atomic():
+            agreement = services.agreement_record(actor=request.user, asset=asset, **data)
+        return Response(AssetAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
     def service_create(self, data):
         return services.asset_create(actor=self.request.user, **data)

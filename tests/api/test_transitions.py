@@ -84,7 +84,17 @@ def test_asset_freeze_confiscate_return_with_amounts(client_for, investigator_a,
     assert assert_problem(wrong_currency, 422)["code"] == "invalid_amount"
     frozen = client.post(url, {"to_status": "frozen", "amount": {"amount": "1000000.00", "currency": "USD"}})
     assert frozen.json()["frozen_amount"] == {"amount": "1000000.00", "currency": "USD"}
-    too_much = client.post(url, {"to_status": "confiscated", "amount": {"amount": "2000000.00", "currency": "USD"}})
+    order = {"court": "Zurich District Court", "decided_on": "2024-05-20", "conviction_based": True}
+    no_decision = client.post(url, {"to_status": "confiscated", "amount": {"amount": "900000.00", "currency": "USD"}})
+    assert assert_problem(no_decision, 400)["errors"]["new_court_decision"]
+    too_much = client.post(
+        url,
+        {
+            "to_status": "confiscated",
+            "amount": {"amount": "2000000.00", "currency": "USD"},
+            "new_court_decision": order,
+        },
+    )
     assert assert_problem(too_much, 422)["errors"]["amount"]
     overridden = client.post(
         url,
@@ -92,6 +102,7 @@ def test_asset_freeze_confiscate_return_with_amounts(client_for, investigator_a,
             "to_status": "confiscated",
             "amount": {"amount": "2000000.00", "currency": "USD"},
             "override_reason": "Value-based confiscation order",
+            "new_court_decision": order,
         },
     )
     assert overridden.status_code == 200, overridden.content

@@ -31,10 +31,12 @@ def korean_asset(investigator_a):
     case = make_case(lead=investigator_a)
     asset = make_asset(case=case, location_country="KR", currency="KRW", identifier="KR-110-222-333")
     make_request(case=case, country="KR", legal_basis=treaty, measures=[measure], assets=[asset])
-    asset = asset_transition(asset=asset, to_status=S.FROZEN, actor=investigator_a, amount="1000000.00",
-                             effective_on=D(2025, 3, 1))  # fmt: skip
-    return asset_transition(asset=asset, to_status=S.CONFISCATED, actor=investigator_a, amount="800000.00",
-                            effective_on=D(2025, 6, 1))  # fmt: skip
+    asset = asset_transition(
+        asset=asset, to_status=S.FROZEN, actor=investigator_a, amount="1000000.00", effective_on=D(2025, 3, 1)
+    )
+    return asset_transition(
+        asset=asset, to_status=S.CONFISCATED, actor=investigator_a, amount="800000.00", effective_on=D(2025, 6, 1)
+    )
 
 
 @pytest.fixture
@@ -153,8 +155,14 @@ def test_the_confiscation_form_links_an_existing_decision(client_a, investigator
     from assets.services import court_decision_create
 
     asset = make_asset(case=make_case(lead=investigator_a))
-    decision = court_decision_create(actor=investigator_a, asset=asset, kind="confiscation", court="Zug court",
-                                     country="CH", decided_on=D(2025, 5, 1))  # fmt: skip
+    decision = court_decision_create(
+        actor=investigator_a,
+        asset=asset,
+        kind="confiscation",
+        court="Zug court",
+        country="CH",
+        decided_on=D(2025, 5, 1),
+    )
     response = client_a.post(
         url(asset, S.CONFISCATED), {"effective_on": "2025-06-01", "amount": "900.00", "court_decision": decision.pk}
     )
@@ -184,8 +192,9 @@ def test_another_units_request_or_decision_is_not_a_choice(client_a, investigato
 @pytest.mark.django_db
 def test_a_pending_claim_blocks_the_confiscation_form(client_a, investigator_a):
     asset = make_asset(case=make_case(lead=investigator_a))
-    claim_create(actor=investigator_a, asset=asset, claimant="A bona fide buyer", basis="Bought in 2019",
-                 filed_on=D(2024, 4, 1))  # fmt: skip
+    claim_create(
+        actor=investigator_a, asset=asset, claimant="A bona fide buyer", basis="Bought in 2019", filed_on=D(2024, 4, 1)
+    )
     data = {
         "effective_on": "2025-06-01",
         "amount": "900.00",
@@ -217,8 +226,14 @@ def test_the_list_shows_the_amounts_at_each_stage(client_a, investigator_a):
 
 @pytest.mark.django_db
 def test_another_unit_neither_sees_nor_writes_agreements(client, korean_asset, investigator_a, investigator_b):
-    agreement = agreement_record(actor=investigator_a, asset=korean_asset, kind="return",
-                                 concluded_on=D(2025, 7, 1), home_share_percent="100", note="Notes of unit A")  # fmt: skip
+    agreement = agreement_record(
+        actor=investigator_a,
+        asset=korean_asset,
+        kind="return",
+        concluded_on=D(2025, 7, 1),
+        home_share_percent="100",
+        note="Notes of unit A",
+    )
     client.force_login(investigator_b)
     assert client.get(f"/admin/assets/assetagreement/{agreement.pk}/change/").status_code == 404
     listing = client.get("/admin/assets/assetagreement/")
@@ -226,9 +241,14 @@ def test_another_unit_neither_sees_nor_writes_agreements(client, korean_asset, i
     change = f"/admin/assets/asset/{korean_asset.pk}/change/"
     response = client.post(
         change,
-        {"agreements-TOTAL_FORMS": "1", "agreements-INITIAL_FORMS": "0", "agreements-0-kind": "sharing",
-         "agreements-0-concluded_on": "2025-07-01", "agreements-0-home_share_percent": "50"},
-    )  # fmt: skip
+        {
+            "agreements-TOTAL_FORMS": "1",
+            "agreements-INITIAL_FORMS": "0",
+            "agreements-0-kind": "sharing",
+            "agreements-0-concluded_on": "2025-07-01",
+            "agreements-0-home_share_percent": "50",
+        },
+    )
     assert response.status_code == 404
     assert AssetAgreement.objects.count() == 1
     client.force_login(investigator_a)

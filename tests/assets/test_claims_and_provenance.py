@@ -74,8 +74,13 @@ def test_an_upheld_claim_reduces_what_can_be_returned(asset):
     move(asset, S.FROZEN, "1000.00")
     move(asset, S.CONFISCATED, "1000.00")
     claim = file_claim(asset)
-    claim_decide(actor=asset.case.lead_investigator, claim=claim, status="upheld", decided_on=D(2024, 9, 1),
-                 upheld_amount=Money("300.00", "USD"))  # fmt: skip
+    claim_decide(
+        actor=asset.case.lead_investigator,
+        claim=claim,
+        status="upheld",
+        decided_on=D(2024, 9, 1),
+        upheld_amount=Money("300.00", "USD"),
+    )
     claim.refresh_from_db()
     assert (claim.status, claim.upheld_amount) == (ThirdPartyClaim.Status.UPHELD, Decimal("300.00"))
     move(asset, S.RETURNED, "600.00")
@@ -116,8 +121,13 @@ def test_a_dismissed_claim_neither_blocks_nor_reduces(asset):
 def test_a_claim_decision_with_bad_input_is_refused_and_the_claim_stays_pending(asset, status, upheld_amount, field):
     claim = file_claim(asset)
     with pytest.raises((InvalidInput, InvalidAmount)) as refusal:
-        claim_decide(actor=asset.case.lead_investigator, claim=claim, status=status, decided_on=D(2024, 9, 1),
-                     upheld_amount=upheld_amount)  # fmt: skip
+        claim_decide(
+            actor=asset.case.lead_investigator,
+            claim=claim,
+            status=status,
+            decided_on=D(2024, 9, 1),
+            upheld_amount=upheld_amount,
+        )
     assert field in refusal.value.field_errors
     claim.refresh_from_db()
     assert (claim.status, claim.upheld_amount) == (ThirdPartyClaim.Status.PENDING, None)
@@ -127,8 +137,7 @@ def test_a_claim_decision_with_bad_input_is_refused_and_the_claim_stays_pending(
 def test_another_units_investigator_cannot_decide_a_claim(asset, investigator_b):
     claim = file_claim(asset)
     with pytest.raises(AccessDenied):
-        claim_decide(actor=investigator_b, claim=claim, status="upheld", decided_on=D(2024, 9, 1),
-                     upheld_amount="1.00")  # fmt: skip
+        claim_decide(actor=investigator_b, claim=claim, status="upheld", decided_on=D(2024, 9, 1), upheld_amount="1.00")
     claim.refresh_from_db()
     assert claim.status == ThirdPartyClaim.Status.PENDING
 

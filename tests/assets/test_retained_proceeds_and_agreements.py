@@ -36,12 +36,15 @@ def korean_asset(investigator_a, korea_treaty):
     """A KRW account in Korea, under a request to Korea, confiscated there."""
     case = make_case(lead=investigator_a)
     asset = make_asset(case=case, location_country="KR", currency="KRW", identifier="KR-110-222-333")
-    make_request(case=case, country="KR", legal_basis=korea_treaty, measures=list(korea_treaty.measures.all()),
-                 assets=[asset])  # fmt: skip
-    asset = asset_transition(asset=asset, to_status=S.FROZEN, actor=investigator_a, amount="1000000.00",
-                             effective_on=D(2025, 3, 1))  # fmt: skip
-    return asset_transition(asset=asset, to_status=S.CONFISCATED, actor=investigator_a, amount="800000.00",
-                            effective_on=D(2025, 6, 1))  # fmt: skip
+    make_request(
+        case=case, country="KR", legal_basis=korea_treaty, measures=list(korea_treaty.measures.all()), assets=[asset]
+    )
+    asset = asset_transition(
+        asset=asset, to_status=S.FROZEN, actor=investigator_a, amount="1000000.00", effective_on=D(2025, 3, 1)
+    )
+    return asset_transition(
+        asset=asset, to_status=S.CONFISCATED, actor=investigator_a, amount="800000.00", effective_on=D(2025, 6, 1)
+    )
 
 
 def snapshot(asset):
@@ -70,14 +73,20 @@ def test_a_korean_asset_is_not_returned_without_an_agreement(korean_asset, inves
 
 @pytest.mark.django_db
 def test_an_agreement_of_the_other_kind_does_not_do(korean_asset, investigator_a):
-    agreement_record(actor=investigator_a, asset=korean_asset, kind="sharing", concluded_on=D(2025, 7, 1),
-                     home_share_percent="50")  # fmt: skip
+    agreement_record(
+        actor=investigator_a, asset=korean_asset, kind="sharing", concluded_on=D(2025, 7, 1), home_share_percent="50"
+    )
     with pytest.raises(InvalidInput):
         asset_transition(asset=korean_asset, to_status=S.RETURNED, actor=investigator_a, amount="100000.00")
     # Nor one concluded after the step took effect.
     with pytest.raises(InvalidInput):
-        asset_transition(asset=korean_asset, to_status=S.SHARED, actor=investigator_a, amount="100000.00",
-                         effective_on=D(2025, 6, 30))  # fmt: skip
+        asset_transition(
+            asset=korean_asset,
+            to_status=S.SHARED,
+            actor=investigator_a,
+            amount="100000.00",
+            effective_on=D(2025, 6, 30),
+        )
 
 
 @pytest.mark.django_db
@@ -93,8 +102,9 @@ def test_a_korean_asset_is_returned_under_a_return_agreement(korean_asset, inves
     )
     assert agreement.other_state.code == "KR"  # the asset's state by default
     assert (agreement.home_share_percent, agreement.other_share_percent) == (Decimal("100"), Decimal("0"))
-    asset = asset_transition(asset=korean_asset, to_status=S.RETURNED, actor=investigator_a,
-                             amount="300000.00", effective_on=D(2025, 8, 1))  # fmt: skip
+    asset = asset_transition(
+        asset=korean_asset, to_status=S.RETURNED, actor=investigator_a, amount="300000.00", effective_on=D(2025, 8, 1)
+    )
     assert asset.status == S.RETURNED and asset.returned_amount == Decimal("300000.00")
     assert asset.partially_returned
     assert asset.timeline.last().override_reason == ""
@@ -102,10 +112,12 @@ def test_a_korean_asset_is_returned_under_a_return_agreement(korean_asset, inves
 
 @pytest.mark.django_db
 def test_a_korean_asset_is_shared_under_a_sharing_agreement_and_the_share_is_recorded(korean_asset, investigator_a):
-    agreement_record(actor=investigator_a, asset=korean_asset, kind="sharing", concluded_on=D(2025, 7, 1),
-                     other_share_percent="40")  # fmt: skip
-    asset = asset_transition(asset=korean_asset, to_status=S.SHARED, actor=investigator_a, amount="480000.00",
-                             effective_on=D(2025, 8, 1))  # fmt: skip
+    agreement_record(
+        actor=investigator_a, asset=korean_asset, kind="sharing", concluded_on=D(2025, 7, 1), other_share_percent="40"
+    )
+    asset = asset_transition(
+        asset=korean_asset, to_status=S.SHARED, actor=investigator_a, amount="480000.00", effective_on=D(2025, 8, 1)
+    )
     assert asset.status == S.SHARED
     assert (asset.shared_amount, asset.returned_amount) == (Decimal("480000.00"), Decimal("0"))
     assert asset.timeline.last().amount == Money("480000.00", "KRW")
@@ -115,22 +127,26 @@ def test_a_korean_asset_is_shared_under_a_sharing_agreement_and_the_share_is_rec
 @pytest.mark.django_db
 def test_an_override_records_a_return_without_an_agreement_with_its_reason(korean_asset, investigator_a):
     reason = "Korea returned the funds by a court order; the exchange of notes follows"
-    asset = asset_transition(asset=korean_asset, to_status=S.RETURNED, actor=investigator_a, amount="100000.00",
-                             override_reason=reason)  # fmt: skip
+    asset = asset_transition(
+        asset=korean_asset, to_status=S.RETURNED, actor=investigator_a, amount="100000.00", override_reason=reason
+    )
     assert asset.status == S.RETURNED
     assert asset.timeline.last().override_reason == reason
 
 
 @pytest.mark.django_db
 def test_retained_abroad_then_returned_after_an_agreement(korean_asset, investigator_a):
-    asset = asset_transition(asset=korean_asset, to_status=S.RETAINED_ABROAD, actor=investigator_a,
-                             effective_on=D(2025, 7, 1))  # fmt: skip
+    asset = asset_transition(
+        asset=korean_asset, to_status=S.RETAINED_ABROAD, actor=investigator_a, effective_on=D(2025, 7, 1)
+    )
     with pytest.raises(InvalidInput):
         asset_transition(asset=asset, to_status=S.RETURNED, actor=investigator_a, amount="100.00")
-    agreement_record(actor=investigator_a, asset=asset, kind="return", concluded_on=D(2025, 9, 1),
-                     home_share_percent="100")  # fmt: skip
-    asset = asset_transition(asset=asset, to_status=S.RETURNED, actor=investigator_a, amount="800000.00",
-                             effective_on=D(2025, 10, 1))  # fmt: skip
+    agreement_record(
+        actor=investigator_a, asset=asset, kind="return", concluded_on=D(2025, 9, 1), home_share_percent="100"
+    )
+    asset = asset_transition(
+        asset=asset, to_status=S.RETURNED, actor=investigator_a, amount="800000.00", effective_on=D(2025, 10, 1)
+    )
     assert asset.status == S.RETURNED and not asset.partially_returned
 
 
@@ -138,8 +154,7 @@ def test_retained_abroad_then_returned_after_an_agreement(korean_asset, investig
 def test_released_assets_stay_released(korean_asset, investigator_a):
     asset = asset_transition(asset=korean_asset, to_status=S.RELEASED, actor=investigator_a)
     with pytest.raises(TransitionNotAllowed):
-        asset_transition(asset=asset, to_status=S.SHARED, actor=investigator_a, amount="1.00",
-                         override_reason="x")  # fmt: skip
+        asset_transition(asset=asset, to_status=S.SHARED, actor=investigator_a, amount="1.00", override_reason="x")
 
 
 @pytest.mark.django_db
@@ -180,22 +195,35 @@ def test_the_database_refuses_shares_that_do_not_add_up(korean_asset):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        AssetAgreement.objects.create(asset=korean_asset, kind="sharing", concluded_on=D(2025, 7, 1),
-                                      other_state="KR", home_share_percent=50, other_share_percent=40)  # fmt: skip
+        AssetAgreement.objects.create(
+            asset=korean_asset,
+            kind="sharing",
+            concluded_on=D(2025, 7, 1),
+            other_state="KR",
+            home_share_percent=50,
+            other_share_percent=40,
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        AssetAgreement.objects.create(asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1),
-                                      other_state="KR", home_amount=-1)  # fmt: skip
+        AssetAgreement.objects.create(
+            asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1), other_state="KR", home_amount=-1
+        )
 
 
 @pytest.mark.django_db
 def test_another_units_investigator_cannot_record_an_agreement(korean_asset, investigator_b, analyst):
     with pytest.raises(AccessDenied) as refusal:
-        agreement_record(actor=investigator_b, asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1),
-                         home_share_percent="100")  # fmt: skip
+        agreement_record(
+            actor=investigator_b,
+            asset=korean_asset,
+            kind="return",
+            concluded_on=D(2025, 7, 1),
+            home_share_percent="100",
+        )
     assert refusal.value.code == "not_found"
     with pytest.raises(AccessDenied):
-        agreement_record(actor=analyst, asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1),
-                         home_share_percent="100")  # fmt: skip
+        agreement_record(
+            actor=analyst, asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1), home_share_percent="100"
+        )
     assert not AssetAgreement.objects.exists()
 
 
@@ -206,14 +234,37 @@ def test_the_agreements_document_must_be_of_the_assets_file(korean_asset, invest
     from documents.services import document_add
 
     other_case = make_case(lead=investigator_b)
-    foreign = document_add(actor=investigator_b, case=other_case, kind="agreement", title="Their agreement",
-                           file=SimpleUploadedFile("a.txt", b"text"))  # fmt: skip
+    foreign = document_add(
+        actor=investigator_b,
+        case=other_case,
+        kind="agreement",
+        title="Their agreement",
+        file=SimpleUploadedFile("a.txt", b"text"),
+    )
     with pytest.raises(InvalidInput) as refusal:
-        agreement_record(actor=investigator_a, asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1),
-                         home_share_percent="100", document=foreign)  # fmt: skip
+        agreement_record(
+            actor=investigator_a,
+            asset=korean_asset,
+            kind="return",
+            concluded_on=D(2025, 7, 1),
+            home_share_percent="100",
+            document=foreign,
+        )
     assert "document" in refusal.value.field_errors
-    ours = document_add(actor=investigator_a, case=korean_asset.case, kind="agreement", title="Exchange of notes",
-                        file=SimpleUploadedFile("a.txt", b"text"), asset=korean_asset)  # fmt: skip
-    agreement = agreement_record(actor=investigator_a, asset=korean_asset, kind="return", concluded_on=D(2025, 7, 1),
-                                 home_share_percent="100", document=ours)  # fmt: skip
+    ours = document_add(
+        actor=investigator_a,
+        case=korean_asset.case,
+        kind="agreement",
+        title="Exchange of notes",
+        file=SimpleUploadedFile("a.txt", b"text"),
+        asset=korean_asset,
+    )
+    agreement = agreement_record(
+        actor=investigator_a,
+        asset=korean_asset,
+        kind="return",
+        concluded_on=D(2025, 7, 1),
+        home_share_percent="100",
+        document=ours,
+    )
     assert agreement.document == ours
