@@ -111,7 +111,7 @@ def administrator_investigator_b(unit_b):
 def world(request, records_a, records_b, investigator_a, investigator_b, administrator):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from assets.services import claim_create, court_decision_create
+    from assets.services import agreement_record, claim_create, court_decision_create
 
     for records in (records_a, records_b):
         asset, actor = records["asset"], records["case"].lead_investigator
@@ -129,6 +129,13 @@ def world(request, records_a, records_b, investigator_a, investigator_b, adminis
             claimant="A bona fide buyer",
             basis="Bought in 2019",
             filed_on=datetime.date(2024, 4, 1),
+        )
+        agreement_record(
+            actor=actor,
+            asset=asset,
+            kind="return",
+            concluded_on=datetime.date(2024, 6, 1),
+            home_share_percent="100",
         )
     from mla_requests.models import ChecklistAnswer
     from tests.factories import RequirementFactory

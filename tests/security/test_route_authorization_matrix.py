@@ -59,7 +59,7 @@ LOGS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
 # Rows added only from their parent's page (a subject's role in a case, a checklist answer, a
 # court decision, a claim): no add page of their own.
 DOMAIN_CHILD = {**DOMAIN, "add": set()}
-DOMAIN_CHILDREN = {"casesubject", "checklistanswer", "courtdecision", "thirdpartyclaim"}
+DOMAIN_CHILDREN = {"casesubject", "checklistanswer", "courtdecision", "thirdpartyclaim", "assetagreement"}
 # Personal records (see OWNER_FIELD), visible to their owner only: in the admin only to
 # administrators (their own); through the API every user reads their own (API_MODEL_POLICY).
 NOTIFICATIONS = {"view": {ADM}, "add": set(), "change": set(), "delete": set()}
@@ -108,7 +108,7 @@ MODEL_POLICY = {
         for label, models in {
             "cases": ("case", "casestatuschange", "subject", "casesubject"),
             "requests": ("request", "requeststatuschange", "checklistanswer"),
-            "assets": ("asset", "assetstatuschange", "courtdecision", "thirdpartyclaim"),
+            "assets": ("asset", "assetstatuschange", "courtdecision", "thirdpartyclaim", "assetagreement"),
             "incoming": ("incomingrequest", "incomingrequeststatuschange"),
         }.items()
         for model in models
@@ -135,6 +135,7 @@ CASE_PATH = {
     "assets.assetstatuschange": "asset__case__",
     "assets.courtdecision": "asset__case__",
     "assets.thirdpartyclaim": "asset__case__",
+    "assets.assetagreement": "asset__case__",
     # A reminder delivery is visible with its request's case.
     "requests.reminderdelivery": "request__case__",
     "documents.document": "case__",
@@ -326,6 +327,8 @@ API_ROUTES = {
     "api:asset-detail": ("assets.asset", READ),
     "api:asset-timeline": ("assets.asset", READ),
     "api:asset-transitions": ("assets.asset", POST_ONLY),
+    # An asset's agreements on return or sharing: read with the asset, recorded by its writers.
+    "api:asset-agreements": ("assets.asset", READ),
     "api:incoming-request-list": ("incoming.incomingrequest", READ),
     "api:incoming-request-detail": ("incoming.incomingrequest", READ),
     "api:incoming-request-timeline": ("incoming.incomingrequest", READ),
@@ -818,6 +821,10 @@ API_WRITES = {
     ("api:asset-detail", "put"): (_asset_body, True),
     ("api:asset-detail", "patch"): (lambda w: {"description": "Savings account"}, True),
     ("api:asset-transitions", "post"): (lambda w: _transition_body(w, "asset"), False),
+    ("api:asset-agreements", "post"): (
+        lambda w: {"kind": "sharing", "concluded_on": "2024-06-02", "home_share_percent": "50"},
+        True,
+    ),
     ("api:incoming-request-list", "post"): (
         lambda w: _incoming_body(w, requesting_country="CH", unit=w["incoming_A"].unit_id),
         True,
