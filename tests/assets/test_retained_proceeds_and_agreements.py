@@ -268,3 +268,25 @@ def test_the_agreements_document_must_be_of_the_assets_file(korean_asset, invest
         document=ours,
     )
     assert agreement.document == ours
+
+
+@pytest.mark.django_db
+def test_an_agreement_on_an_asset_here_at_a_foreign_request_is_with_the_requesting_state(investigator_a):
+    from assets.services import asset_create
+    from tests.factories import make_incoming
+
+    incoming = make_incoming(actor=investigator_a, country="CH")
+    asset = asset_create(
+        actor=investigator_a,
+        incoming_request=incoming,
+        kind="real_estate",
+        description="Flat in Almaty",
+        location_country="KZ",
+        identified_on=D(2026, 3, 5),
+        currency="KZT",
+    )
+    assert retaining_instrument(asset) is None  # no outgoing request concerns it
+    agreement = agreement_record(
+        actor=investigator_a, asset=asset, kind="sharing", concluded_on=D(2026, 3, 10), home_share_percent="25"
+    )
+    assert (agreement.other_state.code, agreement.other_share_percent) == ("CH", Decimal("75"))
