@@ -20,6 +20,7 @@ import random
 import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -960,6 +961,21 @@ class Planner:
         for (label, _gap), day in zip(steps, dates, strict=True):
             if label == "asset:frozen":
                 asset.events.append(("frozen", day, frozen, "Freezing order executed by the requested state."))
+                # The order the requested state executed, so the report's freezing orders are not
+                # empty; dated without the random stream, which would move every later demo value.
+                asset.court_decisions.append(
+                    {
+                        "kind": "restraint",
+                        "court": f"Court of the requested state, {city}",
+                        "country": country,
+                        "decided_on": max(identified, day - datetime.timedelta(days=7)),
+                        "reference": f"{country}-FO/{day:%Y}/{n}",
+                        "conviction_based": True,
+                        "amount": (frozen, currency),
+                        "certified_copy_available": False,
+                        "grounds": "Freezing of the proceeds of the offence at the request of Kazakhstan.",
+                    }
+                )
             elif label == "asset:confiscated":
                 note = "Value-based confiscation." if value_based else "Confiscation order in force."
                 asset.events.append(("confiscated", day, confiscated, note))
@@ -1351,6 +1367,31 @@ def swiss_documents_plan(request_reference: str) -> list[dict]:
             "links": ("request", "request_event:sent"),
         },
     ]
+
+
+# Approximate year-end rates for the demo's currencies, 2017 to the anchor, in the National Bank of
+# Kazakhstan's XML format (not its published figures): loaded through the import service, so the
+# dashboards' converted totals of every demo year use a rate of that year. BGN, MNT, PKR and VND
+# are not among the National Bank's currencies: the dashboards name them as without a rate.
+DEMO_RATES_DIR = Path(__file__).resolve().parent / "demo_rates"
+
+
+def ensure_exchange_rates(stdout=None) -> int:
+    """Import the demo's rate files (idempotent: a second run creates none). Returns the rates created."""
+    from recovery.errors import DomainError
+    from recovery.exchange_rates import NBK, exchange_rates_import
+
+    created = 0
+    with transaction.atomic():
+        for path in sorted(DEMO_RATES_DIR.glob("nbk_*.xml")):
+            try:
+                created += exchange_rates_import(actor=None, content=path.read_bytes(), source=NBK).created
+            except DomainError as exc:
+                # A reporting currency the files do not quote: the demo goes on without rates.
+                if stdout is not None:
+                    stdout.write(f"Demo exchange rates not loaded ({path.name}): {exc}")
+                return 0
+    return created
 
 
 def ensure_swiss_documents(users: dict) -> int:
@@ -2403,6 +2444,7 @@ def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
                 else:
                     skipped += 1
     documents = ensure_swiss_documents(people["users"])
+    rates = ensure_exchange_rates(stdout=stdout)
     incoming = ensure_incoming_requests(plan, people["units"], people["users"])
     return {
         "reference_loaded": loaded,
@@ -2410,6 +2452,7 @@ def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
         "cases_skipped": skipped,
         "documents_created": documents,
         "incoming_created": incoming,
+        "rates_created": rates,
         "requests_planned": sum(len(c.requests) for c in plan),
         "assets_planned": sum(len(c.assets) for c in plan),
     }

@@ -4,6 +4,7 @@ written through the services so every record has a consistent timeline.
 The default scale is seeded once per module (it takes a while): first inside a savepoint that is rolled
 back, as a fresh database would be, then for good; the tests read the second run."""
 
+import datetime
 import hashlib
 import io
 from collections import Counter
@@ -22,7 +23,7 @@ from incoming.models import IncomingRequest, IncomingRequestStatusChange
 from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
 from recovery import access
 from recovery.demo_data import ANCHOR, DEMO_PASSWORD, FIGURE_2, SWISS_CASE_REGISTER_NUMBER, seed_demo_data
-from recovery.models import LegalInstrument, Unit, User
+from recovery.models import ExchangeRate, LegalInstrument, Unit, User
 from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR
 
 TABLES = (
@@ -44,6 +45,7 @@ TABLES = (
     DocumentVersion,
     IncomingRequest,
     IncomingRequestStatusChange,
+    ExchangeRate,
 )
 
 
@@ -103,6 +105,7 @@ def fingerprint() -> list[str]:
         "subject__name_latin",
     )
     add("incoming-tl", IncomingRequestStatusChange.objects, "incoming_request__reference", *tl, "actor__username")
+    add("rate", ExchangeRate.objects, "currency", "date", "rate")
     return sorted(rows)
 
 
@@ -434,3 +437,70 @@ def test_a_person_of_the_demo_cases_concerned_by_an_incoming_request_is_one_reco
     investigator3 = User.objects.get(username="investigator3")
     for subject in Subject.objects.filter(incoming_requests__unit__code="arc-almaty"):
         assert access.may_read(investigator3, subject)
+
+
+# --- Exchange rates and freezing orders -------------------------------------------------------------
+
+# The demo's rate files are the National Bank's currencies; these four it does not quote.
+WITHOUT_A_RATE = {"BGN", "MNT", "PKR", "VND"}
+
+
+def test_the_demo_has_a_rate_for_each_of_its_currencies_in_every_demo_year(demo, settings):
+    from recovery.stats import RateBook
+
+    assert settings.REPORTING_CURRENCY == "USD"
+    assert demo["result"]["rates_created"] > 100
+    used = set(Asset.objects.values_list("currency", flat=True)) | set(
+        AssetStatusChange.objects.exclude(amount_currency=None).values_list("amount_currency", flat=True)
+    )
+    assert {"EUR", "RUB", "GBP"} <= used
+    book = RateBook()
+    for year in range(2017, ANCHOR.year + 1):
+        as_of = min(datetime.date(year, 12, 31), ANCHOR)
+        for currency in used - WITHOUT_A_RATE - {"USD"}:
+            rate, day = book.rate(currency, as_of)
+            assert day.year == year and rate > 0, (currency, year)
+    # Units of USD per unit: a euro is worth more than a dollar, a rouble far less.
+    euro, _day = book.rate("EUR", ANCHOR)
+    rouble, _day = book.rate("RUB", ANCHOR)
+    assert Decimal("1.05") < euro < Decimal("1.25") and Decimal("0.005") < rouble < Decimal("0.02")
+
+
+def test_the_dashboards_convert_the_demo_values_with_the_demo_rates(demo):
+    from recovery.stats import Stats
+
+    admin = User.objects.get(username="admin")
+    figures = Stats(admin, today=ANCHOR).asset_recovery()
+    for block in (figures["ordered"], figures["realised"]):
+        converted = block["converted"]
+        assert converted is not None and converted["amount"] > 0
+        assert set(converted["missing"]) <= WITHOUT_A_RATE
+        # Computed here from the rows and the rates used, not by the code under test.
+        rates = {r["currency"]: r["rate"] for r in converted["rates"]}
+        expected = sum(
+            (t["amount"] * (Decimal(1) if t["currency"] == "USD" else rates[t["currency"]]))
+            for t in block["totals"]
+            if t["currency"] not in converted["missing"]
+        )
+        assert converted["amount"] == expected.quantize(Decimal("0.01"))
+
+
+def test_assets_frozen_abroad_have_their_freezing_order_and_the_report_counts_them(demo):
+    from recovery.stats import Stats
+
+    restraint = CourtDecision.objects.filter(kind=CourtDecision.Kind.RESTRAINT)
+    frozen_assets = Asset.objects.filter(timeline__to_status=Asset.Status.FROZEN).distinct()
+    ordered = set(restraint.values_list("asset_id", flat=True))
+    # Every planned freeze abroad has its order (the Swiss case's is not recorded in the seed).
+    assert ordered and ordered <= set(frozen_assets.values_list("pk", flat=True))
+    assert len(ordered) >= frozen_assets.exclude(case__register_number=SWISS_CASE_REGISTER_NUMBER).count()
+    for decision in restraint.select_related("asset"):
+        assert decision.country == decision.asset.location_country
+        assert decision.amount == Money(decision.asset.frozen_amount, decision.asset.currency)
+    admin = User.objects.get(username="admin")
+    years = Counter(d.year for d in restraint.values_list("decided_on", flat=True))
+    assert len(years) >= 3
+    for year, count in years.items():
+        report = Stats(admin, today=ANCHOR).report(year)
+        orders = {o["kind"]: o for o in report["orders"]}
+        assert orders[CourtDecision.Kind.RESTRAINT]["count"] == count, year
