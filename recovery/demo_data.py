@@ -438,6 +438,8 @@ CODE_ARTICLES = {
     "other": "Art. 214 Criminal Code",
 }
 # Weights of crime categories for generated cases (the office's workload: corruption and embezzlement lead).
+# Illustrative: the seed article's figure 1 (the categories of the requests sent) is published as a
+# caption only, without its numbers, so these are not the seed's proportions.
 CATEGORY_WEIGHTS = {
     "corruption": 24,
     "embezzlement": 22,

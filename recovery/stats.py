@@ -381,6 +381,20 @@ def _asset_rule(param: str, value: str) -> tuple[Q, dict]:
     return RULES.q(param, value), RULES.params((param, value))
 
 
+def _formality(prefix: str = "") -> tuple[tuple[Q, dict], tuple[Q, dict]]:
+    """Formal requests (under a treaty, convention, agreement or reciprocity) and informal inquiries
+    (through a network), each as a Q and the admin lookups selecting the same requests."""
+    from recovery.models import LegalInstrument
+
+    kinds = [str(k) for k in LegalInstrument.FORMAL_KINDS]
+    informal = str(LegalInstrument.Kind.INFORMAL_NETWORK)
+    return (
+        (Q(**{f"{prefix}legal_basis__kind__in": kinds}), {f"{prefix}legal_basis__kind__in": ",".join(kinds)}),
+        # `__in`, not `__exact`: the filter's own legal basis kind (`__exact`) stays in the link beside it.
+        (Q(**{f"{prefix}legal_basis__kind": informal}), {f"{prefix}legal_basis__kind__in": informal}),
+    )
+
+
 def _incoming_rule(today: datetime.date, *pairs: tuple[str, str]) -> tuple[Q, dict]:
     """Incoming requests by read rules (incoming.filters.RULES), as `_request_rule`."""
     from incoming.filters import RULES
@@ -389,6 +403,19 @@ def _incoming_rule(today: datetime.date, *pairs: tuple[str, str]) -> tuple[Q, di
     for param, value in pairs:
         q &= RULES.q(param, value, today)
     return q, RULES.params(*pairs)
+
+
+# The seed article's figure 2 ranks the states Kazakhstan most often sent MLA requests to: Russia,
+# Uzbekistan, Turkey, China, UAE, Germany, Ukraine, UK, US. States with as many requests are ranked in
+# that order (then the others by code), so the ranking does not change with the scale of the data
+# (at a twentieth of the seed China and the UAE both have 4: China stays before the UAE).
+SEED_FIGURE_2_ORDER = ("RU", "UZ", "TR", "CN", "AE", "DE", "UA", "GB", "US")
+_SEED_RANK = {code: rank for rank, code in enumerate(SEED_FIGURE_2_ORDER)}
+
+
+def seed_rank(code: str) -> tuple[int, str]:
+    """A tie-breaker between states with equal counts: the seed's order, then the code."""
+    return _SEED_RANK.get(code, len(_SEED_RANK)), code
 
 
 # The filter form of the outgoing pages offers the outgoing channels; where incoming requests call
@@ -1022,6 +1049,7 @@ class Stats:
         # Due for an answer: answered by the deadline, or late (answered after it, or no answer
         # and overdue); the share on time is the first out of both.
         due = on_time | _request_rule(today, ("answer", "late"))[0]
+        formal, informal = _formality()
         annotations = {
             "total": Count("pk"),
             "pending": Count("pk", filter=counters["pending"][0]),
@@ -1029,6 +1057,10 @@ class Stats:
             "answered": Count("pk", filter=answered[0]),
             "on_time": Count("pk", filter=on_time),
             "due": Count("pk", filter=due),
+            # The seed's figure 2 counts formal requests (mutual legal assistance); inquiries
+            # through informal networks are counted apart.
+            "formal": Count("pk", filter=formal[0]),
+            "informal": Count("pk", filter=informal[0]),
             # For the reciprocity table (how each state answered us).
             "executed": Count("pk", filter=Q(status="executed")),
             "partly": Count("pk", filter=Q(status="partially_executed")),
@@ -1069,6 +1101,9 @@ class Stats:
             "countries",
             lambda: list(requests.values("country").annotate(**annotations).order_by("-total", "country")),
         )
+        if rows and "formal" not in rows[0]:
+            # A snapshot stored before formal and informal requests were counted apart: read live.
+            raise SnapshotMiss("countries")
         if not on_postgres:
             durations: dict[str, tuple[list, list]] = {}
             for country, ack, answer in self._rows(
@@ -1103,6 +1138,14 @@ class Stats:
                     "country": code,
                     "name": country_name(code),
                     "total": {"count": row["total"], "url": request_url({**here, "sent_on__isnull": "False"})},
+                    "formal": {
+                        "count": row["formal"],
+                        "url": request_url({**here, "sent_on__isnull": "False", **formal[1]}),
+                    },
+                    "informal": {
+                        "count": row["informal"],
+                        "url": request_url({**here, "sent_on__isnull": "False", **informal[1]}),
+                    },
                     "pending": {"count": row["pending"], "url": request_url({**here, **counters["pending"][1]})},
                     "overdue": {"count": row["overdue"], "url": request_url({**here, **counters["overdue"][1]})},
                     "answered": {"count": row["answered"], "url": request_url({**here, **answered[1]})},
@@ -1122,9 +1165,13 @@ class Stats:
                     ],
                 }
             )
+        # Figure 2's ranking: formal requests, ties in the seed's order of states (not the alphabet).
+        countries_out.sort(key=lambda c: (-c["formal"]["count"], *seed_rank(c["country"])))
         return {
             "countries": countries_out,
             "total": sum(r["total"] for r in rows),
+            "formal": sum(r["formal"] for r in rows),
+            "informal": sum(r["informal"] for r in rows),
             "segment_labels": [str(label) for _k, label, _q, _lk in segments],
             "reciprocity": self._reciprocity(rows, lookups),
         }
@@ -1132,6 +1179,7 @@ class Stats:
     def by_category(self) -> dict:
         requests, lookups = self.requests()
         requests = requests.filter(sent_on__isnull=False)
+        formal, informal = _formality()
         rows = self._rows(
             "categories",
             lambda: list(
@@ -1142,22 +1190,40 @@ class Stats:
                     "crime_category__name_ru",
                     "crime_category__name_kk",
                 )
-                .annotate(n=Count("pk"))
+                .annotate(n=Count("pk"), formal=Count("pk", filter=formal[0]), informal=Count("pk", filter=informal[0]))
                 .order_by("-n", "crime_category__code")
             ),
         )
+        if rows and "formal" not in rows[0]:
+            raise SnapshotMiss("categories")  # stored before formal and informal were counted apart
         total = sum(r["n"] for r in rows)
+        formal_total = sum(r["formal"] for r in rows)
+
+        def url(r, extra=None):
+            return request_url(
+                {
+                    **lookups,
+                    "crime_category__id__exact": r["crime_category"],
+                    "sent_on__isnull": "False",
+                    **(extra or {}),
+                }
+            )
+
         return {
             "total": total,
+            "formal": formal_total,
+            "informal": sum(r["informal"] for r in rows),
             "categories": [
                 {
                     "code": r["crime_category__code"],
                     "name": _trilingual(r, "crime_category__"),
                     "count": r["n"],
                     "share": round(r["n"] / total, 3) if total else None,
-                    "url": request_url(
-                        {**lookups, "crime_category__id__exact": r["crime_category"], "sent_on__isnull": "False"}
-                    ),
+                    "url": url(r),
+                    # The seed's figure 1 is the share of each category in formal requests.
+                    "formal": {"count": r["formal"], "url": url(r, formal[1])},
+                    "formal_share": round(r["formal"] / formal_total, 3) if formal_total else None,
+                    "informal": {"count": r["informal"], "url": url(r, informal[1])},
                 }
                 for r in rows
             ],
@@ -1249,6 +1315,7 @@ class Stats:
             ),
             "by_country": grouped(by_country_rows, "location_country", "location_country__exact", country_name),
             "by_kind": grouped(by_kind_rows, "kind", "kind__exact", lambda k: _label(Asset.Kind.choices, k)),
+            "recovery": self.recovery_abroad(),
         }
 
     def _per_month(self, name: str, qs, date_field: str) -> dict[datetime.date, int]:
@@ -1331,6 +1398,98 @@ class Stats:
             years.append(entry)
         return years
 
+    # Assets abroad, step by step: (key, timeline status, label). Ordered is what the foreign court
+    # confiscated, realised what came back; retained is what the requested state keeps (confiscated
+    # minus returned of the assets it retained: the funnel's value), in the year it retained them.
+    RECOVERY_STEPS = (
+        ("frozen", "frozen", _("Frozen / seized")),
+        ("confiscated", "confiscated", _("Confiscated (value ordered)")),
+        ("returned", "returned", _("Returned (value realised)")),
+        ("retained", "retained_abroad", _("Retained by the requested state")),
+    )
+
+    def _recovery_rows(self, name: str, changes, group: str):
+        """Per `group` (the year the step took effect, or the country where the asset is), step and
+        currency: the assets (counted once however many returns) and their value, in one query."""
+        steps = [status for _k, status, _l in self.RECOVERY_STEPS]
+        with_value = Q(to_status__in=steps[:3], amount__isnull=False) | Q(to_status="retained_abroad")
+        if group == "year":
+            changes = changes.annotate(year=ExtractYear("effective_on"))
+        return self._rows(
+            name,
+            lambda: list(
+                changes.filter(with_value)
+                .values(group, "to_status", "asset__currency")
+                .annotate(
+                    n=Count("asset_id", distinct=True),
+                    total=Sum("amount"),
+                    kept=Sum(
+                        F("asset__confiscated_amount") - F("asset__returned_amount"),
+                        filter=Q(to_status="retained_abroad"),
+                    ),
+                )
+                .order_by(group, "to_status", "asset__currency")
+            ),
+        )
+
+    def _recovery_entry(self, rows, as_of: datetime.date, lookups: dict) -> dict:
+        entry = {}
+        for key, status, label in self.RECOVERY_STEPS:
+            here = [r for r in rows if r["to_status"] == status]
+            step_lookups = {**lookups, "timeline__to_status__in": status}
+            # An amount on an asset's timeline is always in the asset's currency.
+            entry[key] = {
+                "label": str(label),
+                "count": sum(r["n"] for r in here),
+                "money": self._money(
+                    _sum_by_currency(here, "asset__currency", "kept" if key == "retained" else "total"),
+                    as_of,
+                    link=lambda cur, lk=step_lookups: asset_url({**lk, "currency__exact": cur}),
+                ),
+                "url": asset_url(step_lookups),
+            }
+        return entry
+
+    def recovery_abroad(self, as_of: datetime.date | None = None) -> dict:
+        """Assets abroad frozen, confiscated (ordered), returned (realised) and retained by the
+        requested state: per year the step took effect (converted at that year's end) and per
+        country where the assets are (converted on `as_of`), per currency with the converted total."""
+        changes, lookups = self.asset_changes()
+        as_of = as_of or self.today
+        by_year_rows = self._recovery_rows("recovery_by_year", changes, "year")
+        by_country_rows = self._recovery_rows("recovery_by_country", changes, "asset__location_country")
+        years = []
+        for year in sorted({r["year"] for r in by_year_rows}):
+            years.append(
+                {
+                    "year": year,
+                    **self._recovery_entry(
+                        [r for r in by_year_rows if r["year"] == year],
+                        min(datetime.date(year, 12, 31), self.today),
+                        {**lookups, "timeline__effective_on__year": year},
+                    ),
+                }
+            )
+        countries = []
+        for code in {r["asset__location_country"] for r in by_country_rows}:
+            countries.append(
+                {
+                    "country": code,
+                    "name": country_name(code),
+                    **self._recovery_entry(
+                        [r for r in by_country_rows if r["asset__location_country"] == code],
+                        as_of,
+                        {**lookups, "location_country__exact": code},
+                    ),
+                }
+            )
+        countries.sort(key=lambda c: (-c["confiscated"]["count"], -c["frozen"]["count"], *seed_rank(c["country"])))
+        return {
+            "steps": [{"key": key, "label": str(label)} for key, _s, label in self.RECOVERY_STEPS],
+            "by_year": years,
+            "by_country": countries,
+        }
+
     def report(self, year: int) -> dict:
         """The yearly statistics (FATF Recommendation 33): requests sent in the year, their outcome
         and timeliness, and the freezing, confiscation and return orders decided in the year."""
@@ -1360,7 +1519,10 @@ class Stats:
                 for r in rows
             ]
 
-        by_country = grouped("country", "country__exact", country_name)
+        # Figure 2's states with as many requests in the seed's order, not the alphabet.
+        by_country = sorted(
+            grouped("country", "country__exact", country_name), key=lambda r: (-r["count"], *seed_rank(r["key"]))
+        )
         categories = yearly.by_category()["categories"]
         by_kind = grouped(
             "legal_basis__kind", "legal_basis__kind__exact", lambda k: _label(LegalInstrument.Kind.choices, k)
@@ -1562,6 +1724,7 @@ class Stats:
             ],
             "orders": orders,
             "values": yearly._values_by_year(),
+            "recovery": yearly.recovery_abroad(as_of),
         }
 
 

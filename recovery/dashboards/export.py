@@ -94,6 +94,23 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
             value_rows,
         )
     )
+    recovery = report["recovery"]
+    recovery_rows = []
+    for group, rows in (("country", recovery["by_country"]), ("year", recovery["by_year"])):
+        for row in rows:
+            where = row["country"] if group == "country" else row["year"]
+            for step in recovery["steps"]:
+                entry = row[step["key"]]
+                recovery_rows.append([where, step["label"], entry["count"], "", ""])
+                for currency, amount in _money_rows(entry["money"]):
+                    recovery_rows.append([where, step["label"], "", currency, amount])
+    sections.append(
+        (
+            _("Assets abroad: frozen, confiscated (ordered), returned (realised) and retained, by country"),
+            [_("Country or year"), _("Step"), count, _("Currency"), _("Value")],
+            recovery_rows,
+        )
+    )
     both = report["both_directions"]
     out, inc = both["outgoing"], both["incoming"]
     sections.append(
