@@ -197,6 +197,9 @@ DOCUMENT_DOWNLOAD_FOR_MASKED_ROLES = env_bool("DOCUMENT_DOWNLOAD_FOR_MASKED_ROLE
 HOME_COUNTRY = env_str("RECOVERY_HOME_COUNTRY", "KZ").upper()
 # Response deadline when neither the legal instrument nor the country profile says otherwise.
 DEFAULT_RESPONSE_DAYS = env_int("RECOVERY_DEFAULT_RESPONSE_DAYS", 90, minimum=1, maximum=3650)
+# Our own deadline to supply what a requested state asked for ("additional information
+# requested"), in days from its request, unless the investigator sets one.
+SUPPLEMENTARY_INFO_DAYS = env_int("RECOVERY_SUPPLEMENTARY_INFO_DAYS", 30, minimum=1, maximum=3650)
 # Execution deadline of an incoming request when neither the requesting state nor the legal
 # instrument sets one, in days from its receipt.
 INCOMING_EXECUTION_DAYS = env_int("RECOVERY_INCOMING_EXECUTION_DAYS", 90, minimum=1, maximum=3650)

@@ -2,11 +2,13 @@
 its checklist and timeline, and the transition forms (send, acknowledgement, execution...)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.db import transaction
 from django.db.models import Q
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
@@ -15,14 +17,16 @@ from import_export.admin import ExportMixin
 from documents.admin import RequestDocumentInline, add_document_link, document_links
 from mla_requests import case_file
 from mla_requests.filters import RequestFilterSet
-from mla_requests.models import ChecklistAnswer, Request, RequestStatusChange
+from mla_requests.models import ChecklistAnswer, FollowUp, Request, RequestStatusChange
 from mla_requests.services import (
     REQUEST_DRAFT_FIELDS,
     applicable_requirements,
+    follow_up_create,
     measures_refused,
     request_answer_checklist,
     request_create,
     request_send,
+    request_send_supplementary,
     request_set_response_due,
     request_transition,
     request_update,
@@ -158,6 +162,86 @@ class LetterForm(forms.Form):
             self.fields["purpose"].initial = "supplementary"
 
 
+def _case_documents(obj):
+    """The documents of the request's case, for the forms that attach one (the service refuses a
+    document of another request)."""
+    from documents.models import Document
+
+    return Document.objects.filter(case_id=obj.case_id).order_by("-created_at", "-pk")
+
+
+class FollowUpForm(forms.Form):
+    """Record a chaser sent to the requested state (mla_requests.services.follow_up_create)."""
+
+    sent_on = forms.DateField(label=_("sent on"), widget=AdminDateWidget)
+    channel = forms.ChoiceField(label=_("channel"), choices=FollowUp.Channel.choices)
+    document = forms.ModelChoiceField(
+        label=_("document"),
+        queryset=FollowUp.objects.none(),
+        required=False,
+        help_text=_("The chaser letter in the case file, if there is one."),
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+        if obj is not None:
+            self.fields["document"].queryset = _case_documents(obj)
+
+
+class SupplementaryForm(forms.Form):
+    """Record that the additional information asked for was sent (request_send_supplementary)."""
+
+    sent_on = forms.DateField(label=_("sent on"), widget=AdminDateWidget)
+    documents = forms.ModelMultipleChoiceField(
+        label=_("documents sent"),
+        queryset=FollowUp.objects.none(),
+        required=False,
+        help_text=_("The supplementary letter and its annexes, from the case file; they are linked to the request."),
+    )
+    document_reference = forms.CharField(label=_("document reference"), required=False, max_length=255)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+        if obj is not None:
+            self.fields["documents"].queryset = _case_documents(obj)
+            self.fields["expected_version"].initial = obj.version
+
+
+class FollowUpInline(admin.TabularInline):
+    """The chasers sent about the request, newest first; recorded with "Record a chaser"."""
+
+    model = FollowUp
+    extra = 0
+    fields = ("sent_on", "channel", "document_link", "note", "created_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("chasers sent")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document", "created_by")
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if obj.document_id is None:
+            return "—"
+        url = reverse("admin:documents_document_change", args=[obj.document_id])
+        return format_html('<a href="{}">{}</a>', url, obj.document)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ChecklistAnswerInline(admin.TabularInline):
     """The legal basis's required contents and whether the request provides them (answered in the
     send form, fixed once sent)."""
@@ -263,12 +347,13 @@ class RequestAdmin(
                     "status",
                     ("sent_on", "acknowledged_on", "answered_on", "closed_on"),
                     ("response_due", "response_due_set_manually"),
+                    ("supplementary_due", "last_chaser_on"),
                     "refusal_grounds",
                 )
             },
         ),
     )
-    inlines = (ChecklistAnswerInline, RequestDocumentInline)
+    inlines = (ChecklistAnswerInline, FollowUpInline, RequestDocumentInline)
     form = RequestAdminForm
     service_fields = frozenset({*REQUEST_DRAFT_FIELDS, "override_reason"})
     transitions = {
@@ -317,6 +402,8 @@ class RequestAdmin(
             "closed_on",
             "response_due",
             "response_due_set_manually",
+            "supplementary_due",
+            "last_chaser_on",
             "refusal_grounds",
         ]
         if obj is not None:
@@ -409,6 +496,16 @@ class RequestAdmin(
                 self.admin_site.admin_view(self.letter_view),
                 name="requests_request_letter",
             ),
+            path(
+                "<path:object_id>/follow-up/",
+                self.admin_site.admin_view(self.follow_up_view),
+                name="requests_request_follow_up",
+            ),
+            path(
+                "<path:object_id>/supplementary/",
+                self.admin_site.admin_view(self.supplementary_view),
+                name="requests_request_supplementary",
+            ),
             *super().get_urls(),
         ]
 
@@ -420,6 +517,41 @@ class RequestAdmin(
 
         return self.service_action_view(
             request, object_id, form_class=DeadlineForm, perform=perform, title=_("Move the response deadline")
+        )
+
+    def follow_up_view(self, request, object_id):
+        def perform(http_request, obj, data):
+            follow_up_create(
+                request=obj,
+                actor=http_request.user,
+                sent_on=data["sent_on"],
+                channel=data["channel"],
+                document=data.get("document"),
+                note=data.get("note", ""),
+            )
+
+        return self.service_action_view(
+            request, object_id, form_class=FollowUpForm, perform=perform, title=_("Record a chaser")
+        )
+
+    def supplementary_view(self, request, object_id):
+        def perform(http_request, obj, data):
+            request_send_supplementary(
+                request=obj,
+                actor=http_request.user,
+                sent_on=data["sent_on"],
+                documents=list(data.get("documents") or []),
+                note=data.get("note", ""),
+                document_reference=data.get("document_reference", ""),
+                expected_version=data.get("expected_version"),
+            )
+
+        return self.service_action_view(
+            request,
+            object_id,
+            form_class=SupplementaryForm,
+            perform=perform,
+            title=_("Supplementary information sent"),
         )
 
     def letter_view(self, request, object_id):
@@ -456,6 +588,13 @@ class RequestAdmin(
         if obj is not None and not obj.closed_on and self.has_change_permission(request, obj):
             url = reverse("admin:requests_request_letter", args=[obj.pk])
             context.setdefault("extra_links", []).append({"label": _("Write the letter from the record"), "url": url})
+        if obj is not None and self.has_change_permission(request, obj):
+            if obj.status == S.INFO_REQUESTED:
+                url = reverse("admin:requests_request_supplementary", args=[obj.pk])
+                context.setdefault("extra_links", []).append({"label": _("Supplementary information sent"), "url": url})
+            if obj.sent_on and not obj.closed_on:
+                url = reverse("admin:requests_request_follow_up", args=[obj.pk])
+                context.setdefault("extra_links", []).append({"label": _("Record a chaser"), "url": url})
         if obj is not None:
             document_link = add_document_link(request, case=obj.case, request=obj, back="request")
             if document_link:
@@ -465,6 +604,14 @@ class RequestAdmin(
     # -- transitions
     def get_transition_form(self, request, obj, to_status, spec, data=None):
         form = super().get_transition_form(request, obj, to_status, spec, data)
+        if to_status == S.INFO_REQUESTED:
+            form.fields["supplementary_due"] = forms.DateField(
+                label=_("additional information due"),
+                required=False,
+                widget=AdminDateWidget,
+                help_text=_("Our deadline to send it. Empty: %(days)s days after the effective date.")
+                % {"days": settings.SUPPLEMENTARY_INFO_DAYS},
+            )
         if to_status == S.SENT and "override_reason" in form.fields:
             missing = case_file.sending_documents_of(obj)["documents_missing_before_sending"]
             if missing:
@@ -554,6 +701,7 @@ class RequestAdmin(
             effective_on=data["effective_on"],
             refusal_grounds=data.get("refusal_grounds", ""),
             foreign_reference=data.get("foreign_reference", ""),
+            supplementary_due=data.get("supplementary_due"),
             **common,
         )
 

@@ -192,6 +192,9 @@ class Request(StatusModel):
     )
     # Waiting for the foreign state: these are the requests reminders chase.
     PENDING_STATUSES = (Status.SENT, Status.ACKNOWLEDGED, Status.PARTIALLY_EXECUTED)
+    # The statuses the reminder scan follows: the foreign answer while pending, and our own deadline
+    # to supply what the requested state asked for (supplementary_due) while it waits for us.
+    REMINDED_STATUSES = (*PENDING_STATUSES, Status.INFO_REQUESTED)
     ANSWERED_STATUSES = (Status.PARTIALLY_EXECUTED, Status.EXECUTED, Status.REFUSED)
     timeline_model = "requests.RequestStatusChange"
     timeline_subject_field = "request"
@@ -244,6 +247,12 @@ class Request(StatusModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     response_due = models.DateField(_("response due"), null=True, blank=True)
     response_due_set_manually = models.BooleanField(_("deadline set by the investigator"), default=False)
+    # Our deadline to send what the requested state asked for; set only while it waits for us
+    # (request_transition to "additional information requested"), cleared when it is sent.
+    supplementary_due = models.DateField(_("additional information due"), null=True, blank=True)
+    # The newest chaser recorded (FollowUp.sent_on), kept on the request so that the reminder scan
+    # reads it with the row it already reads instead of a query of its own.
+    last_chaser_on = models.DateField(_("last chaser sent on"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True)
     refusal_grounds = models.TextField(_("refusal grounds"), blank=True)
 
@@ -272,6 +281,16 @@ class Request(StatusModel):
             ),
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(refusal_grounds=""), name="request_refusal_has_grounds"
+            ),
+            # Our deadline exists only while the requested state waits for our information.
+            models.CheckConstraint(
+                condition=Q(supplementary_due__isnull=True)
+                | (Q(status="info_requested") & Q(supplementary_due__gte=F("sent_on"))),
+                name="request_supplementary_due_while_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_chaser_on__isnull=True) | Q(last_chaser_on__gte=F("sent_on")),
+                name="request_chaser_after_sent",
             ),
         ]
         indexes = [
@@ -330,6 +349,57 @@ class ChecklistAnswer(models.Model):
         return f"{self.requirement}: {'✓' if self.satisfied else '✗'}"
 
 
+class FollowUp(models.Model):
+    """A chaser: a follow-up letter, note or call to a requested state that has not answered.
+
+    History of the request, written only by mla_requests.services.follow_up_create (never changed
+    afterwards). The newest one's date is kept on the request (Request.last_chaser_on), from which
+    the reminder policy proposes the next chaser."""
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("Letter to the central authority")
+        DIPLOMATIC = "diplomatic", _("Diplomatic note")
+        EMAIL = "email", _("Email")
+        NETWORK = "network", _("Informal network contact")
+        PHONE = "phone", _("Telephone call or meeting")
+
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.PROTECT, related_name="follow_ups", db_index=False
+    )
+    sent_on = models.DateField(_("sent on"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        help_text=_("The chaser letter in the case file, if there is one."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("chaser")
+        verbose_name_plural = _("chasers")
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["letter", "diplomatic", "email", "network", "phone"]),
+                name="followup_channel_known",
+            ),
+        ]
+        # A request's chasers, newest first (the admin's inline, the API's list).
+        indexes = [models.Index(fields=["request", "sent_on"], name="followup_request_idx")]
+
+    def __str__(self):
+        return f"{self.request} {self.sent_on:%Y-%m-%d} {self.get_channel_display()}"
+
+
 # --- Reminders -------------------------------------------------------------------------------
 # The policy administrators edit, the holiday calendar, and the delivery rows that prove each
 # reminder went exactly once (see mla_requests/reminders.py and reminder_services.py).
@@ -374,6 +444,15 @@ class ReminderPolicy(models.Model):
     working_days = models.BooleanField(
         _("count working days"), null=True, blank=True, help_text=_("Empty: inherit. Holidays are not counted.")
     )
+    propose_chaser_after_days = models.PositiveSmallIntegerField(
+        _("propose a chaser after N days without an answer"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Outgoing requests: once the answer is overdue by N days, and again N days after each chaser "
+            "recorded, the investigator is told a chaser is due. Empty: inherit; empty everywhere: never."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -411,6 +490,10 @@ class ReminderPolicy(models.Model):
                 condition=Q(ack_chase_after_days__isnull=True) | Q(ack_chase_after_days__gt=0),
                 name="reminderpolicy_ack_chase_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(propose_chaser_after_days__isnull=True) | Q(propose_chaser_after_days__gt=0),
+                name="reminderpolicy_chaser_positive",
+            ),
         ]
 
     def __str__(self):
@@ -437,6 +520,11 @@ class ReminderPolicy(models.Model):
             # Nobody acknowledges our receipt of a foreign request: the field would silently do nothing.
             raise ValidationError(
                 {"ack_chase_after_days": _("Incoming requests have no acknowledgement to chase: leave it empty.")}
+            )
+        if self.direction == self.Direction.INCOMING and self.propose_chaser_after_days is not None:
+            # We execute incoming requests: there is no foreign authority to chase.
+            raise ValidationError(
+                {"propose_chaser_after_days": _("Incoming requests have no foreign answer to chase: leave it empty.")}
             )
         try:
             parse_days_list(self.days_before)

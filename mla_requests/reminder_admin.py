@@ -26,6 +26,7 @@ class ReminderPolicyAdmin(UrlLookupGate, admin.ModelAdmin):
         "overdue_every_days",
         "escalate_after_days",
         "ack_chase_after_days",
+        "propose_chaser_after_days",
         "working_days",
         "is_active",
     )

@@ -6,8 +6,9 @@ row says `next_on <= today`, so every write that changes what a request's remind
 bring its row forward, in the same transaction:
 
 - `replan(request_id, pending=...)`: the request services (sending, a transition, a moved
-  deadline, an edit) after they changed a request. A request still waiting for a foreign answer
-  gets next_on = REPLAN (the next scan re-plans it); one that stopped waiting loses its row.
+  deadline, an edit, a chaser recorded, supplementary information sent) after they changed a
+  request. A request still waiting for a foreign answer, or for our additional information, gets
+  next_on = REPLAN (the next scan re-plans it); one that stopped waiting loses its row.
 - `replan_incoming(incoming_id, open=...)`: the same for an incoming request, called by every
   incoming service (receipt, edit, assignment, transition, a moved deadline): an open request is
   due at the next scan, any other has no row.
@@ -53,7 +54,9 @@ class ScheduleTable:
         return self.model._meta.db_table
 
 
-OUTGOING = ScheduleTable(ReminderSchedule, Request, "request_id", tuple(Request.PENDING_STATUSES))
+# Outgoing requests keep a row while pending and while the requested state waits for our
+# additional information (our own deadline is reminded then).
+OUTGOING = ScheduleTable(ReminderSchedule, Request, "request_id", tuple(Request.REMINDED_STATUSES))
 INCOMING = ScheduleTable(
     IncomingReminderSchedule, IncomingRequest, "incoming_request_id", tuple(IncomingRequest.OPEN_STATUSES)
 )

@@ -63,7 +63,14 @@ TODO_STATUSES = (ReminderDelivery.Status.PENDING, ReminderDelivery.Status.SENDIN
 
 # --- Policy -------------------------------------------------------------------------------------
 
-POLICY_FIELDS = ("days_before", "overdue_every_days", "escalate_after_days", "ack_chase_after_days", "working_days")
+POLICY_FIELDS = (
+    "days_before",
+    "overdue_every_days",
+    "escalate_after_days",
+    "ack_chase_after_days",
+    "working_days",
+    "propose_chaser_after_days",
+)
 
 
 def default_policy_values() -> dict:
@@ -73,6 +80,8 @@ def default_policy_values() -> dict:
         "escalate_after_days": settings.REMINDER_ESCALATE_AFTER_DAYS,
         "ack_chase_after_days": settings.REMINDER_ACK_CHASE_AFTER_DAYS,
         "working_days": settings.REMINDER_WORKING_DAYS,
+        # No setting: chasers are proposed only where a policy row asks for them.
+        "propose_chaser_after_days": None,
     }
 
 
@@ -272,6 +281,9 @@ CANDIDATE_FIELDS = (
     "case_id",
     "responsible_investigator_id",
     "responsible_investigator__is_active",
+    # Our deadline while the requested state waits for information, and the last chaser sent.
+    "supplementary_due",
+    "last_chaser_on",
 )
 # Of the cases of requests with an escalation due (the unit's supervisors) or whose responsible
 # investigator has left (the case's lead): a read of the case table for every request read was
@@ -293,6 +305,8 @@ INCOMING_CANDIDATE_FIELDS = (
     "unit_id",
     "executor_id",
     "executor__is_active",
+    "no_date",
+    "no_date",
 )
 
 
@@ -329,7 +343,8 @@ class Kind:
 
     def is_waiting(self, status: str) -> bool:
         if self.direction == OUTGOING:
-            return RequestQuerySet.is_pending_status(status)
+            # Pending (the foreign answer), or waiting for our additional information.
+            return status in Request.REMINDED_STATUSES
         return status in IncomingRequest.OPEN_STATUSES
 
     def acknowledged(self, status: str, acknowledged_on) -> bool:
@@ -428,6 +443,8 @@ def _plan(
     due_stages_and_next_day, next_days = reminders.due_stages_and_next_day, plan.next_days
     to_supervisors, ack_chase = reminders.TO_SUPERVISORS, reminders.ACK_CHASE
     is_acknowledged, direction = kind.acknowledged, kind.direction
+    # Incoming requests have a status of that name too, but it is not among their waiting ones.
+    info_requested = Request.Status.INFO_REQUESTED if direction == OUTGOING else None
     # First the stages due today and each request's next day; the cases whose unit or lead a
     # stage needs are noted, and read once afterwards.
     staged: list[tuple] = []  # (row, stages, policy)
@@ -440,10 +457,20 @@ def _plan(
             policy = policies[policy_key] = book.resolve(
                 legal_instrument_id=legal_basis_id, country=str(country or ""), direction=direction
             )
-        acknowledged = is_acknowledged(status, acknowledged_on)
-        # The stages due today, and the day until which due_stages gives nothing it does not give
-        # today (no need to read the request again before it).
-        stages, next_on = due_stages_and_next_day(sent_on, response_due, acknowledged, policy, today)
+        if status == info_requested:
+            # The requested state waits for us: our own deadline's stages, none of the answer's.
+            stages, next_on = reminders.supplementary_stages_and_next_day(row[11], policy, today)
+        else:
+            acknowledged = is_acknowledged(status, acknowledged_on)
+            # The stages due today, and the day until which due_stages gives nothing it does not
+            # give today (no need to read the request again before it).
+            stages, next_on = due_stages_and_next_day(sent_on, response_due, acknowledged, policy, today)
+            if info_requested is not None and policy.propose_chaser_after_days is not None:
+                chaser, chaser_next = reminders.chaser_stage_and_next_day(response_due, row[12], policy, today)
+                if chaser is not None:
+                    stages = [*stages, chaser]
+                if chaser_next is not None and (next_on is None or chaser_next < next_on):
+                    next_on = chaser_next
         if stages:
             staged.append((row, stages, policy))
             if not row[10] or any(stage.audience == to_supervisors for stage in stages):
@@ -465,13 +492,21 @@ def _plan(
         people |= {person_id for ids in supervisors.values() for person_id in ids}
         names = {person.pk: str(person) for person in User.objects.filter(pk__in=people)}
     append, is_repeat_after_move = plan.planned.append, reminders.is_repeat_after_move
+    chaser_prefix = reminders.CHASER_PREFIX
     owner_is_unit = kind.owner_is_unit
     for row, stages, policy in staged:
         pk, reference, sent_on, response_due, case_id, investigator_id, investigator_active = (
             row[0], row[1], row[3], row[4], row[8], row[9], row[10]
         )  # fmt: skip
         for stage in stages:
-            deadline = reminders.ack_chase_deadline(sent_on, policy) if stage.name == ack_chase else response_due
+            deadline = response_due
+            if stage.name == ack_chase:
+                deadline = reminders.ack_chase_deadline(sent_on, policy)
+            elif info_requested is not None and row[2] == info_requested:
+                deadline = row[11]  # our deadline: the supplementary stages' key
+            elif stage.name.startswith(chaser_prefix):
+                # The day the chaser period ran from: a new chaser starts a new key.
+                deadline = reminders.chaser_basis(response_due, row[12])
             if stage.audience == to_supervisors:
                 recipients = supervisors.get(cases[case_id][0], []) if case_id in cases else []
             elif investigator_active:
@@ -707,10 +742,18 @@ def still_relevant(delivery: ReminderDelivery) -> bool:
         incoming = delivery.incoming_request
         return incoming.is_open and delivery.recipient.is_active and incoming.execution_due == delivery.deadline
     request = delivery.request
-    if not request.is_pending or not delivery.recipient.is_active:
+    if not delivery.recipient.is_active:
+        return False
+    if reminders.is_supplementary(delivery.stage):
+        # Until the information is sent (status back to waiting for the answer, deadline cleared).
+        return request.status == Request.Status.INFO_REQUESTED and request.supplementary_due == delivery.deadline
+    if not request.is_pending:
         return False
     if delivery.stage == reminders.ACK_CHASE:
         return request.is_awaiting_acknowledgement
+    if reminders.is_chaser(delivery.stage):
+        # A chaser recorded since (or a deadline moved) starts another period: this one is moot.
+        return reminders.chaser_basis(request.response_due, request.last_chaser_on) == delivery.deadline
     return request.response_due == delivery.deadline
 
 
@@ -724,6 +767,98 @@ def admin_path(request: Request | IncomingRequest) -> str:
 def request_link(request: Request | IncomingRequest) -> str:
     """The request's admin page as a full address (emails)."""
     return f"{settings.REMINDER_SITE_URL}{admin_path(request)}"
+
+
+def chaser_form_path(request: Request) -> str:
+    """The admin form that records a chaser on the request (a chaser proposal's link)."""
+    return f"/admin/requests/request/{request.pk}/follow-up/"
+
+
+def delivery_path(delivery: ReminderDelivery) -> str:
+    """Where a reminder's in-app notification leads: the chaser form for a chaser proposal, the
+    request's page otherwise."""
+    if delivery.request_id is not None and reminders.is_chaser(delivery.stage):
+        return chaser_form_path(delivery.request)
+    return admin_path(delivery.subject)
+
+
+def supplementary_reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[str, str]:
+    """(subject, body) of a reminder of our deadline to send the additional information the
+    requested state asked for, in the active language."""
+    request = delivery.request
+    stage = delivery.stage[len(reminders.SUPPLEMENTARY_PREFIX) :]
+    due = request.supplementary_due or delivery.deadline
+    values = {"ref": request.reference, "country": request.country.name, "due": due.isoformat()}
+    if stage.startswith(reminders.BEFORE_PREFIX):
+        values["days"] = max((due - today).days, 0)
+        subject = (
+            _(
+                "Reminder: the additional information %(country)s asked for on %(ref)s is to be sent by %(due)s, "
+                "days left: %(days)s"
+            )
+            % values
+        )
+    elif stage == reminders.DUE:
+        subject = (
+            _("Reminder: the additional information %(country)s asked for on %(ref)s is to be sent today, %(due)s")
+            % values
+        )
+    else:
+        values["days"] = (today - due).days
+        if stage == reminders.ESCALATED:
+            template = _(
+                "Escalation: the additional information %(country)s asked for on %(ref)s is not sent, "
+                "days overdue: %(days)s"
+            )
+        else:
+            template = _(
+                "Overdue: the additional information %(country)s asked for on %(ref)s is not sent, "
+                "days overdue: %(days)s"
+            )
+        subject = template % values
+    lines = [
+        subject,
+        "",
+        _("Request: %(ref)s") % values,
+        _("Requested state: %(country)s") % values,
+        _("Case: %(case)s") % {"case": request.case.register_number},
+        _("Responsible investigator: %(person)s") % {"person": request.responsible_investigator},
+        _("Additional information due: %(due)s") % values,
+        _("Once it is sent, record it on the request (“Supplementary information sent”): the reminders stop."),
+        "",
+        _("Open the request: %(link)s") % {"link": request_link(request)},
+    ]
+    if stage == reminders.ESCALATED:
+        lines.insert(2, _("You receive this as a supervisor of the unit in charge of the case."))
+    return subject, "\n".join(lines)
+
+
+def chaser_reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[str, str]:
+    """(subject, body) of a chaser proposal: the answer is overdue and no chaser went for a while."""
+    request = delivery.request
+    due = request.response_due
+    values = {
+        "ref": request.reference,
+        "country": request.country.name,
+        "due": due.isoformat() if due else "-",
+        "days": (today - due).days if due else 0,
+        "last": request.last_chaser_on.isoformat() if request.last_chaser_on else _("none yet"),
+    }
+    subject = _("A chaser is due: no answer to %(ref)s (%(country)s), days overdue: %(days)s") % values
+    lines = [
+        subject,
+        "",
+        _("Request: %(ref)s") % values,
+        _("Requested state: %(country)s") % values,
+        _("Foreign reference: %(foreign)s") % {"foreign": request.foreign_reference or "-"},
+        _("Case: %(case)s") % {"case": request.case.register_number},
+        _("Response due: %(due)s") % values,
+        _("Last chaser sent on: %(last)s") % values,
+        "",
+        _("Record the chaser once sent: %(link)s")
+        % {"link": f"{settings.REMINDER_SITE_URL}{chaser_form_path(request)}"},
+    ]
+    return subject, "\n".join(lines)
 
 
 def incoming_reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[str, str]:
@@ -779,6 +914,10 @@ def reminder_text(delivery: ReminderDelivery, *, today: datetime.date) -> tuple[
     """(subject, body) in the active language."""
     if delivery.incoming_request_id is not None:
         return incoming_reminder_text(delivery, today=today)
+    if reminders.is_supplementary(delivery.stage):
+        return supplementary_reminder_text(delivery, today=today)
+    if reminders.is_chaser(delivery.stage):
+        return chaser_reminder_text(delivery, today=today)
     request = delivery.request
     stage = delivery.stage
     ref = request.reference
@@ -854,7 +993,7 @@ def deliver_reminder(delivery_id: int, *, now: datetime.datetime | None = None) 
         recipient=recipient,
         title=subject,
         body=body,
-        link=admin_path(delivery.subject),
+        link=delivery_path(delivery),
         kind="reminder",
         source_key=f"reminder:{delivery.pk}",
     )

@@ -16,6 +16,13 @@ policy says so):
 
 and, separately, `ack-chase` at sent_on + 30 when the foreign state has not acknowledged receipt.
 
+While the requested state waits for additional information from us, the same countdown and
+escalation run to our own deadline (Request.supplementary_due), as stages named
+`supplementary-before-14`, `supplementary-due`, `supplementary-overdue-14`,
+`supplementary-escalated`, and the foreign answer's stages stop. Where a policy proposes chasers
+(`propose_chaser_after_days` N), `chaser-N`, `chaser-2N`... come N, 2N... days after the later of
+the response deadline and the last chaser recorded (the stage's deadline key is that day).
+
 Only the latest stage that has come is delivered: a request found 100 days overdue (after an
 outage, or imported old) gets one "overdue-98" reminder, not the whole backlog.
 """
@@ -34,6 +41,10 @@ ESCALATED = "escalated"
 ACK_CHASE = "ack-chase"
 BEFORE_PREFIX = "before-"
 OVERDUE_PREFIX = "overdue-"
+# Our own deadline's stages: the same names after this prefix, so that the delivery key (request,
+# stage, deadline, recipient) of one never collides with the foreign answer's.
+SUPPLEMENTARY_PREFIX = "supplementary-"
+CHASER_PREFIX = "chaser-"
 
 # Who a stage goes to.
 TO_INVESTIGATOR = "investigator"
@@ -87,11 +98,15 @@ class Policy:
     ack_chase_after_days: int = 30
     working_days: bool = False
     calendar: Calendar = field(default_factory=Calendar)
+    # None: never propose a chaser.
+    propose_chaser_after_days: int | None = None
 
     def __post_init__(self):
         if any(d <= 0 for d in self.days_before):
             raise ValueError("days before the deadline must be positive")
         if self.overdue_every_days <= 0 or self.escalate_after_days <= 0 or self.ack_chase_after_days <= 0:
+            raise ValueError("reminder intervals must be positive")
+        if self.propose_chaser_after_days is not None and self.propose_chaser_after_days <= 0:
             raise ValueError("reminder intervals must be positive")
 
     def shift(self, day: datetime.date, days: int) -> datetime.date:
@@ -290,6 +305,59 @@ def due_stages_and_next_day(
         else:
             ahead.append(chase)
     return found, min(ahead, default=None)
+
+
+def is_supplementary(stage_name: str) -> bool:
+    return stage_name.startswith(SUPPLEMENTARY_PREFIX)
+
+
+def is_chaser(stage_name: str) -> bool:
+    return stage_name.startswith(CHASER_PREFIX)
+
+
+def supplementary_stages_and_next_day(
+    supplementary_due: datetime.date | None, policy: Policy, today: datetime.date
+) -> tuple[list[Stage], datetime.date | None]:
+    """Our deadline to send the additional information asked for: the foreign answer's countdown
+    and escalation (no acknowledgement to chase), each stage named with SUPPLEMENTARY_PREFIX."""
+    stages, next_on = due_stages_and_next_day(None, supplementary_due, True, policy, today)
+    return [stage._replace(name=SUPPLEMENTARY_PREFIX + stage.name) for stage in stages], next_on
+
+
+def chaser_basis(response_due: datetime.date | None, last_chaser_on: datetime.date | None) -> datetime.date | None:
+    """The day a chaser period runs from: the response deadline, or the last chaser if it is later
+    (a chaser sent before the deadline does not put off the first proposal)."""
+    if response_due is None:
+        return None
+    if last_chaser_on is not None and last_chaser_on > response_due:
+        return last_chaser_on
+    return response_due
+
+
+def chaser_stage_and_next_day(
+    response_due: datetime.date | None, last_chaser_on: datetime.date | None, policy: Policy, today: datetime.date
+) -> tuple[Stage | None, datetime.date | None]:
+    """(the latest chaser proposal that has come by today, the day of the next one) for a pending
+    request: proposals come every N (working) days after chaser_basis, while no chaser resets it.
+    (None, None) when the policy proposes none or there is no deadline."""
+    every = policy.propose_chaser_after_days
+    basis = chaser_basis(response_due, last_chaser_on)
+    if every is None or basis is None:
+        return None, None
+    if not policy.working_days:
+        periods = max((today - basis).days // every, 0)
+        stage = None
+        if periods:
+            days = periods * every
+            stage = Stage(basis + datetime.timedelta(days=days), f"{CHASER_PREFIX}{days}", TO_INVESTIGATOR, days)
+        return stage, basis + datetime.timedelta(days=(periods + 1) * every)
+    stage, days = None, every
+    day = policy.calendar.add_working_days(basis, every)
+    while day <= today:
+        stage = Stage(day, f"{CHASER_PREFIX}{days}", TO_INVESTIGATOR, days)
+        day = policy.calendar.add_working_days(day, every)
+        days += every
+    return stage, day
 
 
 def is_repeat_after_move(stage: Stage, earlier_deliveries: Iterable[datetime.date]) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mla_requests import reminder_schedule
 from mla_requests.case_file import documents_missing_before_sending
 from mla_requests.deadlines import compute_response_due
-from mla_requests.models import ChecklistAnswer, Request
+from mla_requests.models import ChecklistAnswer, FollowUp, Request
 from recovery import access
 from recovery.audit import audit_actor
 from recovery.cleaning import check_not_future, check_version, clean_country
@@ -335,7 +335,7 @@ def request_update(
             _sync_checklist(request)
         if terms:
             record_note(request, actor=actor, note=terms, override_reason=override_reason if offence_override else "")
-        if request.is_pending:
+        if request.status in Request.REMINDED_STATUSES:
             # The responsible investigator is whom the reminders go to: re-plan at the next scan.
             reminder_schedule.replan(request.pk, pending=True)
     return request
@@ -485,15 +485,26 @@ def request_transition(
     document_reference: str = "",
     refusal_grounds: str = "",
     foreign_reference: str = "",
+    supplementary_due: datetime.date | None = None,
     expected_version: int | None = None,
 ) -> Request:
     """Record the foreign state's response (or our withdrawal) on a sent request.
 
     Sending goes through request_send. A refusal needs its grounds. Effective dates cannot precede
-    the sending date. The first acknowledgement and first answer dates are kept."""
+    the sending date. The first acknowledgement and first answer dates are kept.
+
+    "Additional information requested" starts our own deadline to send it (`supplementary_due`):
+    the investigator's date, or settings.SUPPLEMENTARY_INFO_DAYS after the day it was asked for;
+    refused before that day, more than ten years after it, or with any other status. Leaving that
+    status clears it (request_send_supplementary records what was sent)."""
     access.require_write(actor, request)
     if to_status == Request.Status.SENT:
         raise InvalidInput(_("Use “Send request” to send a draft."), field_errors={"to_status": [_("Use send.")]})
+    if supplementary_due is not None and to_status != Request.Status.INFO_REQUESTED:
+        raise InvalidInput(
+            _("A deadline for additional information is set only when the requested state asks for it."),
+            field_errors={"supplementary_due": [_("Only with “Additional information requested”.")]},
+        )
     refusal_grounds = (refusal_grounds or "").strip()
     if to_status == Request.Status.REFUSED and not refusal_grounds:
         raise InvalidInput(
@@ -522,9 +533,16 @@ def request_transition(
             obj.refusal_grounds = refusal_grounds
         if to_status in (S.EXECUTED, S.REFUSED, S.WITHDRAWN):
             obj.closed_on = day
-        # Still waiting (its acknowledgement may have come): re-plan at the next scan; no longer
-        # waiting: the scan has nothing to read. In the transition's transaction.
-        reminder_schedule.replan(obj.pk, pending=to_status in Request.PENDING_STATUSES)
+        if to_status == S.INFO_REQUESTED:
+            due = _supplementary_due(day, supplementary_due)
+            obj.supplementary_due = due
+            told = _("Additional information to be sent by %(due)s.") % {"due": due.isoformat()}
+            ctx["note"] = f"{ctx['note']}\n{told}" if ctx["note"] else str(told)
+        else:
+            obj.supplementary_due = None
+        # Still waiting (for the answer, its acknowledgement, or our information): re-plan at the
+        # next scan; no longer waiting: the scan has nothing to read. In the transition's transaction.
+        reminder_schedule.replan(obj.pk, pending=to_status in Request.REMINDED_STATUSES)
 
     obj, _entry = apply_transition(
         Request,
@@ -538,6 +556,215 @@ def request_transition(
         apply=apply,
     )
     return obj
+
+
+# Our deadline for additional information lies within this of the day it was asked for (a typo
+# such as year 9999 is refused rather than silencing the reminders for good).
+SUPPLEMENTARY_DUE_MAX_DAYS = 3650
+
+
+def _supplementary_due(asked_on: datetime.date, given: datetime.date | None) -> datetime.date:
+    if given is None:
+        return asked_on + datetime.timedelta(days=settings.SUPPLEMENTARY_INFO_DAYS)
+    if not isinstance(given, datetime.date) or isinstance(given, datetime.datetime):
+        raise InvalidInput(_("Not a date."), field_errors={"supplementary_due": [_("Not a date.")]})
+    if given < asked_on:
+        raise InvalidInput(
+            _("The deadline for additional information cannot precede the day it was asked for (%(day)s).")
+            % {"day": asked_on.isoformat()},
+            field_errors={"supplementary_due": [_("Before the day it was asked for.")]},
+        )
+    if (given - asked_on).days > SUPPLEMENTARY_DUE_MAX_DAYS:
+        raise InvalidInput(
+            _("The deadline for additional information is more than ten years away."),
+            field_errors={"supplementary_due": [_("Too far away.")]},
+        )
+    return given
+
+
+def _information_requested_entry(request: Request):
+    """The timeline row of the latest "additional information requested": its date and the status
+    the request had before it."""
+    return (
+        request.timeline.filter(to_status=Request.Status.INFO_REQUESTED)
+        .exclude(from_status=Request.Status.INFO_REQUESTED)
+        .order_by("-effective_on", "-recorded_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def request_send_supplementary(
+    *,
+    request: Request,
+    actor,
+    sent_on: datetime.date | None = None,
+    documents=(),
+    note: str = "",
+    document_reference: str = "",
+    expected_version: int | None = None,
+) -> Request:
+    """Record that the additional information the requested state asked for was sent.
+
+    Refused unless the request is "additional information requested", for a date in the future or
+    before the day it was asked for, and for a document of another case, of another request, or one
+    the actor may not change. The request goes back to waiting for the foreign answer: partially
+    executed if it was before the information was asked for, acknowledged otherwise (an information
+    request implies receipt). Our deadline is cleared, so its reminders stop; the answer's resume.
+    The documents (the supplementary letter, its annexes) are linked to the request and to the
+    timeline row."""
+    from documents.models import Document
+    from documents.services import document_update
+
+    access.require_write(actor, request)
+    check_not_future(sent_on, field="sent_on")
+    # Judged on the rows as stored, not on the caller's copies (a link may have changed since).
+    documents = list(Document.objects.filter(pk__in=[document.pk for document in documents]).order_by("pk"))
+    for document in documents:
+        if document.case_id != request.case_id or not access.may_read(actor, document):
+            raise InvalidInput(
+                _("Only documents of this request's case can be sent with it."),
+                field_errors={"documents": [_("Not of this case.")]},
+            )
+        if document.request_id not in (None, request.pk):
+            raise InvalidInput(
+                _("%(title)s belongs to another request.") % {"title": document},
+                field_errors={"documents": [_("Of another request.")]},
+            )
+    S = Request.Status
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    if locked.status != S.INFO_REQUESTED:
+        raise InvalidInput(
+            _("No additional information is requested on %(ref)s (status: %(status)s).")
+            % {"ref": locked.reference, "status": locked.get_status_display()},
+            field_errors={"status": [_("Not waiting for our information.")]},
+        )
+    asked = _information_requested_entry(locked)
+    asked_on = asked.effective_on if asked is not None else locked.sent_on
+    back_to = S.ACKNOWLEDGED
+    if asked is not None and asked.from_status == S.PARTIALLY_EXECUTED:
+        back_to = S.PARTIALLY_EXECUTED
+    titles = "; ".join(str(document) for document in documents)
+    text = _("Additional information sent.")
+    if titles:
+        text = _("Additional information sent: %(documents)s.") % {"documents": titles}
+    note = (note or "").strip()
+
+    def apply(obj: Request, ctx):
+        day = ctx["effective_on"]
+        if asked_on is not None and day < asked_on:
+            raise InvalidInput(
+                _("The information cannot have been sent before it was asked for (%(day)s).")
+                % {"day": asked_on.isoformat()},
+                field_errors={"sent_on": [_("Before it was asked for.")]},
+            )
+        if obj.acknowledged_on is None:
+            obj.acknowledged_on = asked_on  # asking for more implies the request was received
+        obj.supplementary_due = None
+        ctx["note"] = f"{text}\n{note}" if note else str(text)
+        reminder_schedule.replan(obj.pk, pending=True)
+
+    obj, entry = apply_transition(
+        Request,
+        locked.pk,
+        to_status=back_to,
+        actor=actor,
+        effective_on=sent_on,
+        document_reference=document_reference,
+        expected_version=expected_version,
+        apply=apply,
+    )
+    for document in documents:
+        links = {"request": obj}
+        if document.case_event_id is None and document.request_event_id is None and document.asset_event_id is None:
+            links["request_event"] = entry
+        document_update(actor=actor, document=document, **links)
+    return obj
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    request: Request,
+    actor,
+    sent_on: datetime.date,
+    channel: str,
+    document=None,
+    note: str = "",
+) -> FollowUp:
+    """Record a chaser sent to the requested state about an unanswered request.
+
+    Refused for a draft (nothing to chase yet), a date before the request was sent, in the future,
+    or after the request was closed, an unknown channel, and a document of another case or of
+    another request. The request's last chaser date moves forward, so the next chaser proposal
+    (ReminderPolicy.propose_chaser_after_days) waits another period; the chaser goes on the
+    request's timeline, and a document not yet linked to a request is linked to this one."""
+    from documents.services import document_update
+
+    access.require_write(actor, request)
+    if not isinstance(sent_on, datetime.date) or isinstance(sent_on, datetime.datetime):
+        raise InvalidInput(_("Give the day the chaser was sent."), field_errors={"sent_on": [_("Required.")]})
+    check_not_future(sent_on, field="sent_on")
+    if channel not in FollowUp.Channel.values:
+        raise InvalidInput(
+            _("Unknown channel: %(c)s.") % {"c": channel}, field_errors={"channel": [_("Not a valid choice.")]}
+        )
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    if locked.sent_on is None:
+        raise InvalidInput(
+            _("%(ref)s has not been sent: there is no answer to chase.") % {"ref": locked},
+            field_errors={"request": [_("Not sent.")]},
+        )
+    if sent_on < locked.sent_on:
+        raise InvalidInput(
+            _("A chaser cannot precede the request (sent on %(day)s).") % {"day": locked.sent_on.isoformat()},
+            field_errors={"sent_on": [_("Before the request was sent.")]},
+        )
+    if locked.closed_on is not None and sent_on > locked.closed_on:
+        raise InvalidInput(
+            _("The request was closed on %(day)s: there was nothing left to chase.")
+            % {"day": locked.closed_on.isoformat()},
+            field_errors={"sent_on": [_("After the request was closed.")]},
+        )
+    if document is not None:
+        document = type(document).objects.get(pk=document.pk)  # its links as stored
+        if document.case_id != locked.case_id or not access.may_read(actor, document):
+            raise InvalidInput(
+                _("The chaser's document must be of this request's case."),
+                field_errors={"document": [_("Not of this case.")]},
+            )
+        if document.request_id not in (None, locked.pk):
+            raise InvalidInput(
+                _("%(title)s belongs to another request.") % {"title": document},
+                field_errors={"document": [_("Of another request.")]},
+            )
+    note = (note or "").strip()
+    with audit_actor(actor):
+        follow_up = FollowUp.objects.create(
+            request=locked,
+            sent_on=sent_on,
+            channel=channel,
+            document=document,
+            note=note,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if locked.last_chaser_on is None or sent_on > locked.last_chaser_on:
+            # Derived from the chasers (not an edit of the request): no new version for API clients.
+            Request.objects.filter(pk=locked.pk).update(last_chaser_on=sent_on)
+            locked.last_chaser_on = sent_on
+        record_note(
+            locked,
+            actor=actor,
+            effective_on=sent_on,
+            note=_("Chaser sent (%(channel)s)%(note)s")
+            % {"channel": follow_up.get_channel_display(), "note": f": {note}" if note else ""},
+        )
+        if document is not None and document.request_id is None:
+            document_update(actor=actor, document=document, request=locked)
+        if locked.is_pending:
+            # The next chaser proposal runs from this one.
+            reminder_schedule.replan(locked.pk, pending=True)
+    return follow_up
 
 
 @transaction.atomic
@@ -568,5 +795,5 @@ def request_set_response_due(*, request: Request, actor, response_due: datetime.
             % {"old": previous or "—", "new": response_due, "reason": reason},
         )
         # The plan follows the new deadline from the next scan on.
-        reminder_schedule.replan(request.pk, pending=request.is_pending)
+        reminder_schedule.replan(request.pk, pending=request.status in Request.REMINDED_STATUSES)
     return request

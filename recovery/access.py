@@ -48,6 +48,7 @@ CASE_PATHS = {
     "requests.request": "case__",
     "requests.requeststatuschange": "request__case__",
     "requests.checklistanswer": "request__case__",
+    "requests.followup": "request__case__",
     "requests.reminderdelivery": "request__case__",
     "requests.reminderschedule": "request__case__",
     "assets.asset": "case__",

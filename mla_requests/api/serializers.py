@@ -11,7 +11,7 @@ from cases.api.serializers import CaseRefSerializer
 from cases.models import Case, Subject
 from documents.models import Document
 from mla_requests import case_file
-from mla_requests.models import ChecklistAnswer, Request, RequestQuerySet
+from mla_requests.models import ChecklistAnswer, FollowUp, Request, RequestQuerySet
 from recovery.api.fields import (
     CountryField,
     IdRelatedField,
@@ -111,6 +111,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "closed_on",
             "response_due",
             "response_due_set_manually",
+            "supplementary_due",
             "is_overdue",
             "status",
             "status_label",
@@ -181,6 +182,7 @@ REQUEST_COLUMNS = (
     "closed_on",
     "response_due",
     "response_due_set_manually",
+    "supplementary_due",
     "status",
     "refusal_grounds",
     "version",
@@ -341,6 +343,7 @@ def represent_requests(requests: list) -> list[dict]:
                 "closed_on": _date(row["closed_on"]),
                 "response_due": _date(due),
                 "response_due_set_manually": row["response_due_set_manually"],
+                "supplementary_due": _date(row["supplementary_due"]),
                 "is_overdue": is_overdue(status, due, today),
                 "status": status,
                 "status_label": str(_WORKFLOW.labels.get(status, status)),
@@ -417,10 +420,20 @@ class RequestTransitionSerializer(TransitionInputBase):
         required=False, allow_null=True, help_text=_("Sending: a deadline agreed with the requested state.")
     )
     foreign_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    supplementary_due = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Additional information requested: our deadline to send it (default: RECOVERY_SUPPLEMENTARY_INFO_DAYS "
+            "days after the effective date)."
+        ),
+    )
 
     def validate(self, attrs):
         sending = attrs["to_status"] == Request.Status.SENT
         errors = {}
+        if attrs.get("supplementary_due") is not None and attrs["to_status"] != Request.Status.INFO_REQUESTED:
+            errors["supplementary_due"] = [_("Only with “Additional information requested”.")]
         if not sending:
             if attrs.get("response_due") is not None:
                 errors["response_due"] = [_("Only when sending.")]
@@ -441,6 +454,61 @@ class ChecklistInputSerializer(StrictInputSerializer):
         child=ChecklistItemInput(),
         help_text=_('{requirement code or id: {"provided": true, "note": "annex 3"}}'),
     )
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    """A chaser sent to the requested state."""
+
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    document = IdRelatedField(read_only=True, allow_null=True)
+    created_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "request",
+            "sent_on",
+            "channel",
+            "channel_label",
+            "document",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FollowUpInputSerializer(StrictInputSerializer):
+    read_only_names = ("id", "request", "channel_label", "created_by", "created_at")
+
+    sent_on = serializers.DateField(
+        help_text=_("The day the chaser was sent: not before the request, not in the future.")
+    )
+    channel = serializers.ChoiceField(choices=FollowUp.Channel.choices)
+    document = ScopedRelatedField(
+        "documents.Document",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The chaser letter: a document of the request's case."),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class SupplementaryInputSerializer(StrictInputSerializer):
+    sent_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("The day it was sent (default: today).")
+    )
+    documents = ScopedRelatedField(
+        "documents.Document",
+        many=True,
+        required=False,
+        default=list,
+        help_text=_("The supplementary letter and its annexes: documents of the request's case."),
+    )
+    document_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 # The office's letter languages (a document may also be in another language).

@@ -11,17 +11,22 @@ from mla_requests import services
 from mla_requests.api.serializers import (
     REQUEST_COLUMNS,
     ChecklistInputSerializer,
+    FollowUpInputSerializer,
+    FollowUpSerializer,
     LetterInputSerializer,
     RequestCreateSerializer,
     RequestSerializer,
     RequestTransitionSerializer,
     RequestUpdateSerializer,
+    SupplementaryInputSerializer,
 )
 from mla_requests.filters import RequestFilterSet
 from mla_requests.models import Request
 from recovery.api.concurrency import idempotent, version_from_if_match
-from recovery.api.schema import IF_MATCH_OPTIONAL, Doc, domain_schema
+from recovery.api.exceptions import PreconditionFailed
+from recovery.api.schema import IDEMPOTENCY_KEY, IF_MATCH_OPTIONAL, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
+from recovery.errors import VersionConflict
 
 REQUEST_EXAMPLE = OpenApiExample(
     "Freeze an account in Switzerland",
@@ -77,6 +82,35 @@ REFUSE_EXAMPLE = OpenApiExample(
         responses=RequestSerializer,
         parameters=[IF_MATCH_OPTIONAL],
     ),
+    follow_ups=[
+        extend_schema(
+            methods=["GET"],
+            summary="A request's chasers",
+            description="The follow-up letters, notes and calls sent to the requested state about this request, "
+            "newest first.",
+            request=None,
+            responses=FollowUpSerializer(many=True),
+        ),
+        extend_schema(
+            methods=["POST"],
+            summary="Record a chaser",
+            description="Records a chaser sent to the requested state. Refused (400) for a draft, a date before the "
+            "request was sent, in the future or after it was closed, and a document of another case or request. "
+            "The next chaser proposal of the reminders runs from it.",
+            request=FollowUpInputSerializer,
+            responses={201: FollowUpSerializer},
+            parameters=[IDEMPOTENCY_KEY],
+        ),
+    ],
+    supplementary=extend_schema(
+        summary="Record the additional information sent",
+        description="While additional information is requested: records that it was sent (with the documents of "
+        "the case file sent, which are linked to the request), clears `supplementary_due` and moves the request "
+        "back to waiting for the foreign answer (acknowledged, or partially executed if it was).",
+        request=SupplementaryInputSerializer,
+        responses=RequestSerializer,
+        parameters=[IF_MATCH_OPTIONAL, IDEMPOTENCY_KEY],
+    ),
     letter=extend_schema(
         summary="Write the request letter (or the supplementary letter) from the record",
         description="Writes the letter the legal basis requires, as DOCX and PDF, and stores each as a new "
@@ -128,6 +162,7 @@ class RequestViewSet(TimelineMixin, DomainViewSet):
         if data["to_status"] == Request.Status.SENT:
             data.pop("to_status")
             data.pop("refusal_grounds", None)
+            data.pop("supplementary_due", None)
             return services.request_send(
                 request=obj,
                 actor=self.request.user,
@@ -148,6 +183,40 @@ class RequestViewSet(TimelineMixin, DomainViewSet):
         data = self.input_serializer(ChecklistInputSerializer, request.data)
         answers = {key: (item["provided"], item.get("note", "")) for key, item in data["answers"].items()}
         obj = services.request_answer_checklist(request=obj, actor=request.user, answers=answers)
+        return self.respond(obj)
+
+    @action(detail=True, methods=["get", "post"], url_path="follow-ups", pagination_class=None, filter_backends=[])
+    def follow_ups(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return self._record_follow_up(request, *args, **kwargs)
+        obj = self.get_object()
+        rows = obj.follow_ups.select_related("created_by").order_by("-sent_on", "-pk")
+        return Response(FollowUpSerializer(rows, many=True).data)
+
+    @idempotent
+    def _record_follow_up(self, request, *args, **kwargs):
+        obj = self.get_object_to_write()
+        data = self.input_serializer(FollowUpInputSerializer, request.data)
+        follow_up = services.follow_up_create(request=obj, actor=request.user, **data)
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def supplementary(self, request, *args, **kwargs):
+        return self._send_supplementary(request, *args, **kwargs)
+
+    @idempotent
+    def _send_supplementary(self, request, *args, **kwargs):
+        obj = self.get_object_to_write()
+        expected = version_from_if_match(request, obj, required=False)
+        data = self.input_serializer(SupplementaryInputSerializer, request.data)
+        try:
+            obj = services.request_send_supplementary(
+                request=obj, actor=request.user, expected_version=expected, **data
+            )
+        except VersionConflict:
+            if expected is not None:
+                raise PreconditionFailed() from None
+            raise
         return self.respond(obj)
 
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])

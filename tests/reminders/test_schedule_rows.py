@@ -100,7 +100,8 @@ def test_information_requested_then_acknowledged_again(pending_request, investig
         actor=investigator_a,
         effective_on=D(2025, 2, 1),
     )
-    assert schedule(pending_request) is None  # not pending: nothing to remind while we owe the answer
+    # The answer's reminders stop, but our own deadline to send the information is reminded.
+    assert schedule(pending_request)[0] == REPLAN
     request_transition(
         request=pending_request, to_status=Request.Status.ACKNOWLEDGED, actor=investigator_a, effective_on=D(2025, 2, 5)
     )
