@@ -15,6 +15,7 @@ are refused (403).
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -131,6 +132,8 @@ CASE_PATH = {
     "requests.request": "case__",
     "requests.requeststatuschange": "request__case__",
     "requests.checklistanswer": "request__case__",
+    # Chasers: seen with their request (recorded from its admin page, listed under it in the API).
+    "requests.followup": "request__case__",
     "assets.asset": "case__",
     "assets.assetstatuschange": "asset__case__",
     "assets.courtdecision": "asset__case__",
@@ -212,7 +215,15 @@ ANON_ADMIN = 302  # the admin sends anonymous visitors to its login page
 MISSING_ADMIN_OBJECT = {302, 404}
 
 
-SERVICE_ACTION_SUFFIXES = ("_transition", "_deadline", "_decide", "_new_version", "_letter")
+SERVICE_ACTION_SUFFIXES = (
+    "_transition",
+    "_deadline",
+    "_decide",
+    "_new_version",
+    "_letter",
+    "_follow_up",
+    "_supplementary",
+)
 
 
 def expect_admin(route: Route, visitor: str, target) -> set[int]:
@@ -321,6 +332,9 @@ API_ROUTES = {
     "api:request-detail": ("requests.request", READ),
     "api:request-checklist": ("requests.request", POST_ONLY),
     "api:request-letter": ("requests.request", POST_ONLY),
+    # A request's chasers: read with the request, recorded by whoever writes it.
+    "api:request-follow-ups": ("requests.request", READ),
+    "api:request-supplementary": ("requests.request", POST_ONLY),
     "api:request-timeline": ("requests.request", READ),
     "api:request-transitions": ("requests.request", POST_ONLY),
     "api:asset-list": ("assets.asset", READ),
@@ -489,7 +503,7 @@ def rule_for(route: Route):
 @pytest.fixture
 def world(world, settings):
     """The conftest's world, with a document (one version) in each unit's case, a letter template,
-    and an incoming request received for each unit."""
+    an incoming request received for each unit, and each unit's request sent and chased once."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from documents.models import Document, LetterTemplate
@@ -513,6 +527,22 @@ def world(world, settings):
         # An incoming request received by each unit's investigator, for their unit to execute.
         investigator = world[f"investigator_{unit.lower()}"]
         world[f"incoming_{unit}"] = make_incoming(actor=investigator, foreign_reference=f"THEIRS-{unit}-1")
+    from mla_requests.models import Request
+    from mla_requests.services import follow_up_create, request_send
+
+    for unit in ("A", "B"):
+        # The first request of each case (the one every request route targets), sent and chased.
+        request = world[f"case_{unit}"].requests.order_by("pk").first()
+        if request.status == Request.Status.DRAFT:
+            request = request_send(
+                request=request,
+                actor=request.case.lead_investigator,
+                sent_on=datetime.date(2024, 5, 2),
+                override_reason="Sent before the checklist was kept here",
+            )
+        if not request.follow_ups.exists():
+            lead = request.case.lead_investigator
+            follow_up_create(request=request, actor=lead, sent_on=datetime.date(2024, 5, 20), channel="email")
     return world
 
 
@@ -816,6 +846,9 @@ API_WRITES = {
     ("api:request-detail", "patch"): (lambda w: {"foreign_reference": "B-77"}, True),
     ("api:request-checklist", "post"): (lambda w: {"answers": {}}, False),
     ("api:request-letter", "post"): (lambda w: {"language": "en", "force": True}, True),
+    ("api:request-follow-ups", "post"): (lambda w: {"sent_on": "2024-06-03", "channel": "letter"}, True),
+    # The world's request is not waiting for our information: its own investigator is refused too.
+    ("api:request-supplementary", "post"): (lambda w: {"sent_on": "2024-06-03"}, False),
     ("api:request-transitions", "post"): (lambda w: _transition_body(w, "request"), False),
     ("api:asset-list", "post"): (lambda w: _asset_body(w, case=w["case_A"].pk), True),
     ("api:asset-detail", "put"): (_asset_body, True),
