@@ -534,10 +534,9 @@ def request_transition(
         if to_status in (S.EXECUTED, S.REFUSED, S.WITHDRAWN):
             obj.closed_on = day
         if to_status == S.INFO_REQUESTED:
-            due = _supplementary_due(day, supplementary_due)
-            obj.supplementary_due = due
-            told = _("Additional information to be sent by %(due)s.") % {"due": due.isoformat()}
-            ctx["note"] = f"{ctx['note']}\n{told}" if ctx["note"] else str(told)
+            # Kept on the request (admin, API) and in its change log; the timeline row keeps the
+            # investigator's note as written.
+            obj.supplementary_due = _supplementary_due(day, supplementary_due)
         else:
             obj.supplementary_due = None
         # Still waiting (for the answer, its acknowledgement, or our information): re-plan at the

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('cases', '0003_perf_indexes'),
         ('documents', '0004_documents_of_incoming_requests'),
         ('recovery', '0012_documents_audit_and_letter_terms'),
-        ('requests', '0006_incoming_reminders'),
+        ('requests', '0007_request_catch_all_note_offence_override'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

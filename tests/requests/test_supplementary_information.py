@@ -45,8 +45,7 @@ def test_the_deadline_comes_from_the_setting(request_a, investigator_a, settings
     request = ask_for_more(request_a, investigator_a)
     request.refresh_from_db()
     assert (request.status, request.supplementary_due) == (S.INFO_REQUESTED, D(2025, 2, 22))
-    entry = request.timeline.latest("pk")
-    assert "Bank statements" in entry.note and "2025-02-22" in entry.note
+    assert request.timeline.latest("pk").note == "Bank statements"
     # Waiting for us is still followed by the reminder scan.
     assert ReminderSchedule.objects.filter(request=request).exists()
 
