@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
@@ -31,6 +31,7 @@ from mla_requests.services import (
     request_transition,
     request_update,
 )
+from recovery import selectors
 from recovery.admin_base import (
     ReadOnlyAdminMixin,
     ReferenceListFilter,
@@ -389,6 +390,7 @@ class RequestAdmin(
             name, options = fieldsets[0]
             fieldsets[0] = (name, {**options, "fields": [f for f in options["fields"] if f != "override_reason"]})
         if obj is not None:
+            fieldsets.insert(1, (_("Requested state"), {"fields": ("requested_state_profile",)}))
             fieldsets.append((_("Case file before sending"), {"fields": SENDING_FIELDS}))
         return fieldsets
 
@@ -407,7 +409,7 @@ class RequestAdmin(
             "refusal_grounds",
         ]
         if obj is not None:
-            fields.extend(["case", *SENDING_FIELDS])
+            fields.extend(["case", "requested_state_profile", *SENDING_FIELDS])
             if obj.status != S.DRAFT:
                 fields.extend(FIXED_ONCE_SENT)
         return fields
@@ -430,6 +432,40 @@ class RequestAdmin(
     @admin.display(description=_("response due"), ordering="response_due")
     def deadline(self, obj):
         return days_left_html(obj.response_due, obj.is_pending)
+
+    # -- the requested state's profile (recovery.selectors)
+    @admin.display(description=_("country profile"))
+    def requested_state_profile(self, obj):
+        summary = selectors.profile_summary(selectors.profile_of(obj.country), obj.channel)
+        if summary is None:
+            return _("No country profile for %(country)s: the channel, language and authority are not recorded.") % {
+                "country": obj.country.name
+            }
+        not_recorded = _("not recorded")
+        channels = ", ".join(summary["channels"]) or _("not recorded (any channel)")
+        rows = [
+            (_("Central authority"), summary["central_authority"] or not_recorded),
+            (_("Channels accepted"), channels),
+            (_("Language required"), summary["languages"] or not_recorded),
+            (_("Dual criminality"), summary["dual_criminality"]),
+        ]
+        if summary["dual_criminality_notes"]:
+            rows.append((_("Dual criminality: notes"), summary["dual_criminality_notes"]))
+        warning = ""
+        if not summary["channel_accepted"]:
+            warning = format_html(
+                '<p class="errornote" id="channel-not-accepted">{}</p>',
+                _("%(country)s does not list “%(channel)s” among the channels it accepts: sending needs a reason.")
+                % {"country": obj.country.name, "channel": obj.get_channel_display()},
+            )
+        url = reverse("admin:recovery_countryprofile_page", args=[obj.country.code])
+        return format_html(
+            '<div id="requested-state-profile">{}<table>{}</table><p><a href="{}">{}</a></p></div>',
+            warning,
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+            url,
+            _("The country page: authorities, contacts and legal instruments"),
+        )
 
     # -- the case file before sending (mla_requests/case_file.py)
     def _sending(self, obj) -> dict:
@@ -613,6 +649,19 @@ class RequestAdmin(
                 % {"days": settings.SUPPLEMENTARY_INFO_DAYS},
             )
         if to_status == S.SENT and "override_reason" in form.fields:
+            profile = selectors.profile_of(obj.country)
+            if profile is not None and not profile.accepts_channel(obj.channel):
+                field = form.fields["override_reason"]
+                field.help_text = format_html(
+                    "{} {}",
+                    _("%(country)s accepts requests only through: %(channels)s; this one goes through “%(channel)s”.")
+                    % {
+                        "country": obj.country.name,
+                        "channels": ", ".join(profile.channels_accepted_labels()),
+                        "channel": obj.get_channel_display(),
+                    },
+                    field.help_text,
+                )
             missing = case_file.sending_documents_of(obj)["documents_missing_before_sending"]
             if missing:
                 field = form.fields["override_reason"]

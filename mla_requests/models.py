@@ -11,7 +11,14 @@ from django_countries.fields import CountryField
 
 from cases.models import Case, Subject
 from recovery import access
-from recovery.models import AssistanceMeasure, CrimeCategory, InstrumentRequirement, LegalInstrument, TimelineEntry
+from recovery.models import (
+    AssistanceMeasure,
+    CrimeCategory,
+    InstrumentRequirement,
+    LegalInstrument,
+    RequestChannel,
+    TimelineEntry,
+)
 from recovery.timeline import StatusModel, Workflow
 
 
@@ -166,12 +173,8 @@ class Request(StatusModel):
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    class Channel(models.TextChoices):
-        CENTRAL_AUTHORITY = "central_authority", _("Central authority")
-        DIPLOMATIC = "diplomatic", _("Diplomatic channel")
-        INFORMAL_NETWORK = "informal_network", _("Informal network")
-        POLICE = "police", _("Police cooperation (Interpol)")
-        FIU = "fiu", _("Financial intelligence unit")
+    # Shared with the country profiles, which record the channels each state accepts.
+    Channel = RequestChannel
 
     class Urgency(models.TextChoices):
         NORMAL = "normal", _("Normal")

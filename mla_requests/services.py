@@ -18,6 +18,7 @@ from recovery.audit import audit_actor
 from recovery.cleaning import check_not_future, check_version, clean_country
 from recovery.errors import (
     CatchAllNoteRequired,
+    ChannelNotAccepted,
     InvalidInput,
     MeasureOutsideScope,
     OffenceOutsideScope,
@@ -109,6 +110,30 @@ def check_instrument_applies(instrument: LegalInstrument, country: str) -> None:
             _("%(instrument)s does not bind %(country)s.") % {"instrument": instrument, "country": country},
             field_errors={"legal_basis": [_("Not applicable to the requested state.")]},
         )
+
+
+def check_channel_accepted(profile: CountryProfile | None, channel: str, *, override_reason: str = "") -> bool:
+    """Refuse a channel the requested state's profile does not list among those it accepts, unless
+    an override reason is given. A state without a profile, or whose list is empty (not recorded),
+    sets no rule. Returns True when the reason set the rule aside (the caller records it)."""
+    if profile is None or profile.accepts_channel(channel):
+        return False
+    if (override_reason or "").strip():
+        return True
+    labels = dict(Request.Channel.choices)
+    values = {
+        "country": profile.country.name,
+        "channel": labels.get(channel, channel),
+        "accepted": ", ".join(profile.channels_accepted_labels()),
+    }
+    raise ChannelNotAccepted(
+        _(
+            "%(country)s does not accept requests through “%(channel)s” (its country profile lists: %(accepted)s). "
+            "Change the request's channel, or give a reason to send it anyway."
+        )
+        % values,
+        field_errors={"channel": [_("Not accepted by the requested state: %(accepted)s.") % values]},
+    )
 
 
 def applicable_requirements(instrument: LegalInstrument, measures):
@@ -413,8 +438,9 @@ def request_send(
     the request's measures is unanswered, or a document its legal basis requires before sending (the
     translation the requested state needs, the signed letter, the certified court decision for a
     confiscation where the basis requires one) is not in the case file, or the crime category is
-    outside the basis's offence scope with no override recorded at drafting, unless an override
-    reason is given (it goes on the timeline); and when a measure is outside the scope (or beyond
+    outside the basis's offence scope with no override recorded at drafting, or the channel is not
+    among those the requested state's country profile lists (an empty list sets no rule), unless an
+    override reason is given (it goes on the timeline); and when a measure is outside the scope (or beyond
     the list without the note citing the 'any other assistance' clause). The response deadline
     comes from the instrument, then the country profile, then the office default, unless the
     investigator sets one. A foreign reference already known (an informal channel's case number) is
@@ -431,10 +457,18 @@ def request_send(
         offence_overridden = not obj.offence_scope_override and check_offence_scope(
             obj.legal_basis, obj.crime_category, override_reason=override_reason
         )
+        profile = CountryProfile.objects.filter(country=obj.country).first()
+        channel_overridden = check_channel_accepted(profile, obj.channel, override_reason=override_reason)
         missing = missing_requirements(obj)
         documents = documents_missing_before_sending(obj)
         if (missing or documents) and not override_reason:
             raise _requirements_missing(obj, missing, documents)
+        if channel_overridden:
+            stated = _("Sent through “%(channel)s”, a channel %(country)s's profile does not list.") % {
+                "channel": obj.get_channel_display(),
+                "country": obj.country.name,
+            }
+            ctx["note"] = f"{stated}\n{ctx['note']}" if ctx.get("note") else str(stated)
         obj.sent_on = ctx["effective_on"]
         if foreign_reference:
             obj.foreign_reference = foreign_reference
@@ -447,7 +481,6 @@ def request_send(
             obj.response_due = response_due
             obj.response_due_set_manually = True
         else:
-            profile = CountryProfile.objects.filter(country=obj.country).first()
             obj.response_due = compute_response_due(
                 obj.sent_on,
                 instrument_days=obj.legal_basis.expected_response_days,
@@ -456,7 +489,9 @@ def request_send(
             )
             obj.response_due_set_manually = False
         # The override is recorded only when it actually set a rule aside.
-        ctx["override_reason"] = override_reason if missing or documents or offence_overridden else ""
+        ctx["override_reason"] = (
+            override_reason if missing or documents or offence_overridden or channel_overridden else ""
+        )
         # Now waiting for an answer: the reminder scan plans it next time it runs (same transaction).
         reminder_schedule.replan(obj.pk, pending=True)
 

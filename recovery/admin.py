@@ -2,23 +2,30 @@
 instruments with their checklists) and users. Administrators maintain them; everyone reads them
 (and picks them through autocomplete)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from recovery import access
+from recovery import access, selectors
 from recovery.admin_base import UrlLookupGate
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.errors import DomainError
 from recovery.models import (
     AssistanceMeasure,
+    CountryAuthority,
     CountryProfile,
     CrimeCategory,
     ExchangeRate,
     InstrumentRequirement,
     LegalInstrument,
+    RequestChannel,
     Unit,
     User,
 )
@@ -74,15 +81,98 @@ class AssistanceMeasureAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixi
         return obj.name
 
 
+class CountryProfileForm(forms.ModelForm):
+    """The profile with its accepted channels ticked from the request channels (stored as a list)."""
+
+    channels_accepted = forms.MultipleChoiceField(
+        label=_("channels accepted"),
+        choices=RequestChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CountryProfile._meta.get_field("channels_accepted").help_text,
+    )
+
+    class Meta:
+        model = CountryProfile
+        fields = (
+            "country",
+            "central_authority",
+            "channels_accepted",
+            "languages",
+            "letter_languages",
+            "dual_criminality",
+            "dual_criminality_notes",
+            "expected_response_days",
+            "notes",
+        )
+
+
+class CountryAuthorityInline(admin.StackedInline):
+    model = CountryAuthority
+    extra = 0
+    fields = (
+        ("kind", "order"),
+        "name",
+        "address",
+        ("email", "phone"),
+        ("website", "contact_person"),
+        "notes",
+    )
+
+
 @admin.register(CountryProfile)
 class CountryProfileAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, admin.ModelAdmin):
-    list_display = ("country_name", "country", "central_authority", "expected_response_days", "treaty_count")
-    search_fields = ("country", "central_authority")
+    form = CountryProfileForm
+    list_display = (
+        "country_name",
+        "country",
+        "central_authority",
+        "expected_response_days",
+        "dual_criminality",
+        "treaty_count",
+        "page_link",
+    )
+    list_filter = ("dual_criminality",)
+    search_fields = ("country", "central_authority", "authorities__name")
+    inlines = (CountryAuthorityInline,)
+    fieldsets = (
+        (None, {"fields": ("country", "central_authority", "channels_accepted")}),
+        (_("Language"), {"fields": ("languages", "letter_languages")}),
+        (_("Dual criminality"), {"fields": ("dual_criminality", "dual_criminality_notes")}),
+        (_("Deadlines and notes"), {"fields": ("expected_response_days", "notes")}),
+    )
 
     def get_queryset(self, request):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_treaties=Count("instruments", distinct=True)).order_by("country")
+
+    def get_urls(self):
+        return [
+            path(
+                "<str:country>/page/",
+                self.admin_site.admin_view(self.country_page_view),
+                name="recovery_countryprofile_page",
+            ),
+            *super().get_urls(),
+        ]
+
+    def country_page_view(self, request, country):
+        """The state's page: read-only, for everyone who reads reference data; 404 for a code
+        without a profile."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        page = selectors.country_page(request.user, country)
+        if page is None:
+            raise Http404(_("No country profile for this code."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Cooperation with %(country)s") % {"country": page["name"]},
+            "page": page,
+            "may_change": self.has_change_permission(request, page["profile"]),
+        }
+        return TemplateResponse(request, "admin/recovery/countryprofile/page.html", context)
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj):
@@ -91,6 +181,11 @@ class CountryProfileAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin, 
     @admin.display(description=_("legal instruments"), ordering="_treaties")
     def treaty_count(self, obj):
         return obj._treaties
+
+    @admin.display(description=_("country page"))
+    def page_link(self, obj):
+        url = reverse("admin:recovery_countryprofile_page", args=[obj.country.code])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 
 class InstrumentRequirementInline(admin.TabularInline):

@@ -60,6 +60,14 @@ class CatchAllNoteRequired(MeasureOutsideScope):
     default_message = _("A measure beyond those the legal basis lists needs a note citing its catch-all clause.")
 
 
+class ChannelNotAccepted(DomainError):
+    """The requested state's country profile lists the channels it accepts, and the request's
+    channel is not among them."""
+
+    code = "channel_not_accepted"
+    default_message = _("The requested state does not accept requests through this channel.")
+
+
 class InvalidAmount(DomainError):
     code = "invalid_amount"
     default_message = _("The amount is not valid.")

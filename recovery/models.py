@@ -108,12 +108,62 @@ class AssistanceMeasure(TrilingualName):
         ordering = ["order", "code"]
 
 
+class RequestChannel(models.TextChoices):
+    """The channels an outgoing request can go through (mla_requests' Request.Channel is this list):
+    kept here because a country profile records which of them the state accepts."""
+
+    CENTRAL_AUTHORITY = "central_authority", _("Central authority")
+    DIPLOMATIC = "diplomatic", _("Diplomatic channel")
+    INFORMAL_NETWORK = "informal_network", _("Informal network")
+    POLICE = "police", _("Police cooperation (Interpol)")
+    FIU = "fiu", _("Financial intelligence unit")
+
+
+class DualCriminality(models.TextChoices):
+    """Whether the state assists only when the act is a crime under its own law too."""
+
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+    ALL_MEASURES = "all_measures", _("Required for all measures")
+    COERCIVE_ONLY = "coercive_only", _("Required for coercive measures only")
+    NOT_REQUIRED = "not_required", _("Not required")
+
+
+class AuthorityKind(models.TextChoices):
+    """What a foreign authority or contact is to the office."""
+
+    CENTRAL_AUTHORITY = "central_authority", _("Central authority for mutual legal assistance")
+    ASSET_RECOVERY = "asset_recovery", _("Competent authority for asset recovery")
+    FIU = "fiu", _("Financial intelligence unit")
+    CONTACT_POINT = "contact_point", _("Liaison or network contact point")
+    EMBASSY = "embassy", _("Embassy")
+
+
 class CountryProfile(models.Model):
-    """What the office knows about cooperating with one foreign state."""
+    """What the office knows about cooperating with one foreign state: its central authority and
+    other authorities (CountryAuthority), the channels and the language it takes requests in, its
+    dual criminality rule, and how long it usually takes to answer."""
+
+    DualCriminality = DualCriminality
 
     country = CountryField(_("country"), unique=True)
-    central_authority = models.CharField(_("central authority"), max_length=255, blank=True)
-    languages = models.CharField(_("languages accepted"), max_length=255, blank=True)
+    central_authority = models.CharField(
+        _("central authority"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Its name, as letters address it. Its address and contacts, and the state's other authorities, "
+            "are recorded below."
+        ),
+    )
+    languages = models.CharField(
+        _("language required for requests"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The language(s) the state takes requests in, comma-separated (e.g. German, French). A letter in "
+            "another language goes with a translation into one of them."
+        ),
+    )
     letter_languages = models.CharField(
         _("letter languages accepted without translation"),
         max_length=32,
@@ -123,8 +173,30 @@ class CountryProfile(models.Model):
             "(en, ru, kk). A letter in another language needs a translation."
         ),
     )
+    # A list of RequestChannel values; JSON keeps it one column on SQLite and PostgreSQL alike.
+    # Validated by clean() (admin form, import) since no portable CHECK can look inside a list.
+    channels_accepted = models.JSONField(
+        _("channels accepted"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The channels through which the state accepts requests. Empty: not recorded, and sending through "
+            "any channel is allowed."
+        ),
+    )
+    dual_criminality = models.CharField(
+        _("dual criminality"),
+        max_length=16,
+        choices=DualCriminality.choices,
+        default=DualCriminality.NOT_RECORDED,
+    )
+    dual_criminality_notes = models.TextField(
+        _("dual criminality: notes"),
+        blank=True,
+        help_text=_("E.g. the article that sets the rule, or the measures it covers."),
+    )
     expected_response_days = models.PositiveIntegerField(_("expected response time (days)"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("other notes"), blank=True)
 
     class Meta:
         verbose_name = _("country profile")
@@ -134,11 +206,81 @@ class CountryProfile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expected_response_days__isnull=True) | models.Q(expected_response_days__gt=0),
                 name="countryprofile_response_days_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dual_criminality__in=DualCriminality.values),
+                name="countryprofile_dual_criminality_known",
+            ),
         ]
 
     def __str__(self):
         return f"{self.country.name} ({self.country.code})"
+
+    @staticmethod
+    def unknown_channels(channels) -> list:
+        """The items of `channels` that are not request channels (everything, if it is not a list)."""
+        if not isinstance(channels, list):
+            return [channels]
+        return [c for c in channels if c not in RequestChannel.values]
+
+    def clean(self):
+        unknown = self.unknown_channels(self.channels_accepted)
+        if unknown:
+            raise ValidationError(
+                {"channels_accepted": _("Unknown channels: %(c)s.") % {"c": ", ".join(map(str, unknown))}}
+            )
+        # One order whatever order they were ticked or typed in, and each channel once.
+        self.channels_accepted = [c for c in RequestChannel.values if c in self.channels_accepted]
+
+    def accepts_channel(self, channel: str) -> bool:
+        """Whether the state takes requests through `channel`; an empty list is "not recorded": any."""
+        return not self.channels_accepted or channel in self.channels_accepted
+
+    def channels_accepted_labels(self) -> list[str]:
+        labels = dict(RequestChannel.choices)
+        return [str(labels[c]) for c in self.channels_accepted if c in labels]
+
+
+class CountryAuthority(models.Model):
+    """One authority or contact of a foreign state: its central authority for mutual legal
+    assistance, its competent authority for asset recovery, its financial intelligence unit, a
+    liaison or network contact point, or its embassy. Letters are addressed to the one recorded for
+    the request's channel (recovery.selectors.addressee)."""
+
+    Kind = AuthorityKind
+
+    profile = models.ForeignKey(
+        CountryProfile, verbose_name=_("country profile"), on_delete=models.CASCADE, related_name="authorities"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("authority or contact")
+        verbose_name_plural = _("authorities and contacts")
+        ordering = ["profile", "order", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AuthorityKind.values), name="countryauthority_kind_known"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="countryauthority_name_given"),
+            models.UniqueConstraint(fields=["profile", "kind", "name"], name="countryauthority_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def clean(self):
+        self.name = (self.name or "").strip()
+        if not self.name:
+            raise ValidationError({"name": _("Give the authority's name.")})
 
 
 class LegalInstrument(TrilingualName):

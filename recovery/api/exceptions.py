@@ -33,6 +33,7 @@ DOMAIN_STATUS = {
     domain.RequirementsMissing: status.HTTP_422_UNPROCESSABLE_ENTITY,
     domain.LetterIncomplete: status.HTTP_422_UNPROCESSABLE_ENTITY,
     domain.MeasureOutsideScope: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    domain.ChannelNotAccepted: status.HTTP_422_UNPROCESSABLE_ENTITY,
     domain.InvalidAmount: status.HTTP_422_UNPROCESSABLE_ENTITY,
     domain.StoredFileMissing: status.HTTP_404_NOT_FOUND,
 }

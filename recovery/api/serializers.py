@@ -9,10 +9,12 @@ from rest_framework import serializers
 from recovery.api.fields import COUNTRY_SCHEMA, CountryField, MoneyField
 from recovery.models import (
     AssistanceMeasure,
+    CountryAuthority,
     CountryProfile,
     CrimeCategory,
     InstrumentRequirement,
     LegalInstrument,
+    RequestChannel,
     Unit,
 )
 
@@ -94,13 +96,47 @@ class AssistanceMeasureSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "name_ru", "name_kk", "concerns_assets", "order"]
 
 
+class CountryAuthoritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CountryAuthority
+        fields = [
+            "kind",
+            "name",
+            "address",
+            "email",
+            "phone",
+            "website",
+            "contact_person",
+            "notes",
+            "order",
+        ]
+
+
 class CountryProfileSerializer(serializers.ModelSerializer):
     country = CountryField(read_only=True)
     instruments = serializers.SerializerMethodField()
+    authorities = CountryAuthoritySerializer(many=True, read_only=True)
+    channels_accepted = serializers.ListField(
+        child=serializers.ChoiceField(choices=RequestChannel.choices),
+        read_only=True,
+        help_text="Channels the state accepts requests through; empty: not recorded (any channel may be used).",
+    )
 
     class Meta:
         model = CountryProfile
-        fields = ["country", "central_authority", "languages", "expected_response_days", "notes", "instruments"]
+        fields = [
+            "country",
+            "central_authority",
+            "authorities",
+            "channels_accepted",
+            "languages",
+            "letter_languages",
+            "dual_criminality",
+            "dual_criminality_notes",
+            "expected_response_days",
+            "notes",
+            "instruments",
+        ]
 
     @extend_schema_field(NamedRefSerializer(many=True))
     def get_instruments(self, profile):

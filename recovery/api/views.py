@@ -40,7 +40,7 @@ class CountryProfileViewSet(ReferenceViewSet):
     ordering_fields = ["country", "expected_response_days"]
     ordering = ["country"]
     queryset = CountryProfile.objects.prefetch_related(
-        Prefetch("instruments", queryset=LegalInstrument.objects.order_by("kind", "code"))
+        Prefetch("instruments", queryset=LegalInstrument.objects.order_by("kind", "code")), "authorities"
     )
 
     def get_object(self):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from recovery.dashboards import charts, export, fragments, snapshots
 from recovery.dashboards.forms import DashboardFilterForm, IncomingFilterForm, ReportForm
+from recovery.models import CountryProfile
 from recovery.stats import Stats, may_view_dashboards
 
 
@@ -171,7 +172,12 @@ def by_country(request):
             charts.Row(c["name"], [charts.Segment(seg["count"], seg["url"]) for seg in c["segments"]])
             for c in figures["countries"]
         ]
-        return {"country_chart": charts.hbar_chart(rows, figures["segment_labels"], title=_("Requests per country"))}
+        # The states with a profile get a link to their page (authorities, channels, instruments).
+        profiled = set(CountryProfile.objects.values_list("country", flat=True))
+        return {
+            "country_chart": charts.hbar_chart(rows, figures["segment_labels"], title=_("Requests per country")),
+            "profiled_countries": {str(code) for code in profiled},
+        }
 
     return _snapshot_page(request, "countries", country_chart)
 
