@@ -33,6 +33,8 @@ from mla_requests.case_file import accepted_codes
 from recovery import access
 from recovery.errors import InvalidInput, LetterIncomplete
 from recovery.models import CountryProfile, LegalInstrument
+from recovery.selectors import addressee as letter_addressee
+from recovery.selectors import profile_of
 from recovery.translation import country_name
 
 from . import letter_render
@@ -192,13 +194,11 @@ def letter_gaps(request, purpose: str = "request", *, answer: str = "", urgency_
                 )
     if request.urgency == request.Urgency.URGENT and not (urgency_reason or "").strip():
         gaps.append(_("The request is marked urgent, but no reason for the urgency is given."))
-    if instrument.is_formal:
-        profile = CountryProfile.objects.filter(country=request.country).first()
-        if profile is None or not profile.central_authority.strip():
-            gaps.append(
-                _("The central authority of %(country)s is not known: record it in the country profile.")
-                % {"country": country_name(request.country.code)}
-            )
+    if instrument.is_formal and not letter_addressee(profile_of(request.country), request.channel)["known"]:
+        gaps.append(
+            _("The central authority of %(country)s is not known: record it in the country profile.")
+            % {"country": country_name(request.country.code)}
+        )
     if purpose == LetterTemplate.Purpose.SUPPLEMENTARY:
         asked = _info_request_entry(request)
         if asked is None or not asked.note.strip():
@@ -315,7 +315,10 @@ def letter_context(
     case = request.case
     instrument = request.legal_basis
     with translation.override(language):
-        profile = CountryProfile.objects.filter(country=request.country).first()
+        profile = profile_of(request.country)
+        # Whom the letter goes to: the authority recorded for the request's channel (an FIU, a
+        # network contact point), else the central authority.
+        addressee = letter_addressee(profile, request.channel)
         roles: dict[int, list[str]] = {}
         for role in case.subject_roles.all().order_by("pk"):
             roles.setdefault(role.subject_id, []).append(str(role.get_role_display()))
@@ -390,10 +393,8 @@ def letter_context(
             "today": today,
             "today_text": format_date(today, language),
             "office": _office(language),
-            "requested_authority": {
-                "name": profile.central_authority if profile else "",
-                "known": bool(profile and profile.central_authority.strip()),
-            },
+            "addressee": addressee,
+            "requested_authority": {"name": addressee["name"], "known": addressee["known"]},
             "country": {"code": request.country.code, "name": country_name(request.country.code)},
             "request": {
                 "reference": request.reference,
