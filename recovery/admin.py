@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -110,6 +111,8 @@ class CountryProfileForm(forms.ModelForm):
 class CountryAuthorityInline(admin.StackedInline):
     model = CountryAuthority
     extra = 0
+    # Authorities publish https sites; a bare domain typed in becomes one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = (
         ("kind", "order"),
         "name",

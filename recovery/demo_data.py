@@ -2197,6 +2197,62 @@ def ensure_reference_data(stdout=None) -> bool:
     return True
 
 
+# Demo contacts, so the country pages and the letters' addressee block show something: fictitious
+# people at example.org addresses, each marked "demo" in its note. Never real contact data.
+DEMO_CONTACT_NOTE = "Demo contact: fictitious, not the authority's real details."
+DEMO_CONTACTS = [
+    {
+        "country": "CH",
+        "kind": "central_authority",
+        "name": "Federal Office of Justice (FOJ), International Legal Assistance Division",
+        "address": "Demo address line 1\n3003 Demo city, Switzerland",
+        "email": "mla.ch@demo.example.org",
+        "phone": "+41 00 000 00 00",
+        "contact_person": "Demo Contact (CH)",
+    },
+    {
+        "country": "CH",
+        "kind": "fiu",
+        "name": "Financial intelligence unit of Switzerland (demo)",
+        "email": "fiu.ch@demo.example.org",
+    },
+    {
+        "country": "RU",
+        "kind": "central_authority",
+        "name": "Prosecutor General's Office (pre-trial stage)",
+        "address": "Demo address line 1\nDemo city, Russian Federation",
+        "email": "mla.ru@demo.example.org",
+        "contact_person": "Demo Contact (RU)",
+    },
+    {
+        "country": "TR",
+        "kind": "contact_point",
+        "name": "Asset recovery network contact point (demo)",
+        "email": "network.tr@demo.example.org",
+    },
+]
+
+
+def ensure_demo_contacts() -> int:
+    """The demo contacts of the states that have a profile; returns how many were created."""
+    from recovery.models import CountryAuthority, CountryProfile
+
+    created = 0
+    for order, row in enumerate(DEMO_CONTACTS, start=1):
+        profile = CountryProfile.objects.filter(country=row["country"]).first()
+        if profile is None:
+            continue
+        values = {k: v for k, v in row.items() if k not in ("country", "kind", "name")}
+        _contact, made = CountryAuthority.objects.get_or_create(
+            profile=profile,
+            kind=row["kind"],
+            name=row["name"],
+            defaults={**values, "notes": DEMO_CONTACT_NOTE, "order": order},
+        )
+        created += made
+    return created
+
+
 @transaction.atomic
 def ensure_units_and_users() -> dict:
     from recovery.models import Unit, User
@@ -2434,6 +2490,7 @@ def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
     """Create the demo data (reference data first if missing). Returns counts of what was created."""
     plan = build_plan(scale)
     loaded = ensure_reference_data(stdout=stdout)
+    contacts = ensure_demo_contacts()
     people = ensure_units_and_users()
     created = skipped = 0
     # One transaction per batch of cases: a failure leaves whole cases out (a rerun adds them), and
@@ -2450,6 +2507,7 @@ def seed_demo_data(*, scale: float = DEFAULT_SCALE, stdout=None) -> dict:
     incoming = ensure_incoming_requests(plan, people["units"], people["users"])
     return {
         "reference_loaded": loaded,
+        "demo_contacts_created": contacts,
         "cases_created": created,
         "cases_skipped": skipped,
         "documents_created": documents,

@@ -460,6 +460,42 @@ for _profile in COUNTRY_PROFILES:
         "the 1988 Vienna Convention, the Minsk Convention...) or reciprocity, or through informal networks. "
     ) + _PLANNING
 
+# --- Authorities of foreign states ---------------------------------------------------------------------
+# Only what the seed article states; no contact data (addresses, emails, phones) is given for a real
+# state here: the office records those from the state's own publications.
+_FIU_NOTE = (
+    "Kazakhstan's Financial Monitoring Agency has signed a cooperation agreement with this state's financial "
+    "intelligence unit (seed article, citing the EAG mutual evaluation of Kazakhstan, 2023). Record its name "
+    "and contacts from its own publications."
+)
+# The states whose FIU the seed names, in its order.
+FIU_AGREEMENT_STATES = [
+    *("MD", "AE", "RU", "BY", "KG", "TJ", "CN", "CY", "MK", "ME", "TR", "RO", "LT", "JP", "HR", "AM", "PL", "PA"),
+    *("BD", "GE", "MN", "KR", "IL", "GB", "RS", "CA", "LV", "HU", "UZ", "UA", "TM", "AF", "IN", "AL", "PK", "MO"),
+    *("TG", "SX"),
+]
+
+
+def country_authorities(profile_codes) -> list[dict]:
+    """The authorities the seed names, for the states that have a profile."""
+    rows = [
+        {
+            "country": "BG",
+            "kind": "asset_recovery",
+            "name": "Commission for the Seizure of Illegally Obtained Property of the Republic of Bulgaria",
+            "notes": "A Memorandum of Partnership and Cooperation with the Asset Recovery Committee of the "
+            "Prosecutor General's Office defines the forms of cooperation to search for, detect, identify and "
+            "confiscate illegal assets (seed article).",
+        }
+    ]
+    rows += [
+        {"country": code, "kind": "fiu", "name": "Financial intelligence unit", "notes": _FIU_NOTE}
+        for code in FIU_AGREEMENT_STATES
+    ]
+    codes = set(profile_codes)
+    return [row for row in rows if row["country"] in codes]
+
+
 # --- Legal instruments --------------------------------------------------------------------------------
 
 EVIDENCE_MEASURES = [

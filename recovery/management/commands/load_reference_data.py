@@ -8,7 +8,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from recovery import reference_data
-from recovery.models import AssistanceMeasure, CountryProfile, CrimeCategory, InstrumentRequirement, LegalInstrument
+from recovery.models import (
+    AssistanceMeasure,
+    CountryAuthority,
+    CountryProfile,
+    CrimeCategory,
+    InstrumentRequirement,
+    LegalInstrument,
+)
 
 
 def _set_exactly(manager, wanted: set, counts: dict, *, is_new: bool) -> None:
@@ -100,6 +107,11 @@ def load_reference_data() -> dict:
             raise ValueError(f"{row['country']}: unknown profile fields {sorted(unknown)}")
         values = {name: row.get(name, default) for name, default in PROFILE_FIELDS.items()}
         profiles[row["country"]] = _upsert(CountryProfile, {"country": row["country"]}, values, counts)
+
+    # Authorities are matched by (state, kind, name); those the office added by hand are kept.
+    for row in reference_data.country_authorities(profiles):
+        lookup = {"profile": profiles[row["country"]], "kind": row["kind"], "name": row["name"]}
+        _upsert(CountryAuthority, lookup, {"notes": row["notes"]}, counts)
 
     for row in reference_data.legal_instruments():
         values = {name: row.get(name) for name in INSTRUMENT_FIELDS}
