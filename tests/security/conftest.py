@@ -163,7 +163,9 @@ def world(request, records_a, records_b, investigator_a, investigator_b, adminis
 
     from tests.factories import CountryProfileFactory
 
-    CountryProfileFactory(country="CH")
+    swiss = CountryProfileFactory(country="CH")
+    # Its country page lists an authority (reference data: the same for every visitor).
+    swiss.authorities.get_or_create(kind="central_authority", name="Demo central authority of Switzerland")
     try:  # API tokens arrive with the API (issue 4)
         from recovery.api.services import api_token_create
     except ImportError:

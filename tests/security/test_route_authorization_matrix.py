@@ -305,6 +305,10 @@ def expect_admin(route: Route, visitor: str, target) -> set[int]:
         if not in_scope:
             return {404}
         return {200} if can(role, model_label, "view") and writes_target(visitor, target) else {403}
+    if route.name.endswith("_page"):
+        # A foreign state's page: read-only, for whoever reads the reference data; the requests it
+        # counts are the visitor's own scope (tests/recovery/test_country_page.py).
+        return {200} if can(role, model_label, "view") else {403}
     if route.name.endswith(("_config", "_qrcode")):
         return {403}  # OTP_ADMIN_HIDE_SENSITIVE_DATA: nobody reads another user's secret
     if not route.name and view == "<path:object_id>":
@@ -658,6 +662,8 @@ def targets_for(route: Route, world) -> list[tuple[Target, str]]:
                 values[param] = str(obj.pk)
             elif param == "format":
                 values[param] = "json"
+            elif param == "country":
+                values[param] = str(obj.country)  # a country profile's page, by ISO code
             elif param == "number":
                 values[param] = "1"  # a document's first version
             elif param == "to_status":
