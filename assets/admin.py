@@ -18,9 +18,11 @@ from assets.filters import AssetFilterSet
 from assets.models import Asset, AssetAgreement, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from assets.services import (
     ASSET_EDITABLE_FIELDS,
+    STEP_FROM,
     agreement_record,
     asset_amounts,
     asset_create,
+    asset_step,
     asset_transition,
     asset_update,
     claim_create,
@@ -45,6 +47,7 @@ from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
 
 S = Asset.Status
+Step = AssetStatusChange.Step
 # The stage an asset has reached (frozen, confiscated, returned...): the FilterSet's `stage`, the
 # API's filter and what the dashboards' funnel links to.
 StageFilter = filterset_list_filter(AssetFilterSet, "stage")
@@ -187,6 +190,8 @@ class AssetTransitionForm(TransitionForm):
         from mla_requests.models import Request
 
         self.to_status = to_status
+        if to_status == S.RETAINED_ABROAD and "amount_optional" in self.fields:
+            self.fields["amount_optional"].help_text = _("Default: what can still be returned.")
         requests = Request.objects.none()
         if obj.case_id:
             requests = access.readable(user, Request.objects.filter(case_id=obj.case_id))
@@ -251,6 +256,10 @@ class AssetAdmin(
         "shared",
         "upheld_claims",
         "returnable",
+        # The later steps' remaining amounts (kept apart to ease reading the diff of the columns).
+        "still_frozen",
+        "restituted",
+        "retained",
     )
     list_select_related = ("case", "incoming_request", "holder")
     list_filter = (
@@ -304,7 +313,8 @@ class AssetAdmin(
         S.CONFISCATED: TransitionSpec(_("Record confiscation"), ("amount", "override_reason")),
         S.RETURNED: TransitionSpec(_("Record return"), ("amount", "override_reason")),
         S.SHARED: TransitionSpec(_("Record our share received"), ("amount", "override_reason")),
-        S.RETAINED_ABROAD: TransitionSpec(_("Retained abroad"), ("amount_optional",), style="danger"),
+        S.RESTITUTED: TransitionSpec(_("Record restitution to victims"), ("amount", "override_reason")),
+        S.RETAINED_ABROAD: TransitionSpec(_("Retained abroad"), ("amount_optional", "override_reason"), style="danger"),
         S.RELEASED: TransitionSpec(_("Release"), style="danger"),
     }
 
@@ -378,23 +388,114 @@ class AssetAdmin(
             return "—"
         return obj.money(obj.returnable_amount(getattr(obj, "upheld_claims_total", 0) or 0))
 
+    @admin.display(description=_("still frozen"), ordering="still_frozen_amount")
+    def still_frozen(self, obj):
+        if not obj.still_frozen_amount:
+            return "—"
+        if obj.partially_frozen:
+            return format_html("{}<br><small>{}</small>", obj.still_frozen, _("partially frozen"))
+        return obj.still_frozen
+
+    @admin.display(description=_("restituted to victims"), ordering="restituted_amount")
+    def restituted(self, obj):
+        return obj.restituted if obj.restituted_amount else "—"
+
+    @admin.display(description=_("retained abroad"), ordering="retained_amount")
+    def retained(self, obj):
+        return obj.retained if obj.retained_amount else "—"
+
+    AMOUNT_LABELS = (
+        ("frozen", _("frozen")),
+        ("released", _("released")),
+        ("still_frozen", _("still frozen")),
+        ("confiscated", _("confiscated")),
+        ("realised", _("realised by the sale")),
+        ("returned", _("returned")),
+        ("shared", _("our share received")),
+        ("restituted", _("restituted to victims")),
+        ("upheld_claims", _("upheld third-party claims")),
+        ("retained", _("retained by the requested state")),
+        ("returnable", _("still returnable")),
+    )
+
     @admin.display(description=_("amounts at each stage"))
     def amounts_at_each_stage(self, obj):
         if obj is None or obj.pk is None:
             return "—"
         amounts = asset_amounts(obj)
-        labels = (
-            ("frozen", _("frozen")),
-            ("still_frozen", _("still frozen")),
-            ("confiscated", _("confiscated")),
-            ("returned", _("returned")),
-            ("shared", _("our share received")),
-            ("upheld_claims", _("upheld third-party claims")),
-            ("returnable", _("still returnable")),
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td></tr>", ((label, amounts[k]) for k, label in self.AMOUNT_LABELS)
         )
-        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", ((label, amounts[k]) for k, label in labels))
-        note = format_html("<p><strong>{}</strong></p>", _("Partially returned")) if obj.partially_returned else ""
+        notes = []
+        if obj.partially_frozen:
+            notes.append(_("Partially frozen"))
+        if obj.sold_at_stage == S.FROZEN:
+            notes.append(_("Sold while frozen: the freeze holds the proceeds"))
+        elif obj.sold_at_stage == S.CONFISCATED:
+            notes.append(_("Sold after confiscation: what can come home is what the sale realised"))
+        if obj.partially_returned:
+            notes.append(_("Partially returned"))
+        note = format_html_join("", "<p><strong>{}</strong></p>", ((n,) for n in notes))
         return format_html('<table class="asset-amounts">{}</table>{}', rows, note)
+
+    # -- steps that keep the status (part of the freeze released, the sale): forms calling asset_step
+    STEP_TITLES = {
+        Step.PARTIAL_RELEASE: _("Record part of the freeze released"),
+        Step.SALE: _("Record the sale by the requested state"),
+    }
+    STEP_URLS = {Step.PARTIAL_RELEASE: "partial_release", Step.SALE: "sale"}
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                f"<path:object_id>/{step.replace('_', '-')}/",
+                self.admin_site.admin_view(
+                    lambda request, object_id, step=step: self.step_view(request, object_id, step)
+                ),
+                name="{}_{}_{}".format(*info, self.STEP_URLS[step]),
+            )
+            for step in self.STEP_TITLES
+        ] + super().get_urls()
+
+    def step_view(self, request, object_id, step):
+        def make_form(data, obj):
+            form = AssetTransitionForm(data, obj=obj, extra_fields=("amount",), to_status=None, user=request.user)
+            if step == Step.SALE:
+                form.fields["amount"].label = _("amount realised (%(currency)s)") % {"currency": obj.currency}
+            else:
+                form.fields["amount"].label = _("amount released (%(currency)s)") % {"currency": obj.currency}
+                form.fields["amount"].help_text = _("At most what is still frozen; all of it is the full release.")
+            return form
+
+        def perform(http_request, obj, data):
+            asset_step(
+                step=step,
+                asset=obj,
+                actor=http_request.user,
+                amount=Money(data["amount"], obj.currency),
+                effective_on=data["effective_on"],
+                note=data.get("note", ""),
+                document_reference=data.get("document_reference", ""),
+                expected_version=data.get("expected_version"),
+                request=data.get("request"),
+                foreign_reply=data.get("foreign_reply"),
+                court_decision=data.get("court_decision"),
+            )
+
+        return self.service_action_view(
+            request, object_id, form_class=make_form, perform=perform, title=self.STEP_TITLES[step]
+        )
+
+    def step_links(self, request, obj):
+        if obj is None or not self.has_change_permission(request, obj):
+            return []
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            {"label": title, "url": reverse("admin:{}_{}_{}".format(*info, self.STEP_URLS[step]), args=[obj.pk])}
+            for step, title in self.STEP_TITLES.items()
+            if obj.status in STEP_FROM[step] and (step != Step.SALE or not obj.sold_at_stage)
+        ]
 
     # -- services
     def service_create(self, request, data):
@@ -501,6 +602,7 @@ class AssetAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            context.setdefault("extra_links", []).extend(self.step_links(request, obj))
             document_link = add_document_link(request, case=obj.case, asset=obj, back="asset")
             if document_link:
                 context.setdefault("extra_links", []).append(document_link)
@@ -515,15 +617,17 @@ class AssetStatusChangeAdmin(
         "asset",
         "from_status",
         "to_status",
+        "step",
         "effective_on",
         "amount",
+        "step_amount",
         "actor_name",
         "document_reference",
         "request",
         "court_decision",
     )
     list_select_related = ("asset", "request", "court_decision")
-    list_filter = ("to_status",)
+    list_filter = ("to_status", "step")
     search_fields = ("asset__identifier", "asset__description", "note", "document_reference")
     date_hierarchy = "effective_on"
 

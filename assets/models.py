@@ -124,6 +124,9 @@ class Asset(StatusModel):
         RETAINED_ABROAD = "retained_abroad", _("Retained by the requested state")
         # Divided with the other state under a sharing agreement: the amount is our share received.
         SHARED = "shared", _("Shared with the other state")
+        # Paid out to the victims of the crime (by the requested state or by us): the amount of the
+        # step is what they received; it comes off what can still come home.
+        RESTITUTED = "restituted", _("Restituted to victims")
 
     S = Status
     workflow = Workflow.declare(
@@ -134,12 +137,14 @@ class Asset(StatusModel):
             S.IDENTIFIED: {S.FROZEN, S.CONFISCATED, S.RELEASED},
             S.FROZEN: {S.CONFISCATED, S.RELEASED},
             # confiscated -> released: the confiscation was overturned.
-            S.CONFISCATED: {S.RETURNED, S.SHARED, S.RETAINED_ABROAD, S.RELEASED},
-            # Returns and shares come in several instalments, each recorded with its amount.
-            S.RETURNED: {S.RETURNED, S.SHARED, S.RETAINED_ABROAD},
-            S.SHARED: {S.SHARED, S.RETURNED, S.RETAINED_ABROAD},
-            # A state that retained the proceeds may later agree to return or share them.
-            S.RETAINED_ABROAD: {S.RETURNED, S.SHARED},
+            S.CONFISCATED: {S.RETURNED, S.SHARED, S.RESTITUTED, S.RETAINED_ABROAD, S.RELEASED},
+            # Returns, shares and restitutions come in several instalments, each with its amount.
+            S.RETURNED: {S.RETURNED, S.SHARED, S.RESTITUTED, S.RETAINED_ABROAD},
+            S.SHARED: {S.SHARED, S.RETURNED, S.RESTITUTED, S.RETAINED_ABROAD},
+            S.RESTITUTED: {S.RESTITUTED, S.RETURNED, S.SHARED, S.RETAINED_ABROAD},
+            # A state that retained the proceeds may later agree to return or share them, or pay
+            # victims out of them.
+            S.RETAINED_ABROAD: {S.RETURNED, S.SHARED, S.RESTITUTED},
         },
     )
     timeline_model = "assets.AssetStatusChange"
@@ -193,6 +198,67 @@ class Asset(StatusModel):
         editable=False,
         help_text=_("What Kazakhstan received under sharing agreements."),
     )
+    # -- the later steps' amounts (assets.services keeps them; db_default: the bench's volume
+    # generator COPYs rows without these columns).
+    still_frozen_amount = models.DecimalField(
+        _("still frozen"),
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        editable=False,
+        help_text=_(
+            "What the freeze still holds: frozen, less released and confiscated; after a sale while "
+            "frozen, the proceeds."
+        ),
+    )
+    released_amount = models.DecimalField(
+        _("amount released"),
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        editable=False,
+        help_text=_("Parts of the freeze lifted, and the rest at the full release."),
+    )
+    realised_amount = models.DecimalField(
+        _("amount realised"),
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        editable=False,
+        help_text=_("What the requested state's sale of the asset brought."),
+    )
+    # The status the asset was in when sold: a sale while frozen (interlocutory) puts the proceeds
+    # under the freeze and the later confiscation is of them; a sale after confiscation makes the
+    # proceeds what can be returned instead of the confiscated valuation.
+    sold_at_stage = models.CharField(
+        _("sold while"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        choices=[(Status.FROZEN, _("Frozen / seized")), (Status.CONFISCATED, _("Confiscated"))],
+    )
+    restituted_amount = models.DecimalField(
+        _("restituted to victims"),
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        editable=False,
+    )
+    retained_amount = models.DecimalField(
+        _("retained by the requested state"),
+        max_digits=20,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        editable=False,
+        help_text=_("What the requested state keeps; later agreed returns, shares and restitutions reduce it."),
+    )
     # Provenance: the outgoing request whose answer identified the asset.
     identified_by_request = models.ForeignKey(
         "requests.Request",
@@ -226,6 +292,25 @@ class Asset(StatusModel):
                 name="asset_of_a_case_or_an_incoming_request",
             ),
             models.CheckConstraint(condition=Q(shared_amount__gte=0), name="asset_shared_not_negative"),
+            models.CheckConstraint(
+                condition=Q(still_frozen_amount__gte=0)
+                & Q(released_amount__gte=0)
+                & Q(realised_amount__gte=0)
+                & Q(restituted_amount__gte=0)
+                & Q(retained_amount__gte=0),
+                name="asset_later_amounts_not_negative",
+            ),
+            # Only what was frozen (or, after a sale while frozen, its proceeds) can be released.
+            models.CheckConstraint(
+                condition=Q(released_amount__lte=F("frozen_amount") + F("realised_amount")),
+                name="asset_released_within_frozen",
+            ),
+            # A sale is recorded with what it realised, and its stage.
+            models.CheckConstraint(
+                condition=Q(sold_at_stage="", realised_amount=0)
+                | Q(sold_at_stage__in=["frozen", "confiscated"], realised_amount__gt=0),
+                name="asset_sale_has_its_amount",
+            ),
         ]
         indexes = [models.Index(fields=["location_country", "status"], name="asset_country_status_idx")]
 
@@ -255,29 +340,89 @@ class Asset(StatusModel):
     def shared(self):
         return self.money(self.shared_amount)
 
+    @property
+    def still_frozen(self):
+        return self.money(self.still_frozen_amount)
+
+    @property
+    def released(self):
+        return self.money(self.released_amount)
+
+    @property
+    def realised(self):
+        return self.money(self.realised_amount)
+
+    @property
+    def restituted(self):
+        return self.money(self.restituted_amount)
+
+    @property
+    def retained(self):
+        return self.money(self.retained_amount)
+
     # -- the stages' amounts (pure: `upheld_claims_total` is given, or read from prefetched claims)
     @property
-    def still_frozen_amount(self) -> Decimal:
-        """What stays frozen: the freeze not yet turned into a confiscation, none once released."""
-        if self.status == self.Status.RELEASED:
-            return Decimal("0")
-        if self.status == self.Status.FROZEN:
-            return self.frozen_amount
-        return max(Decimal("0"), self.frozen_amount - self.confiscated_amount)
+    def sold_after_confiscation(self) -> bool:
+        return self.sold_at_stage == self.Status.CONFISCATED
+
+    @property
+    def recoverable_base(self) -> Decimal:
+        """What the recovery is counted from: the confiscated amount, or, once the confiscated
+        property was sold, what the sale realised (a sale while frozen came before the
+        confiscation, which was then of its proceeds)."""
+        return self.realised_amount if self.sold_after_confiscation else self.confiscated_amount
+
+    @property
+    def disposed_amount(self) -> Decimal:
+        """What is gone from the recoverable base: returned, our share received, restituted."""
+        return self.returned_amount + self.shared_amount + self.restituted_amount
 
     def returnable_amount(self, upheld_claims_total: Decimal) -> Decimal:
-        """What may still come home: confiscated, less upheld third-party claims, less what was
-        already returned or received as our share."""
-        rest = self.confiscated_amount - upheld_claims_total - self.returned_amount - self.shared_amount
+        """What may still come home: confiscated (or realised by a sale after confiscation), less
+        upheld third-party claims, less what was already returned, received as our share or
+        restituted to victims. What the requested state retains is part of it (an agreement may
+        still bring it home)."""
+        rest = self.recoverable_base - upheld_claims_total - self.disposed_amount
         return max(Decimal("0"), rest)
 
     @property
+    def partially_frozen(self) -> bool:
+        """Part of the freeze lifted, part still held."""
+        return self.released_amount > 0 and self.still_frozen_amount > 0
+
+    @property
     def partially_returned(self) -> bool:
-        return 0 < self.returned_amount + self.shared_amount < self.confiscated_amount
+        """Something came home (returned or shared) and not everything has been disposed of."""
+        came_home = self.returned_amount + self.shared_amount
+        return came_home > 0 and self.disposed_amount < self.recoverable_base
 
 
 class AssetStatusChange(TimelineEntry):
+    class Step(models.TextChoices):
+        STATUS_CHANGE = "status_change", _("Status change")
+        # Steps that keep the status: the row's from and to status are the same.
+        PARTIAL_RELEASE = "partial_release", _("Part of the freeze released")
+        SALE = "sale", _("Sold by the requested state")
+
     asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="timeline")
+    step = models.CharField(
+        _("step"),
+        max_length=32,
+        choices=Step.choices,
+        default=Step.STATUS_CHANGE,
+        db_default=Step.STATUS_CHANGE,
+    )
+    # A step that keeps the status carries its amount (released, realised) here, not in `amount`:
+    # figures that sum `amount` by status must not read part of a freeze lifted as a freeze.
+    step_amount = MoneyField(
+        _("amount of the step"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default_currency=None,
+        currency_max_length=3,
+    )
     # Provenance: what caused the step, each of the asset's own case or incoming request
     # (assets.services checks it).
     request = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
-from assets.models import Asset, AssetAgreement, CourtDecision, ThirdPartyClaim
+from assets.models import Asset, AssetAgreement, AssetStatusChange, CourtDecision, ThirdPartyClaim
 from recovery import access
 from recovery.audit import audit_actor
 from recovery.cleaning import (
@@ -23,16 +23,21 @@ from recovery.cleaning import (
     clean_currency,
     clean_money,
 )
-from recovery.errors import InvalidAmount, InvalidInput
+from recovery.errors import InvalidAmount, InvalidInput, TransitionNotAllowed
 from recovery.timeline import apply_transition, record_creation
 
 S = Asset.Status
-# Moves that carry an amount, and whether it is required.
-AMOUNT_REQUIRED = {S.FROZEN, S.CONFISCATED, S.RETURNED, S.SHARED}
-AMOUNT_OPTIONAL = {S.RETAINED_ABROAD}
+Step = AssetStatusChange.Step
+# Moves that carry an amount, and whether it is required. Retained abroad defaults to what can
+# still be returned; a release to all that is still frozen.
+AMOUNT_REQUIRED = {S.FROZEN, S.CONFISCATED, S.RETURNED, S.SHARED, S.RESTITUTED}
+AMOUNT_OPTIONAL = {S.RETAINED_ABROAD, S.RELEASED}
 # Steps that bring proceeds home (all, or our share): bounded by what was confiscated less upheld
 # claims, and, where the requested state retains proceeds, only under an agreement of that kind.
 HANDOVER = {S.RETURNED, S.SHARED}
+# Steps that dispose of the proceeds (home, our share, to victims): together bounded by what can
+# still be returned, and held back by a pending third-party claim.
+DISPOSAL = HANDOVER | {S.RESTITUTED}
 AGREEMENT_FOR = {S.RETURNED: AssetAgreement.Kind.RETURN, S.SHARED: AssetAgreement.Kind.SHARING}
 
 
@@ -143,15 +148,21 @@ def upheld_claims_total(asset: Asset) -> Decimal:
 
 
 def asset_amounts(asset: Asset) -> dict[str, Money]:
-    """The asset's amounts at each stage, as money in its currency (admin page and API)."""
+    """The asset's amounts at each stage, as money in its currency (admin page and API), in the
+    order of the asset's road: frozen, released, still frozen, confiscated, realised by a sale,
+    returned, our share, restituted to victims, upheld claims, retained abroad, still returnable."""
     upheld = upheld_claims_total(asset)
     values = {
         "frozen": asset.frozen_amount,
+        "released": asset.released_amount,
         "still_frozen": asset.still_frozen_amount,
         "confiscated": asset.confiscated_amount,
+        "realised": asset.realised_amount,
         "returned": asset.returned_amount,
         "shared": asset.shared_amount,
+        "restituted": asset.restituted_amount,
         "upheld_claims": upheld,
+        "retained": asset.retained_amount,
         "returnable": asset.returnable_amount(upheld),
     }
     return {name: Money(value, asset.currency) for name, value in values.items()}
@@ -217,17 +228,22 @@ def asset_transition(
     court_decision=None,
     new_court_decision: dict | None = None,
 ) -> Asset:
-    """Move an asset along identified -> frozen -> confiscated -> returned / shared (or released,
-    retained abroad, and from there returned or shared once agreed).
+    """Move an asset along identified -> frozen -> confiscated -> returned / shared / restituted
+    to victims (or released, retained abroad, and from there returned, shared or restituted).
 
-    Freezing, confiscation, each return and each share received need a positive amount in the
-    asset's currency. Refused unless an override reason is given (it is kept on the timeline):
-    - a confiscation above what was frozen;
-    - a confiscation, return or share while a third-party claim on the asset is pending;
+    Freezing, confiscation, each return, each share received and each restitution need a positive
+    amount in the asset's currency. Retained abroad records the amount the requested state keeps
+    (default: what can still be returned); later returns, shares and restitutions reduce it. A
+    release lifts all that is still frozen (an amount, if given, must be that; a part is
+    `asset_release_part`). Refused unless an override reason is given (it is kept on the timeline):
+    - a confiscation above what is still frozen;
+    - a confiscation, return, share or restitution while a third-party claim is pending;
     - a return or share of an asset pursued under an instrument whose requested party retains the
       proceeds (governing_instruments), without an agreement of that kind (return / sharing)
       concluded by the step's date;
-    - returns and shares adding up to more than was confiscated less the upheld claims.
+    - returns, shares and restitutions adding up to more than can come home: confiscated (or, once
+      sold after confiscation, realised) less the upheld claims;
+    - a retained amount above what can still be returned.
     Amounts never go negative (checked here and by the database).
 
     What caused the step may be linked: the outgoing `request`, the `foreign_reply` (a document),
@@ -273,7 +289,7 @@ def asset_transition(
         if value is not None and to_status not in AMOUNT_REQUIRED | AMOUNT_OPTIONAL:
             raise InvalidAmount(_("This step carries no amount."), field_errors={"amount": [_("Not expected here.")]})
         overridden = False
-        if to_status in {S.CONFISCATED} | HANDOVER:
+        if to_status in {S.CONFISCATED} | DISPOSAL:
             pending = list(obj.claims.filter(status=ThirdPartyClaim.Status.PENDING).values_list("claimant", flat=True))
             if pending:
                 overridden |= override_or_refuse(
@@ -300,40 +316,67 @@ def asset_transition(
                 )
         if to_status == S.FROZEN:
             obj.frozen_amount = value
+            obj.still_frozen_amount = value
         elif to_status == S.CONFISCATED:
-            if ctx["from_status"] == S.FROZEN and value > obj.frozen_amount:
+            if ctx["from_status"] == S.FROZEN and value > obj.still_frozen_amount:
                 overridden |= override_or_refuse(
-                    _("%(amount)s exceeds the %(frozen)s frozen. Give a reason to record it anyway.")
-                    % {"amount": Money(value, obj.currency), "frozen": obj.frozen},
+                    _("%(amount)s exceeds the %(frozen)s still frozen. Give a reason to record it anyway.")
+                    % {"amount": Money(value, obj.currency), "frozen": obj.still_frozen},
                     {"amount": [_("More than was frozen.")]},
                     InvalidAmount,
                 )
             obj.confiscated_amount = value
-        elif to_status in HANDOVER:
+            # The freeze turned into the confiscation; what it held beyond stays frozen until released.
+            obj.still_frozen_amount = max(Decimal("0"), obj.still_frozen_amount - value)
+        elif to_status == S.RELEASED:
+            rest = obj.still_frozen_amount
+            if value is not None and value != rest:
+                if not rest:
+                    raise InvalidAmount(
+                        _("This step carries no amount: nothing is frozen."),
+                        field_errors={"amount": [_("Not expected here.")]},
+                    )
+                raise InvalidAmount(
+                    _("A release lifts all that is still frozen (%(rest)s); record a partial release for part of it.")
+                    % {"rest": obj.still_frozen},
+                    field_errors={"amount": [_("Not what is still frozen.")]},
+                )
+            obj.released_amount += rest
+            obj.still_frozen_amount = Decimal("0")
+            value = rest or None
+        elif to_status in DISPOSAL:
             upheld = upheld_claims_total(obj)
-            total = obj.returned_amount + obj.shared_amount + value
-            if total > obj.confiscated_amount - upheld:
-                if upheld:
-                    message = _(
-                        "Returns and shares would total %(total)s, more than the %(rest)s that can come "
-                        "home (%(conf)s confiscated less %(upheld)s upheld third-party claims). Give a "
-                        "reason to record it anyway."
-                    ) % {
-                        "total": Money(total, obj.currency),
-                        "rest": Money(obj.confiscated_amount - upheld, obj.currency),
-                        "conf": obj.confiscated,
-                        "upheld": Money(upheld, obj.currency),
-                    }
-                else:
-                    message = _(
-                        "Returns would total %(total)s, more than the %(conf)s confiscated. "
-                        "Give a reason to record it anyway."
-                    ) % {"total": Money(total, obj.currency), "conf": obj.confiscated}
-                overridden |= override_or_refuse(message, {"amount": [_("More than can be returned.")]}, InvalidAmount)
+            total = obj.disposed_amount + value
+            if total > obj.recoverable_base - upheld:
+                overridden |= override_or_refuse(
+                    _more_than_can_come_home(obj, total, upheld),
+                    {"amount": [_("More than can be returned.")]},
+                    InvalidAmount,
+                )
             if to_status == S.RETURNED:
                 obj.returned_amount += value
-            else:
+            elif to_status == S.SHARED:
                 obj.shared_amount += value
+            else:
+                obj.restituted_amount += value
+            # What comes out of what the requested state retained (a later agreement) is no
+            # longer retained.
+            obj.retained_amount = max(Decimal("0"), obj.retained_amount - value)
+        elif to_status == S.RETAINED_ABROAD:
+            returnable = obj.returnable_amount(upheld_claims_total(obj))
+            if value is None:
+                value = returnable or None
+            elif value > returnable:
+                overridden |= override_or_refuse(
+                    _(
+                        "%(amount)s is more than the %(rest)s that can still be returned. Give a reason to "
+                        "record it anyway."
+                    )
+                    % {"amount": Money(value, obj.currency), "rest": Money(returnable, obj.currency)},
+                    {"amount": [_("More than can be returned.")]},
+                    InvalidAmount,
+                )
+            obj.retained_amount = value or Decimal("0")
         ctx["amount"] = Money(value, obj.currency) if value is not None else None
         ctx["override_reason"] = override_reason if overridden else ""
         ctx["entry_fields"].update(entry_fields)
@@ -351,6 +394,211 @@ def asset_transition(
         apply=apply,
     )
     return obj
+
+
+def _more_than_can_come_home(obj: Asset, total: Decimal, upheld: Decimal) -> str:
+    money = {
+        "total": Money(total, obj.currency),
+        "rest": Money(obj.recoverable_base - upheld, obj.currency),
+        "conf": obj.confiscated,
+        "realised": obj.realised,
+        "upheld": Money(upheld, obj.currency),
+    }
+    if obj.sold_after_confiscation:
+        return (
+            _(
+                "Returns, shares and restitutions would total %(total)s, more than the %(rest)s that can come "
+                "home (%(realised)s realised by the sale less %(upheld)s upheld third-party claims). Give a "
+                "reason to record it anyway."
+            )
+            % money
+        )
+    if upheld:
+        return (
+            _(
+                "Returns and shares would total %(total)s, more than the %(rest)s that can come "
+                "home (%(conf)s confiscated less %(upheld)s upheld third-party claims). Give a "
+                "reason to record it anyway."
+            )
+            % money
+        )
+    return (
+        _("Returns would total %(total)s, more than the %(conf)s confiscated. Give a reason to record it anyway.")
+        % money
+    )
+
+
+# --- steps that keep the status -------------------------------------------------------------------
+
+# Where each step may be taken: part of a freeze is lifted while it holds something (frozen, or
+# beyond what was confiscated); the requested state sells the property while it is frozen
+# (interlocutory sale of perishable or depreciating property) or once confiscated, before anything
+# of it came home (afterwards, what came home and what the sale realised would overlap).
+STEP_FROM = {
+    Step.PARTIAL_RELEASE: (S.FROZEN, S.CONFISCATED),
+    Step.SALE: (S.FROZEN, S.CONFISCATED),
+}
+
+
+def _record_step(
+    *, asset: Asset, step: str, actor, effective_on, note, document_reference, expected_version, links, apply_step
+) -> Asset:
+    """Write a step that keeps the asset's status through the timeline mechanism: the row says
+    which step (`step`) and carries its amount (`step_amount`, what `apply_step(obj)` returns)."""
+
+    def apply(obj: Asset, ctx):
+        if obj.status not in STEP_FROM[step]:
+            raise TransitionNotAllowed(
+                _("“%(step)s” is recorded while the asset is %(allowed)s; it is “%(status)s”.")
+                % {
+                    "step": Step(step).label,
+                    "allowed": ", ".join(f"“{obj.status_label(s)}”" for s in STEP_FROM[step]),
+                    "status": obj.get_status_display(),
+                }
+            )
+        ctx["entry_fields"].update(
+            {name: record for name, record in links.items() if record is not None},
+            step=step,
+            step_amount=apply_step(obj),
+        )
+
+    obj, _entry = apply_transition(
+        Asset,
+        asset.pk,
+        to_status=None,
+        keep_status=True,
+        actor=actor,
+        effective_on=effective_on,
+        note=note,
+        document_reference=document_reference,
+        expected_version=expected_version,
+        apply=apply,
+    )
+    return obj
+
+
+@transaction.atomic
+def asset_release_part(
+    *,
+    asset: Asset,
+    actor,
+    amount,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+    document_reference: str = "",
+    expected_version: int | None = None,
+    request=None,
+    foreign_reply=None,
+    court_decision=None,
+) -> Asset:
+    """Record that the foreign court lifted the freeze on part of the asset: the amount (positive,
+    in the asset's currency) adds to `released_amount` and comes off what is still frozen; the
+    status stays. Releasing all that is still frozen of a frozen asset is the full release (the
+    move to 'released'). Refused, with no override (it is arithmetic): more than is still frozen,
+    zero or less, and any status but frozen or confiscated."""
+    access.require_write(actor, asset)
+    if amount is None:
+        raise InvalidAmount(_("Give the amount released."), field_errors={"amount": [_("Required.")]})
+    links = check_provenance(asset, request=request, foreign_reply=foreign_reply, court_decision=court_decision)
+    value = _amount_in_asset_currency(asset, amount)
+    current = Asset.objects.select_for_update().get(pk=asset.pk)
+    if current.status == S.FROZEN and value == current.still_frozen_amount:
+        return asset_transition(
+            asset=current,
+            to_status=S.RELEASED,
+            actor=actor,
+            effective_on=effective_on,
+            amount=value,
+            note=note,
+            document_reference=document_reference,
+            expected_version=expected_version,
+            **links,
+        )
+
+    def release(obj: Asset) -> Money:
+        if value > obj.still_frozen_amount:
+            raise InvalidAmount(
+                _("%(amount)s is more than the %(rest)s still frozen.")
+                % {"amount": Money(value, obj.currency), "rest": obj.still_frozen},
+                field_errors={"amount": [_("More than is still frozen.")]},
+            )
+        obj.released_amount += value
+        obj.still_frozen_amount -= value
+        return Money(value, obj.currency)
+
+    return _record_step(
+        asset=asset,
+        step=Step.PARTIAL_RELEASE,
+        actor=actor,
+        effective_on=effective_on,
+        note=note,
+        document_reference=document_reference,
+        expected_version=expected_version,
+        links=links,
+        apply_step=release,
+    )
+
+
+@transaction.atomic
+def asset_record_sale(
+    *,
+    asset: Asset,
+    actor,
+    amount,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+    document_reference: str = "",
+    expected_version: int | None = None,
+    request=None,
+    foreign_reply=None,
+    court_decision=None,
+) -> Asset:
+    """Record that the requested state sold the asset, and what the sale realised (positive, in
+    the asset's currency): `realised_amount`, and the status it was sold in. Sold while frozen
+    (an interlocutory sale), the proceeds are what the freeze now holds, and the confiscation that
+    follows is of them; sold once confiscated, the proceeds replace the confiscated valuation as
+    what can come home. The status stays. Refused: any status but frozen or confiscated, a second
+    sale, zero or less."""
+    access.require_write(actor, asset)
+    if amount is None:
+        raise InvalidAmount(_("Give the amount the sale realised."), field_errors={"amount": [_("Required.")]})
+    links = check_provenance(asset, request=request, foreign_reply=foreign_reply, court_decision=court_decision)
+    value = _amount_in_asset_currency(asset, amount)
+
+    def sell(obj: Asset) -> Money:
+        if obj.sold_at_stage:
+            raise InvalidInput(
+                _("The sale of this asset is already recorded (%(amount)s realised).") % {"amount": obj.realised},
+                field_errors={"amount": [_("Already sold.")]},
+            )
+        obj.realised_amount = value
+        obj.sold_at_stage = obj.status
+        if obj.status == S.FROZEN:
+            obj.still_frozen_amount = value
+        return Money(value, obj.currency)
+
+    return _record_step(
+        asset=asset,
+        step=Step.SALE,
+        actor=actor,
+        effective_on=effective_on,
+        note=note,
+        document_reference=document_reference,
+        expected_version=expected_version,
+        links=links,
+        apply_step=sell,
+    )
+
+
+ASSET_STEPS = {Step.PARTIAL_RELEASE: asset_release_part, Step.SALE: asset_record_sale}
+
+
+def asset_step(*, step: str, **kwargs) -> Asset:
+    """Record a step that keeps the status (`partial_release`, `sale`): the one entry the admin and
+    the API call for them."""
+    if step not in ASSET_STEPS:
+        raise InvalidInput(_("Unknown step: %(step)s.") % {"step": step}, field_errors={"step": [_("Unknown.")]})
+    return ASSET_STEPS[step](**kwargs)
 
 
 ASSET_EDITABLE_FIELDS = {

@@ -1041,6 +1041,57 @@ class Planner:
             case.events = [("suspended", day, "Suspended: the accused is wanted abroad.")]
 
 
+def _later_steps(plan, ap, asset, lead, asset_release_part):
+    """The later steps practitioners record, on some of the assets whose road stops at a freeze or a
+    confiscation: part of the freeze released, the sale by the requested state (while frozen, or
+    once confiscated), restitution to victims. Chosen by a hash of the asset, not the random
+    generator, so that every other row of the demo stays as it was. (A retained amount needs
+    nothing here: the step records what could still be returned.)"""
+    from assets.services import asset_record_sale, asset_transition
+
+    if not ap.events:
+        return asset
+    last, day = ap.events[-1][0], ap.events[-1][1]
+    pick = zlib.crc32(f"{plan.register_number}:{ap.key}:later".encode()) % 6
+    later = min(ANCHOR, day + datetime.timedelta(days=30 + pick * 11))
+    cents = Decimal("0.01")
+    if last == "frozen" and pick in (0, 1):
+        part = (asset.still_frozen_amount * Decimal("0.25")).quantize(cents, ROUND_DOWN)
+        asset = asset_release_part(
+            asset=asset,
+            actor=lead,
+            amount=part,
+            effective_on=later,
+            note="The foreign court lifted the freeze on the part not linked to the offence.",
+        )
+        if pick == 1:
+            asset = asset_record_sale(
+                asset=asset,
+                actor=lead,
+                amount=(asset.still_frozen_amount * Decimal("0.85")).quantize(cents, ROUND_DOWN),
+                effective_on=min(ANCHOR, later + datetime.timedelta(days=20)),
+                note="Interlocutory sale of depreciating property; the proceeds stay frozen.",
+            )
+    elif last == "confiscated" and pick == 2:
+        asset = asset_record_sale(
+            asset=asset,
+            actor=lead,
+            amount=(asset.confiscated_amount * Decimal("0.9")).quantize(cents, ROUND_DOWN),
+            effective_on=later,
+            note="Sold at auction by the requested state after the confiscation.",
+        )
+    elif last == "confiscated" and pick in (3, 4):
+        asset = asset_transition(
+            asset=asset,
+            to_status="restituted",
+            actor=lead,
+            amount=(asset.confiscated_amount * Decimal("0.3")).quantize(cents, ROUND_DOWN),
+            effective_on=later,
+            note="Paid to the victims under the requested state's compensation order.",
+        )
+    return asset
+
+
 def _split(rng: random.Random, total: Decimal, parts: int) -> list[Decimal]:
     """Split `total` into `parts` positive amounts that add up to it exactly."""
     if parts == 1:
@@ -2342,6 +2393,7 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
     from assets.services import (
         agreement_record,
         asset_create,
+        asset_release_part,
         asset_transition,
         claim_create,
         claim_decide,
@@ -2474,6 +2526,7 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
                 asset = asset_transition(
                     asset=asset, to_status=status, actor=lead, effective_on=day, amount=amount, note=note
                 )
+            asset = _later_steps(plan, ap, asset, lead, asset_release_part)
             for claim_spec in ap.claims:
                 spec = dict(claim_spec)
                 decision = spec.pop("decision")

@@ -113,7 +113,7 @@ def apply_transition(
     model: type[StatusModel],
     pk,
     *,
-    to_status: str,
+    to_status: str | None,
     actor=None,
     effective_on: datetime.date | None = None,
     note: str = "",
@@ -122,8 +122,13 @@ def apply_transition(
     override_reason: str = "",
     expected_version: int | None = None,
     apply: Callable[[StatusModel, dict], None] | None = None,
+    keep_status: bool = False,
 ):
     """Move one record to `to_status` and write its timeline row, atomically.
+
+    With `keep_status` (and no `to_status`) the row records a step that leaves the status where it
+    is (e.g. part of a freeze lifted): same lock, checks and row, no move; `apply` decides whether
+    the step may be taken from the current status.
 
     Refuses (TransitionNotAllowed) a move its workflow does not declare, an effective date in the
     future, and a stale `expected_version`. `apply(obj, context)` runs on the locked row before it is
@@ -133,7 +138,9 @@ def apply_transition(
     """
     from recovery.errors import VersionConflict
 
-    if to_status not in model.workflow.moves:
+    if keep_status and to_status is not None:
+        raise ValueError("A step that keeps the status names no target status.")
+    if not keep_status and to_status not in model.workflow.moves:
         raise InvalidInput(
             _("Unknown status: %(status)s.") % {"status": to_status},
             field_errors={"to_status": [_("Unknown status: %(status)s.") % {"status": to_status}]},
@@ -149,7 +156,9 @@ def apply_transition(
         if expected_version is not None and obj.version != expected_version:
             raise VersionConflict()
         src = obj.status
-        if not model.workflow.is_allowed(src, to_status):
+        if keep_status:
+            to_status = src
+        elif not model.workflow.is_allowed(src, to_status):
             allowed = ", ".join(str(obj.status_label(s)) for s in sorted(model.workflow.allowed_from(src))) or "-"
             raise TransitionNotAllowed(
                 _("%(model)s %(obj)s cannot move from “%(src)s” to “%(dst)s”. Allowed next: %(allowed)s.")

@@ -888,7 +888,8 @@ class VolumeGenerator:
         columns = [
             "id", "version", "created_at", "updated_at", "kind", "description", "identifier", "location_country",
             "institution", "holder_name", "currency", "estimated_value", "frozen_amount", "confiscated_amount",
-            "returned_amount", "identified_on", "status", "case_id",
+            "returned_amount", "identified_on", "status", "case_id", "still_frozen_amount", "released_amount",
+            "retained_amount",
         ]  # fmt: skip
         n_cases = len(self.case_ids)
 
@@ -927,16 +928,21 @@ class VolumeGenerator:
                     steps.append((AS.CONFISCATED, AS.RETURNED, day, returned))
                 elif status == AS.RETAINED_ABROAD:
                     day += 30 + int(rng.random() * 100)
-                    steps.append((AS.CONFISCATED, AS.RETAINED_ABROAD, day, None))
+                    # As assets.services: the requested state keeps what could still be returned.
+                    steps.append((AS.CONFISCATED, AS.RETAINED_ABROAD, day, confiscated or None))
                 elif status == AS.RELEASED:
                     day += 10 + int(rng.random() * 100)
-                    steps.append((steps[-1][1], AS.RELEASED, day, None))
+                    # A release records all that was still frozen.
+                    steps.append((steps[-1][1], AS.RELEASED, day, frozen or None))
+                still_frozen = {AS.FROZEN: frozen, AS.RELEASED: 0, AS.IDENTIFIED: 0}.get(status, frozen - confiscated)
+                released = frozen if status == AS.RELEASED else 0
+                retained = confiscated if status == AS.RETAINED_ABROAD else 0
                 minute = int(rng.random() * 480)
                 rows.append((
                     pk, len(steps), self._ts(identified, minute), self._ts(day, minute), kind,
                     f"{kind_labels[kind]} in {country}", f"{country}{pk:012d}", country, "", "", currency,
                     cents(value), cents(frozen), cents(confiscated), cents(returned), self._d(identified), status,
-                    case_id,
+                    case_id, cents(still_frozen), cents(released), cents(retained),
                 ))  # fmt: skip
                 name = str(person)
                 for src, dst, d, amount in steps:

@@ -504,3 +504,13 @@ def test_assets_frozen_abroad_have_their_freezing_order_and_the_report_counts_th
         report = Stats(admin, today=ANCHOR).report(year)
         orders = {o["kind"]: o for o in report["orders"]}
         assert orders[CourtDecision.Kind.RESTRAINT]["count"] == count, year
+
+
+def test_the_demo_shows_the_later_steps_with_their_amounts(demo):
+    steps = set(AssetStatusChange.objects.values_list("step", flat=True))
+    assert {"partial_release", "sale", "status_change"} <= steps
+    assert Asset.objects.filter(status=Asset.Status.FROZEN, released_amount__gt=0, still_frozen_amount__gt=0).exists()
+    assert Asset.objects.filter(sold_at_stage=Asset.Status.FROZEN).exists()
+    assert Asset.objects.filter(sold_at_stage=Asset.Status.CONFISCATED).exists()
+    assert Asset.objects.filter(status=Asset.Status.RESTITUTED, restituted_amount__gt=0).exists()
+    assert Asset.objects.filter(status=Asset.Status.RETAINED_ABROAD, retained_amount__gt=0).exists()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assets.models import Asset, AssetAgreement
+from assets.models import Asset, AssetAgreement, AssetStatusChange
 from cases.api.serializers import CaseRefSerializer
 from recovery.api.fields import (
     MONEY_SCHEMA,
@@ -14,7 +14,7 @@ from recovery.api.fields import (
     StatusLabelField,
     money_representation,
 )
-from recovery.api.serializers import StrictInputSerializer, TransitionInputBase
+from recovery.api.serializers import StrictInputSerializer, TimelineEntrySerializer, TransitionInputBase
 
 
 class AssetMoneyField(serializers.Field):
@@ -49,14 +49,25 @@ class AssetAmountsSerializer(serializers.Serializer):
     """The asset's amounts at each stage, in its currency."""
 
     frozen = MoneyField(read_only=True)
-    still_frozen = MoneyField(read_only=True)
+    released = MoneyField(read_only=True, help_text=_("Parts of the freeze lifted, and the rest at the full release."))
+    still_frozen = MoneyField(
+        read_only=True, help_text=_("Frozen, less released and confiscated; after a sale while frozen, the proceeds.")
+    )
     confiscated = MoneyField(read_only=True)
+    realised = MoneyField(read_only=True, help_text=_("What the requested state's sale of the asset brought."))
     returned = MoneyField(read_only=True)
     shared = MoneyField(read_only=True, help_text=_("Kazakhstan's share received under sharing agreements."))
+    restituted = MoneyField(read_only=True, help_text=_("Paid out to the victims."))
     upheld_claims = MoneyField(read_only=True, help_text=_("Granted to bona fide third parties."))
+    retained = MoneyField(read_only=True, help_text=_("What the requested state keeps (part of what is returnable)."))
     returnable = MoneyField(
-        read_only=True, help_text=_("Confiscated, less upheld claims, less what was returned or shared.")
+        read_only=True,
+        help_text=_(
+            "Confiscated (or, once sold after confiscation, realised), less upheld claims, less what was "
+            "returned, shared or restituted."
+        ),
     )
+    partially_frozen = serializers.BooleanField(read_only=True, help_text=_("Part of the freeze released, part held."))
     partially_returned = serializers.BooleanField(read_only=True)
 
 
@@ -70,6 +81,11 @@ class AssetSerializer(serializers.ModelSerializer):
     confiscated_amount = AssetMoneyField("confiscated_amount")
     returned_amount = AssetMoneyField("returned_amount")
     shared_amount = AssetMoneyField("shared_amount")
+    still_frozen_amount = AssetMoneyField("still_frozen_amount")
+    released_amount = AssetMoneyField("released_amount")
+    realised_amount = AssetMoneyField("realised_amount")
+    restituted_amount = AssetMoneyField("restituted_amount")
+    retained_amount = AssetMoneyField("retained_amount")
     amounts = serializers.SerializerMethodField()
     identified_by_request = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status_label = StatusLabelField()
@@ -94,6 +110,12 @@ class AssetSerializer(serializers.ModelSerializer):
             "confiscated_amount",
             "returned_amount",
             "shared_amount",
+            "still_frozen_amount",
+            "released_amount",
+            "realised_amount",
+            "sold_at_stage",
+            "restituted_amount",
+            "retained_amount",
             "amounts",
             "identified_on",
             "identified_by_request",
@@ -113,6 +135,7 @@ class AssetSerializer(serializers.ModelSerializer):
         amounts = asset_amounts(asset)
         return {
             **{name: money_representation(money.amount, money.currency) for name, money in amounts.items()},
+            "partially_frozen": asset.partially_frozen,
             "partially_returned": asset.partially_returned,
         }
 
@@ -182,12 +205,32 @@ class NewCourtDecisionSerializer(StrictInputSerializer):
     grounds = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+STEP_CHOICES = [
+    (AssetStatusChange.Step.PARTIAL_RELEASE, AssetStatusChange.Step.PARTIAL_RELEASE.label),
+    (AssetStatusChange.Step.SALE, AssetStatusChange.Step.SALE.label),
+]
+
+
 class AssetTransitionSerializer(TransitionInputBase):
-    to_status = serializers.ChoiceField(choices=Asset.Status.choices)
+    to_status = serializers.ChoiceField(
+        choices=Asset.Status.choices, required=False, help_text=_("The target status (or give `step`).")
+    )
+    step = serializers.ChoiceField(
+        choices=STEP_CHOICES,
+        required=False,
+        help_text=_(
+            "A step that keeps the status, instead of `to_status`: `partial_release` (part of the freeze "
+            "lifted: the amount released, at most what is still frozen) or `sale` (the requested state sold "
+            "the asset: the amount realised)."
+        ),
+    )
     amount = MoneyField(
         required=False,
         allow_null=True,
-        help_text=_("Freezing, confiscation and each return: the amount, in the asset's currency."),
+        help_text=_(
+            "Freezing, confiscation, each return, share and restitution, a partial release, a sale: the amount, "
+            "in the asset's currency. Retained abroad: default what can still be returned."
+        ),
     )
     override_reason = serializers.CharField(
         required=False,
@@ -222,6 +265,21 @@ class AssetTransitionSerializer(TransitionInputBase):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        if ("to_status" in attrs) == ("step" in attrs):
+            raise serializers.ValidationError({"to_status": [_("Give either `to_status` or `step`.")]})
+        if "step" in attrs:
+            errors = {}
+            if attrs.get("amount") is None:
+                errors["amount"] = [_("Give the amount of the step.")]
+            if attrs.get("override_reason"):
+                # What is released or realised is arithmetic, not a rule to set aside.
+                errors["override_reason"] = [_("Not accepted for this step.")]
+            if attrs.get("new_court_decision"):
+                errors["new_court_decision"] = [_("Only at confiscation.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+            attrs.pop("override_reason", None)
+            attrs.pop("new_court_decision", None)
         if attrs.get("to_status") == Asset.Status.CONFISCATED and not (
             attrs.get("court_decision") or attrs.get("new_court_decision")
         ):
@@ -275,3 +333,11 @@ class AssetAgreementInputSerializer(StrictInputSerializer):
     other_amount = MoneyField(required=False, allow_null=True, help_text=_("In the asset's currency."))
     document = ScopedRelatedField("documents.Document", required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssetTimelineEntrySerializer(TimelineEntrySerializer):
+    """A row of the asset's timeline: which step it was, and the amount of a step that keeps the
+    status (part of the freeze released, the amount a sale realised)."""
+
+    step = serializers.CharField(read_only=True)
+    step_amount = MoneyField(read_only=True, allow_null=True)

@@ -12,6 +12,7 @@ from assets.api.serializers import (
     AssetAgreementSerializer,
     AssetCreateSerializer,
     AssetSerializer,
+    AssetTimelineEntrySerializer,
     AssetTransitionSerializer,
     AssetUpdateSerializer,
 )
@@ -41,6 +42,16 @@ FREEZE_EXAMPLE = OpenApiExample(
     value={"to_status": "frozen", "effective_on": "2024-04-10", "amount": {"amount": "1250000.00", "currency": "USD"}},
 )
 
+PARTIAL_RELEASE_EXAMPLE = OpenApiExample(
+    "Part of the freeze released",
+    request_only=True,
+    value={
+        "step": "partial_release",
+        "effective_on": "2024-09-02",
+        "amount": {"amount": "250000.00", "currency": "USD"},
+    },
+)
+
 
 @domain_schema(
     "asset",
@@ -51,10 +62,13 @@ FREEZE_EXAMPLE = OpenApiExample(
         examples=(ASSET_EXAMPLE,),
     ),
     transitions=Doc(
-        "Freeze, confiscate, return, release or retain an asset",
-        "Freezing, confiscation and each return need an amount in the asset's currency; amounts "
-        "above what was frozen or confiscated need an override reason.",
-        examples=(FREEZE_EXAMPLE,),
+        "Freeze, confiscate, return, share, restitute, release or retain an asset; or record part of "
+        "the freeze released or its sale",
+        "Freezing, confiscation and each return, share or restitution need an amount in the asset's "
+        "currency; amounts above what was frozen or can be returned need an override reason. A step that "
+        "keeps the status is given as `step` instead of `to_status`: `partial_release` (at most what is "
+        "still frozen, no override) or `sale` (the amount realised).",
+        examples=(FREEZE_EXAMPLE, PARTIAL_RELEASE_EXAMPLE),
     ),
 )
 class AssetViewSet(TimelineMixin, DomainViewSet):
@@ -62,6 +76,7 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
     create_serializer_class = AssetCreateSerializer
     update_serializer_class = AssetUpdateSerializer
     transition_serializer_class = AssetTransitionSerializer
+    timeline_serializer_class = AssetTimelineEntrySerializer
     filterset_class = AssetFilterSet
     ordering_fields = [
         "identified_on",
@@ -121,4 +136,6 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
         return services.asset_update(asset=obj, actor=self.request.user, expected_version=expected_version, **data)
 
     def service_transition(self, obj, data, expected_version):
+        if "step" in data:
+            return services.asset_step(asset=obj, actor=self.request.user, expected_version=expected_version, **data)
         return services.asset_transition(asset=obj, actor=self.request.user, expected_version=expected_version, **data)

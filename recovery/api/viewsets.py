@@ -138,6 +138,8 @@ class TimelineMixin:
     """`/{id}/timeline/` (GET) and `/{id}/transitions/` (POST) for a model with a status."""
 
     transition_serializer_class = None
+    # A model whose timeline rows carry more (an asset's step) names its own row serializer.
+    timeline_serializer_class = TimelineEntrySerializer
 
     def service_transition(self, obj, data, expected_version):
         raise NotImplementedError
@@ -147,7 +149,7 @@ class TimelineMixin:
     def timeline(self, request, *args, **kwargs):
         obj = self.get_object()
         entries = obj.timeline.all().order_by("recorded_at", "pk")
-        return with_etag(Response(TimelineEntrySerializer(entries, many=True).data), obj)
+        return with_etag(Response(self.timeline_serializer_class(entries, many=True).data), obj)
 
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def transitions(self, request, *args, **kwargs):

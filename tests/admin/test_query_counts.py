@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assets.services import asset_transition
+from assets.services import asset_release_part, asset_transition
 from tests.factories import make_asset, make_request
 
 
@@ -16,6 +16,10 @@ def fill(desk, investigator, count):
         request.subjects.add(desk.subject_a)
         asset = make_asset(case=desk.case_a, actor=investigator, holder=desk.subject_a)
         asset_transition(asset=asset, to_status="frozen", actor=investigator, amount="10.00")
+        # Partially frozen and partially returned rows show their remaining amounts from the row.
+        asset_release_part(asset=asset, actor=investigator, amount="2.00")
+        asset_transition(asset=asset, to_status="confiscated", actor=investigator, amount="8.00")
+        asset_transition(asset=asset, to_status="returned", actor=investigator, amount="3.00")
 
 
 def count_queries(client, url):

@@ -16,6 +16,7 @@ AMOUNTS = {
     S.CONFISCATED: Decimal("500.00"),
     S.RETURNED: Decimal("100.00"),
     S.SHARED: Decimal("50.00"),
+    S.RESTITUTED: Decimal("20.00"),
 }
 
 
@@ -24,15 +25,32 @@ def move(asset, to_status, actor, **kwargs):
 
 
 def amounts(asset):
-    return (asset.frozen_amount, asset.confiscated_amount, asset.returned_amount, asset.shared_amount)
+    return (
+        asset.frozen_amount,
+        asset.confiscated_amount,
+        asset.returned_amount,
+        asset.shared_amount,
+        asset.restituted_amount,
+        asset.still_frozen_amount,
+        asset.retained_amount,
+    )
 
 
 def check_moved(moved, last, before):
     dst = moved.status
     if dst in AMOUNTS:
         assert last.amount == Money(AMOUNTS[dst], "USD")
+    elif dst == S.RELEASED:
+        # A release records all that was still frozen.
+        assert last.amount == (Money(before[5], "USD") if before[5] else None)
+        assert moved.still_frozen_amount == 0
+    elif dst == S.RETAINED_ABROAD:
+        # Retained abroad defaults to what could still be returned.
+        assert moved.retained_amount == moved.returnable_amount(Decimal("0"))
+        assert last.amount == (Money(moved.retained_amount, "USD") if moved.retained_amount else None)
     else:
         assert last.amount is None
+    assert last.step == "status_change"
     if dst == S.FROZEN:
         assert moved.frozen_amount == AMOUNTS[S.FROZEN]
     if dst == S.CONFISCATED:
@@ -41,6 +59,10 @@ def check_moved(moved, last, before):
         assert moved.returned_amount == before[2] + AMOUNTS[S.RETURNED]
     if dst == S.SHARED:
         assert moved.shared_amount == before[3] + AMOUNTS[S.SHARED]
+    if dst == S.RESTITUTED:
+        assert moved.restituted_amount == before[4] + AMOUNTS[S.RESTITUTED]
+    if dst in (S.RETURNED, S.SHARED, S.RESTITUTED):
+        assert moved.retained_amount == max(Decimal("0"), before[6] - AMOUNTS[dst])
 
 
 test_every_status_is_reachable_and_the_matrix_is_complete = completeness_test(Asset)

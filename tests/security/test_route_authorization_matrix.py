@@ -223,6 +223,8 @@ SERVICE_ACTION_SUFFIXES = (
     "_letter",
     "_follow_up",
     "_supplementary",
+    "_partial_release",
+    "_sale",
 )
 
 
