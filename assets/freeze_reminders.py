@@ -70,9 +70,9 @@ def latest_stage(expires_on: datetime.date, days_before: tuple[int, ...], today:
 
 
 def is_repeat_after_renewal(stage: Stage, earlier_deliveries) -> bool:
-    """True when the same stage was already delivered, for an earlier expiry of this asset, on or
-    after the day it comes for the new one: a renewal by a few days must not repeat today's
-    reminder, while one that restarts the countdown gives new ones."""
+    """True when the person was already reminded, for an earlier expiry of this asset, on or after
+    the day this stage comes for the new one: a renewal by a few days must not repeat the reminder
+    just sent, while one that restarts the countdown gives new ones."""
     return any(sent_day >= stage.fires_on for sent_day in earlier_deliveries)
 
 
@@ -137,13 +137,16 @@ def plan_asset(asset: Asset, *, today: datetime.date, days_before: tuple[int, ..
             "Freeze expiry of asset #%s: nobody to remind (no active lead, executor or supervisor)", asset.pk
         )
         return 0
+    # Made already for this expiry and stage; and the days each person was reminded of earlier
+    # expiries of the asset (cancelled rows never reached them).
     earlier: dict[int, list[datetime.date]] = {}
     made = set()
-    for recipient_id, expires_on, created_at, status in FreezeExpiryReminder.objects.filter(
-        asset=asset, stage=stage.name
-    ).values_list("recipient_id", "expires_on", "created_at", "status"):
+    for recipient_id, expires_on, stage_name, created_at, status in FreezeExpiryReminder.objects.filter(
+        asset=asset
+    ).values_list("recipient_id", "expires_on", "stage", "created_at", "status"):
         if expires_on == asset.freeze_expires_on:
-            made.add(recipient_id)
+            if stage_name == stage.name:
+                made.add(recipient_id)
         elif status != FreezeExpiryReminder.Status.CANCELLED:
             earlier.setdefault(recipient_id, []).append(timezone.localdate(created_at))
     modes = email_modes_for({person.pk for person in recipients})
