@@ -504,3 +504,14 @@ def test_assets_frozen_abroad_have_their_freezing_order_and_the_report_counts_th
         report = Stats(admin, today=ANCHOR).report(year)
         orders = {o["kind"]: o for o in report["orders"]}
         assert orders[CourtDecision.Kind.RESTRAINT]["count"] == count, year
+
+
+def test_some_freezes_expire_within_days_some_lapsed_and_some_were_renewed(demo):
+    assert Asset.objects.freeze_expiring(7).exists()
+    assert Asset.objects.freeze_lapsed().exists()
+    assert Asset.objects.freeze_expiry_unknown().exists()
+    renewals = AssetStatusChange.objects.filter(from_status=Asset.Status.FROZEN, to_status=Asset.Status.FROZEN)
+    assert renewals.exists()
+    for row in renewals.select_related("asset"):
+        assert row.note.startswith(f"Freeze renewed until {row.freeze_expires_on.isoformat()}")
+        assert row.asset.freeze_expires_on == row.freeze_expires_on
