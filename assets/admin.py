@@ -3,7 +3,8 @@ transitions with what caused each step, court decisions, third-party claims and 
 return or sharing."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
@@ -22,6 +23,7 @@ from assets.services import (
     agreement_record,
     asset_amounts,
     asset_create,
+    asset_renew_freeze,
     asset_step,
     asset_transition,
     asset_update,
@@ -40,6 +42,7 @@ from recovery.admin_base import (
     ScopedAdminMixin,
     ServiceModelAdmin,
     country_html,
+    timeline_rows_for,
 )
 from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, ServiceResource
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionForm, TransitionSpec
@@ -51,6 +54,8 @@ Step = AssetStatusChange.Step
 # The stage an asset has reached (frozen, confiscated, returned...): the FilterSet's `stage`, the
 # API's filter and what the dashboards' funnel links to.
 StageFilter = filterset_list_filter(AssetFilterSet, "stage")
+# Freezes expiring soon, lapsed, or without a recorded expiry (AssetQuerySet's read rules).
+FreezeExpiryFilter = filterset_list_filter(AssetFilterSet, "freeze_expiry")
 
 
 class AssetResource(ServiceResource):
@@ -184,6 +189,16 @@ class AssetTransitionForm(TransitionForm):
 
     DECISION_FIELDS = ("decision_court", "decision_decided_on", "decision_reference", "decision_conviction_based")
 
+    def make_extra_field(self, name: str) -> forms.Field:
+        if name == "freeze_expires_on":
+            return forms.DateField(
+                label=_("freeze expires on"),
+                required=False,
+                widget=AdminDateWidget,
+                help_text=_("The last day the freeze is in force unless renewed, if the order sets a term."),
+            )
+        return super().make_extra_field(name)
+
     def __init__(self, *args, obj=None, extra_fields=(), to_status=None, user=None, **kwargs):
         super().__init__(*args, obj=obj, extra_fields=extra_fields, **kwargs)
         from documents.models import Document
@@ -236,6 +251,66 @@ class AssetTransitionForm(TransitionForm):
         return data
 
 
+class FreezeRenewalForm(forms.Form):
+    """The renewal of a freeze abroad: its date, the new expiry, and what caused it (choices from
+    the asset's own file only). assets.services.asset_renew_freeze checks the rules."""
+
+    renewed_on = forms.DateField(
+        label=_("renewed on"), widget=AdminDateWidget, help_text=_("The date of the decision extending the freeze.")
+    )
+    expires_on = forms.DateField(
+        label=_("freeze now expires on"),
+        widget=AdminDateWidget,
+        help_text=_("The last day the renewed freeze is in force."),
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    document_reference = forms.CharField(label=_("document reference"), required=False, max_length=255)
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Only to record a renewal that shortens the freeze; it is kept on the timeline."),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from documents.models import Document
+        from mla_requests.models import Request
+
+        self.fields["renewed_on"].initial = timezone.localdate()
+        self.fields["expected_version"].initial = obj.version
+        if obj.freeze_expires_on:
+            self.fields["expires_on"].help_text = _("In force until %(date)s now.") % {
+                "date": obj.freeze_expires_on.isoformat()
+            }
+        requests = Request.objects.none()
+        if obj.case_id:
+            requests = access.readable(user, Request.objects.filter(case_id=obj.case_id))
+        self.fields["request"] = forms.ModelChoiceField(requests, label=_("caused by request"), required=False)
+        self.fields["foreign_reply"] = forms.ModelChoiceField(
+            access.readable(user, _documents_of(obj, Document.objects.all())),
+            label=_("caused by foreign reply"),
+            required=False,
+        )
+        self.fields["court_decision"] = forms.ModelChoiceField(
+            CourtDecision.objects.filter(asset=obj), label=_("court decision"), required=False
+        )
+
+
+def freeze_expiry_text(asset, today) -> str:
+    """'2027-03-01 (12 days left)', 'lapsed on ...', or '—': the list column and the change page."""
+    days = asset.freeze_days_left(today)
+    if days is None:
+        return "—"
+    date = asset.freeze_expires_on.isoformat()
+    if days < 0:
+        return _("%(date)s: lapsed %(days)s days ago") % {"date": date, "days": -days}
+    if days == 0:
+        return _("%(date)s: last day") % {"date": date}
+    return _("%(date)s (%(days)s days left)") % {"date": date, "days": days}
+
+
 @admin.register(Asset)
 class AssetAdmin(
     EstimatedCountAdminMixin, ServiceImportExportMixin, ImportExportMixin, TransitionAdminMixin, ServiceModelAdmin
@@ -260,11 +335,13 @@ class AssetAdmin(
         "still_frozen",
         "restituted",
         "retained",
+        "freeze_expiry",
     )
     list_select_related = ("case", "incoming_request", "holder")
     list_filter = (
         "status",
         StageFilter,
+        FreezeExpiryFilter,
         "kind",
         LocationCountryFilter,
         ("case__unit", ReferenceListFilter),
@@ -303,13 +380,13 @@ class AssetAdmin(
         ),
         (
             _("Status and amounts"),
-            {"fields": ("status", "amounts_at_each_stage")},
+            {"fields": ("status", "amounts_at_each_stage", "freeze_expiry")},
         ),
     )
     inlines = (CourtDecisionInline, ThirdPartyClaimInline, AssetAgreementInline, AssetDocumentInline)
     service_fields = frozenset(ASSET_EDITABLE_FIELDS | {"currency"})
     transitions = {
-        S.FROZEN: TransitionSpec(_("Freeze asset"), ("amount",)),
+        S.FROZEN: TransitionSpec(_("Freeze asset"), ("amount", "freeze_expires_on")),
         S.CONFISCATED: TransitionSpec(_("Record confiscation"), ("amount", "override_reason")),
         S.RETURNED: TransitionSpec(_("Record return"), ("amount", "override_reason")),
         S.SHARED: TransitionSpec(_("Record our share received"), ("amount", "override_reason")),
@@ -319,7 +396,7 @@ class AssetAdmin(
     }
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["status", "amounts_at_each_stage"]
+        fields = ["status", "amounts_at_each_stage", "freeze_expiry"]
         if obj is not None:
             fields.append("case")
         return fields
@@ -418,6 +495,12 @@ class AssetAdmin(
         ("returnable", _("still returnable")),
     )
 
+    @admin.display(description=_("freeze expires"), ordering="freeze_expires_on")
+    def freeze_expiry(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return freeze_expiry_text(obj, timezone.localdate())
+
     @admin.display(description=_("amounts at each stage"))
     def amounts_at_each_stage(self, obj):
         if obj is None or obj.pk is None:
@@ -456,7 +539,14 @@ class AssetAdmin(
                 name="{}_{}_{}".format(*info, self.STEP_URLS[step]),
             )
             for step in self.STEP_TITLES
-        ] + super().get_urls()
+        ] + [
+            path(
+                "<path:object_id>/renew-freeze/",
+                self.admin_site.admin_view(self.renew_freeze_view),
+                name="assets_asset_renew_freeze",
+            ),
+            *super().get_urls(),
+        ]
 
     def step_view(self, request, object_id, step):
         def make_form(data, obj):
@@ -598,7 +688,46 @@ class AssetAdmin(
             foreign_reply=data.get("foreign_reply"),
             court_decision=data.get("court_decision"),
             new_court_decision=new_decision,
+            freeze_expires_on=data.get("freeze_expires_on"),
         )
+
+    # -- the freeze's renewal: a form of its own (no status move)
+    def renew_freeze_view(self, request, object_id):
+        def form_class(*args, obj=None, **kwargs):
+            return FreezeRenewalForm(*args, obj=obj, user=request.user, **kwargs)
+
+        def perform(http_request, obj, data):
+            asset_renew_freeze(
+                asset=obj,
+                actor=http_request.user,
+                renewed_on=data["renewed_on"],
+                expires_on=data["expires_on"],
+                note=data.get("note", ""),
+                document_reference=data.get("document_reference", ""),
+                override_reason=data.get("override_reason", ""),
+                expected_version=data.get("expected_version"),
+                request=data.get("request"),
+                foreign_reply=data.get("foreign_reply"),
+                court_decision=data.get("court_decision"),
+            )
+
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and obj.status != S.FROZEN:
+                messages.warning(request, _("Only a frozen asset's freeze is renewed."))
+        return self.service_action_view(
+            request, object_id, form_class=form_class, perform=perform, title=_("Renew the freeze")
+        )
+
+    def timeline_rows(self, obj):
+        entries = list(obj.timeline.all())
+        rows = timeline_rows_for(obj, entries)
+        for row, entry in zip(rows, entries, strict=True):
+            # A freeze's row says until when (a renewal's own note already does).
+            if entry.freeze_expires_on and entry.from_status != S.FROZEN:
+                expiry = _("Freeze in force until %(date)s") % {"date": entry.freeze_expires_on.isoformat()}
+                row["note"] = f"{expiry}\n{row['note']}" if row["note"] else str(expiry)
+        return rows
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -606,6 +735,10 @@ class AssetAdmin(
             document_link = add_document_link(request, case=obj.case, asset=obj, back="asset")
             if document_link:
                 context.setdefault("extra_links", []).append(document_link)
+            if obj.status == S.FROZEN and self.has_change_permission(request, obj):
+                context.setdefault("extra_links", []).append(
+                    {"label": _("Renew the freeze"), "url": reverse("admin:assets_asset_renew_freeze", args=[obj.pk])}
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -19,7 +19,15 @@ RULES = Rules(
             "returned": Rule(_("Returned"), lambda today: AQ.returned_q()),
             "released": Rule(_("Released"), lambda today: AQ.released_q()),
             "retained": Rule(_("Retained by the requested state"), lambda today: AQ.retained_abroad_q()),
-        }
+        },
+        # The freeze's expiry abroad (AssetQuerySet.freeze_expiring / freeze_lapsed): what the
+        # expiry reminders chase, for the admin list and the API.
+        "freeze_expiry": {
+            "expiring_30": Rule(_("Freeze expires within 30 days"), lambda today: AQ.freeze_expiring_q(30, today)),
+            "expiring_7": Rule(_("Freeze expires within 7 days"), lambda today: AQ.freeze_expiring_q(7, today)),
+            "lapsed": Rule(_("Freeze lapsed (expiry passed)"), lambda today: AQ.freeze_lapsed_q(today)),
+            "none": Rule(_("Frozen, no expiry recorded"), lambda today: AQ.freeze_expiry_unknown_q()),
+        },
     }
 )
 
@@ -40,6 +48,10 @@ class AssetFilterSet(SyncFilterSet):
     confiscated_amount_min, confiscated_amount_max = amount_range("confiscated_amount", _("Amount confiscated"))
     returned_amount_min, returned_amount_max = amount_range("returned_amount", _("Amount returned"))
     stage = django_filters.ChoiceFilter(choices=RULES.choices("stage"), method=RULES.filter, label=_("Stage reached"))
+    freeze_expiry = django_filters.ChoiceFilter(
+        choices=RULES.choices("freeze_expiry"), method=RULES.filter, label=_("Freeze expiry")
+    )
+    freeze_expires_on = django_filters.DateFromToRangeFilter(label=_("Freeze expires on"))
 
     class Meta:
         model = Asset

@@ -1,12 +1,14 @@
 """Assets found abroad, their status timeline and amounts, court decisions, third-party claims and
 agreements on return or sharing."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import CurrencyField, MoneyField
@@ -16,6 +18,11 @@ from cases.models import Case, Subject
 from recovery import access
 from recovery.models import TimelineEntry
 from recovery.timeline import StatusModel, Workflow
+
+# The sane range of a freeze's expiry date (the database refuses anything outside it; the services
+# refuse tighter: after the freeze or renewal, and at most FREEZE_TERM_MAX_YEARS ahead).
+FREEZE_EXPIRY_EARLIEST = datetime.date(2000, 1, 1)
+FREEZE_EXPIRY_LATEST = datetime.date(2199, 12, 31)
 
 
 class AssetQuerySet(models.QuerySet):
@@ -96,6 +103,37 @@ class AssetQuerySet(models.QuerySet):
 
     def retained_abroad(self):
         return self.filter(self.retained_abroad_q())
+
+    # -- the freeze's expiry abroad: a freeze is in force to the end of `freeze_expires_on` and
+    # lapses the day after, unless renewed. Only assets still frozen count: leaving the frozen
+    # status (confiscated, released) ends the rule.
+    @staticmethod
+    def freeze_expiring_q(within_days: int, today: datetime.date) -> Q:
+        """Frozen, and the freeze expires between today and `within_days` days from today."""
+        return Q(
+            status=Asset.Status.FROZEN,
+            freeze_expires_on__gte=today,
+            freeze_expires_on__lte=today + datetime.timedelta(days=within_days),
+        )
+
+    @staticmethod
+    def freeze_lapsed_q(today: datetime.date) -> Q:
+        """Frozen, and the freeze's expiry date has passed without a renewal recorded."""
+        return Q(status=Asset.Status.FROZEN, freeze_expires_on__lt=today)
+
+    @staticmethod
+    def freeze_expiry_unknown_q() -> Q:
+        """Frozen, with no expiry recorded (to be looked up with the requested state)."""
+        return Q(status=Asset.Status.FROZEN, freeze_expires_on__isnull=True)
+
+    def freeze_expiring(self, within_days: int, today: datetime.date | None = None):
+        return self.filter(self.freeze_expiring_q(within_days, today or timezone.localdate()))
+
+    def freeze_lapsed(self, today: datetime.date | None = None):
+        return self.filter(self.freeze_lapsed_q(today or timezone.localdate()))
+
+    def freeze_expiry_unknown(self):
+        return self.filter(self.freeze_expiry_unknown_q())
 
 
 class Asset(StatusModel):
@@ -272,6 +310,16 @@ class Asset(StatusModel):
     status = models.CharField(
         _("status"), max_length=32, choices=Status.choices, default=Status.IDENTIFIED, db_index=True
     )
+    # The freeze abroad lapses after a fixed term unless the requested state's court renews it:
+    # the last day it is in force, set at freezing and by each renewal (assets.services), cleared
+    # when the asset leaves the frozen status. The timeline keeps every value it had.
+    freeze_expires_on = models.DateField(
+        _("freeze expires on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The last day the freeze is in force unless renewed."),
+    )
 
     objects = AssetQuerySet.as_manager()
 
@@ -311,8 +359,23 @@ class Asset(StatusModel):
                 | Q(sold_at_stage__in=["frozen", "confiscated"], realised_amount__gt=0),
                 name="asset_sale_has_its_amount",
             ),
+            models.CheckConstraint(
+                condition=Q(freeze_expires_on__isnull=True)
+                | Q(freeze_expires_on__gte=FREEZE_EXPIRY_EARLIEST, freeze_expires_on__lte=FREEZE_EXPIRY_LATEST),
+                name="asset_freeze_expiry_sane",
+                violation_error_message=_("The freeze's expiry date is out of range."),
+            ),
         ]
-        indexes = [models.Index(fields=["location_country", "status"], name="asset_country_status_idx")]
+        indexes = [
+            models.Index(fields=["location_country", "status"], name="asset_country_status_idx"),
+            # The daily expiry reminder scan and the expiring / lapsed filters: frozen assets with an
+            # expiry, by that date (the few rows still frozen, not every asset).
+            models.Index(
+                fields=["freeze_expires_on"],
+                name="asset_freeze_expiry_idx",
+                condition=Q(status="frozen", freeze_expires_on__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description}"
@@ -396,6 +459,14 @@ class Asset(StatusModel):
         came_home = self.returned_amount + self.shared_amount
         return came_home > 0 and self.disposed_amount < self.recoverable_base
 
+    # -- the freeze's expiry (pure)
+    def freeze_days_left(self, today: datetime.date) -> int | None:
+        """Days from `today` to the freeze's expiry (0 on its last day, negative once lapsed);
+        None when the asset is not frozen or no expiry is recorded."""
+        if self.status != self.Status.FROZEN or self.freeze_expires_on is None:
+            return None
+        return (self.freeze_expires_on - today).days
+
 
 class AssetStatusChange(TimelineEntry):
     class Step(models.TextChoices):
@@ -403,6 +474,7 @@ class AssetStatusChange(TimelineEntry):
         # Steps that keep the status: the row's from and to status are the same.
         PARTIAL_RELEASE = "partial_release", _("Part of the freeze released")
         SALE = "sale", _("Sold by the requested state")
+        FREEZE_RENEWAL = "freeze_renewal", _("Freeze renewed")
 
     asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="timeline")
     step = models.CharField(
@@ -449,6 +521,8 @@ class AssetStatusChange(TimelineEntry):
         on_delete=models.PROTECT,
         related_name="asset_steps",
     )
+    # The freeze's expiry this row set: at freezing, or at a renewal (a frozen -> frozen row).
+    freeze_expires_on = models.DateField(_("freeze expires on"), null=True, blank=True)
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("asset status change")
@@ -613,3 +687,84 @@ class AssetAgreement(models.Model):
     @property
     def other_money(self):
         return self.asset.money(self.other_amount)
+
+
+# --- Reminders of a freeze's expiry -------------------------------------------------------------
+
+
+class FreezeExpiryReminder(models.Model):
+    """One reminder of a freeze's expiry to one person: the proof it was sent, and the lock that
+    makes it go once (as requests.ReminderDelivery does for response deadlines).
+
+    Planned by the scan (assets.freeze_reminders) under a unique key (asset, expiry date, stage,
+    recipient), so a duplicate beat, a retried task or two workers never plan it twice; claimed by
+    a compare-and-swap update before sending, so only one worker sends it. A renewal moves the
+    expiry date and with it the key: the new date's stages are new reminders, and those still
+    waiting for the old date are cancelled when their turn comes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Failed, gave up")
+        CANCELLED = "cancelled", _("Cancelled (no longer frozen, or the expiry moved)")
+
+    class EmailMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Email now")
+        DIGEST = "digest", _("In the daily digest")
+        NONE = "none", _("No email")
+
+    asset = models.ForeignKey(
+        Asset,
+        verbose_name=_("asset"),
+        on_delete=models.CASCADE,
+        related_name="freeze_expiry_reminders",
+        db_index=False,  # the unique key starts with it
+    )
+    expires_on = models.DateField(_("freeze expires on"))
+    stage = models.CharField(_("stage"), max_length=32)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="freeze_expiry_reminders",
+    )
+    fires_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    email_mode = models.CharField(_("email"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    digest = models.ForeignKey(
+        "requests.ReminderDigest",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="freeze_expiry_items",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("freeze expiry reminder")
+        verbose_name_plural = _("freeze expiry reminders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "expires_on", "stage", "recipient"], name="freezeexpiryreminder_once_per_key"
+            ),
+        ]
+        indexes = [
+            # The sweep for work left to do (new, failed and due for a retry, or a stale claim).
+            models.Index(
+                fields=["next_attempt_at"],
+                name="freezereminder_todo_idx",
+                condition=Q(status__in=["pending", "sending", "failed"]),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.asset} {self.stage} {self.expires_on} → {self.recipient}"

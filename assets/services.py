@@ -12,7 +12,15 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
-from assets.models import Asset, AssetAgreement, AssetStatusChange, CourtDecision, ThirdPartyClaim
+from assets.models import (
+    FREEZE_EXPIRY_EARLIEST,
+    FREEZE_EXPIRY_LATEST,
+    Asset,
+    AssetAgreement,
+    AssetStatusChange,
+    CourtDecision,
+    ThirdPartyClaim,
+)
 from recovery import access
 from recovery.audit import audit_actor
 from recovery.cleaning import (
@@ -24,7 +32,7 @@ from recovery.cleaning import (
     clean_money,
 )
 from recovery.errors import InvalidAmount, InvalidInput, TransitionNotAllowed
-from recovery.timeline import apply_transition, record_creation
+from recovery.timeline import apply_transition, record_creation, record_note
 
 S = Asset.Status
 Step = AssetStatusChange.Step
@@ -227,6 +235,7 @@ def asset_transition(
     foreign_reply=None,
     court_decision=None,
     new_court_decision: dict | None = None,
+    freeze_expires_on: datetime.date | None = None,
 ) -> Asset:
     """Move an asset along identified -> frozen -> confiscated -> returned / shared / restituted
     to victims (or released, retained abroad, and from there returned, shared or restituted).
@@ -250,9 +259,18 @@ def asset_transition(
     the `court_decision`, each of the asset's own file (refused otherwise, saying nothing of the
     record named). A confiscation may record its decision at once: `new_court_decision` (court,
     decided_on, reference, conviction_based, country...) is created, as a confiscation order for
-    the amount, in the same transaction and linked to the step."""
+    the amount, in the same transaction and linked to the step.
+
+    The freeze may say when it expires (`freeze_expires_on`, only with the freeze: after its date,
+    within FREEZE_TERM_MAX_YEARS); leaving the frozen status clears the expiry, so its reminders
+    stop (the timeline keeps it)."""
     access.require_write(actor, asset)
     override_reason = (override_reason or "").strip()
+    if freeze_expires_on is not None and to_status != S.FROZEN:
+        raise InvalidInput(
+            _("An expiry date is given only with the freeze (later ones: renew the freeze)."),
+            field_errors={"freeze_expires_on": [_("Only with the freeze.")]},
+        )
     if to_status in AMOUNT_REQUIRED and amount is None:
         raise InvalidAmount(_("Give the amount for this step."), field_errors={"amount": [_("Required.")]})
     links = check_provenance(asset, request=request, foreign_reply=foreign_reply, court_decision=court_decision)
@@ -314,6 +332,14 @@ def asset_transition(
                     % {"instrument": instrument, "kind": AssetAgreement.Kind(kind).label.lower()},
                     {"override_reason": [_("No agreement recorded.")]},
                 )
+        # The freeze's expiry: set with the freeze, cleared on leaving the frozen status.
+        if to_status == S.FROZEN:
+            if freeze_expires_on is not None:
+                check_freeze_expiry(freeze_expires_on, after=ctx["effective_on"], field="freeze_expires_on")
+                ctx["entry_fields"]["freeze_expires_on"] = freeze_expires_on
+            obj.freeze_expires_on = freeze_expires_on
+        elif ctx["from_status"] == S.FROZEN:
+            obj.freeze_expires_on = None
         if to_status == S.FROZEN:
             obj.frozen_amount = value
             obj.still_frozen_amount = value
@@ -599,6 +625,125 @@ def asset_step(*, step: str, **kwargs) -> Asset:
     if step not in ASSET_STEPS:
         raise InvalidInput(_("Unknown step: %(step)s.") % {"step": step}, field_errors={"step": [_("Unknown.")]})
     return ASSET_STEPS[step](**kwargs)
+
+
+# --- the freeze's expiry and its renewal ------------------------------------------------------------
+
+# A freeze abroad runs months or a few years; an expiry further ahead is a typing error (9999).
+FREEZE_TERM_MAX_YEARS = 30
+
+
+def check_freeze_expiry(expires_on, *, after: datetime.date, field: str = "expires_on") -> datetime.date:
+    """Refuse an expiry date that is not a date, not after `after` (the day of the freeze or the
+    renewal), or absurd (before 2000, more than FREEZE_TERM_MAX_YEARS ahead)."""
+    if not isinstance(expires_on, datetime.date) or isinstance(expires_on, datetime.datetime):
+        raise InvalidInput(_("Give the freeze's expiry as a date."), field_errors={field: [_("Not a date.")]})
+    if expires_on <= after:
+        raise InvalidInput(
+            _("The freeze's expiry (%(expires)s) must come after %(after)s.")
+            % {"expires": expires_on.isoformat(), "after": after.isoformat()},
+            field_errors={field: [_("Not after the freeze or renewal date.")]},
+        )
+    # `after` is never in the future (a freeze's or renewal's date), so this cannot overflow.
+    latest = min(after + datetime.timedelta(days=round(365.25 * FREEZE_TERM_MAX_YEARS)), FREEZE_EXPIRY_LATEST)
+    if expires_on < FREEZE_EXPIRY_EARLIEST or expires_on > latest:
+        raise InvalidInput(
+            _("%(expires)s is not a plausible expiry: a freeze runs at most %(years)s years (until %(latest)s).")
+            % {"expires": expires_on.isoformat(), "years": FREEZE_TERM_MAX_YEARS, "latest": latest.isoformat()},
+            field_errors={field: [_("Out of range.")]},
+        )
+    return expires_on
+
+
+def _freeze_began_on(asset: Asset) -> datetime.date | None:
+    """The effective date of the freeze in force (the latest move into the frozen status)."""
+    return (
+        asset.timeline.filter(to_status=S.FROZEN)
+        .exclude(from_status=S.FROZEN)
+        .order_by("-effective_on", "-pk")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def asset_renew_freeze(
+    *,
+    asset: Asset,
+    actor,
+    renewed_on: datetime.date,
+    expires_on: datetime.date,
+    note: str = "",
+    document_reference: str = "",
+    override_reason: str = "",
+    expected_version: int | None = None,
+    request=None,
+    foreign_reply=None,
+    court_decision=None,
+) -> Asset:
+    """Record the renewal of a freeze abroad (the requested state's court extended it, usually on
+    a new request of ours): the new expiry, on the asset, and a frozen -> frozen row on its
+    timeline saying "freeze renewed until <date>", with what caused it (the `request`, the
+    `foreign_reply`, the `court_decision`, each of the asset's own file).
+
+    Refused: an asset that is not frozen; a renewal date in the future or before the freeze; an
+    expiry not after the renewal date, or absurd (check_freeze_expiry). An expiry not later than
+    the one in force (a shortened freeze) needs an override reason, kept on the timeline row."""
+    access.require_write(actor, asset)
+    override_reason = (override_reason or "").strip()
+    if renewed_on is None:
+        raise InvalidInput(_("Give the date of the renewal."), field_errors={"renewed_on": [_("Required.")]})
+    check_not_future(renewed_on, field="renewed_on")
+    links = check_provenance(asset, request=request, foreign_reply=foreign_reply, court_decision=court_decision)
+    locked = Asset.objects.select_for_update().get(pk=asset.pk)
+    check_version(locked, expected_version)
+    if locked.status != S.FROZEN:
+        raise TransitionNotAllowed(
+            _("Only a frozen asset's freeze is renewed; this asset is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    began = _freeze_began_on(locked)
+    if began is not None and renewed_on < began:
+        raise InvalidInput(
+            _("A renewal cannot precede the freeze (%(date)s).") % {"date": began.isoformat()},
+            field_errors={"renewed_on": [_("Before the freeze.")]},
+        )
+    check_freeze_expiry(expires_on, after=renewed_on, field="expires_on")
+    previous = locked.freeze_expires_on
+    overridden = False
+    if previous is not None and expires_on <= previous:
+        if not override_reason:
+            raise InvalidInput(
+                _(
+                    "The freeze is in force until %(previous)s: a renewal to %(expires)s would shorten it. "
+                    "Give a reason to record it anyway."
+                )
+                % {"previous": previous.isoformat(), "expires": expires_on.isoformat()},
+                field_errors={"expires_on": [_("Not after the expiry in force.")]},
+            )
+        overridden = True
+    note = (note or "").strip()
+    text = _("Freeze renewed until %(expires)s (was: %(previous)s)") % {
+        "expires": expires_on.isoformat(),
+        "previous": previous.isoformat() if previous else _("no expiry recorded"),
+    }
+    with audit_actor(actor):
+        locked.freeze_expires_on = expires_on
+        locked.save(update_fields=["freeze_expires_on"])
+        record_note(
+            locked,
+            actor=actor,
+            effective_on=renewed_on,
+            note=f"{text}: {note}" if note else str(text),
+            document_reference=(document_reference or "").strip(),
+            override_reason=override_reason if overridden else "",
+            entry_fields={
+                "step": Step.FREEZE_RENEWAL,
+                "freeze_expires_on": expires_on,
+                **{name: record for name, record in links.items() if record is not None},
+            },
+        )
+    return locked
 
 
 ASSET_EDITABLE_FIELDS = {

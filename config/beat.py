@@ -41,6 +41,15 @@ PERIODIC_TASKS = (
         "17 5 * * *",
         3600,
     ),
+    # Reminders before a freeze abroad expires (assets.freeze_reminders): stages come by the day,
+    # so hourly is enough; each run also retries the emails that failed.
+    PeriodicTask(
+        "scan-freeze-expiry-reminders",
+        "assets.tasks.scan_freeze_expiry_reminders",
+        "FREEZE_EXPIRY_SCAN_CRON",
+        "11 * * * *",
+        3300,
+    ),
     # Sends each daily digest once the configured hour (REMINDER_DIGEST_HOUR) has come.
     PeriodicTask(
         "send-reminder-digests", "mla_requests.tasks.send_reminder_digests", "REMINDER_DIGEST_CRON", "*/15 * * * *", 840

@@ -367,6 +367,14 @@ REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 9, minimum=0, maximum=23)
 # A claim older than this is taken to be a crashed worker's and is retried; longer than any task.
 REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=60)
 REMINDER_EMAIL_MAX_ATTEMPTS = env_int("REMINDER_EMAIL_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# Days before a freeze abroad expires on which the people responsible are reminded (and once more
+# the day it lapses): assets.freeze_reminders.
+try:
+    RECOVERY_FREEZE_EXPIRY_REMINDER_DAYS = _parse_days_list(
+        env_str("RECOVERY_FREEZE_EXPIRY_REMINDER_DAYS", "30,14,7,1")
+    )
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"RECOVERY_FREEZE_EXPIRY_REMINDER_DAYS: {_exc}.") from None
 # Links in reminder emails point here.
 REMINDER_SITE_URL = env_str("REMINDER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CELERY_BEAT_SCHEDULE = beat_schedule()

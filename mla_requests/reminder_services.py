@@ -1051,7 +1051,7 @@ def send_digests(*, now: datetime.datetime | None = None) -> dict[str, int]:
             .values_list("recipient_id", flat=True)
             .distinct()
         )
-        for recipient_id in set(waiting):
+        for recipient_id in set(waiting) | _freeze_expiry_digest_recipients():
             ReminderDigest.objects.get_or_create(
                 recipient_id=recipient_id, day=today, defaults={"next_attempt_at": now}
             )
@@ -1082,12 +1082,16 @@ def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
     digest = ReminderDigest.objects.select_related("recipient").get(pk=digest_id)
     with transaction.atomic():
         _digest_waiting(digest.recipient_id).update(digest=digest)
+        _freeze_expiry_digest_waiting(digest.recipient_id).update(digest=digest)
     items = list(
         digest.items.select_related(*DELIVERY_RELATED).order_by(
             Coalesce("request__response_due", "incoming_request__execution_due"), "pk"
         )
     )
-    if not items:
+    freeze_items = list(
+        digest.freeze_expiry_items.select_related("asset__case", "asset__incoming_request").order_by("expires_on", "pk")
+    )
+    if not items and not freeze_items:
         ReminderDigest.objects.filter(pk=digest.pk, claimed_at=digest.claimed_at).update(
             status=ReminderDigest.Status.SENT, sent_at=now, next_attempt_at=None
         )
@@ -1098,11 +1102,17 @@ def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
             "day": digest.day.isoformat(),
             "count": len(items),
         }
+        if freeze_items:
+            subject = _("Reminders for %(day)s: %(count)s records need attention") % {
+                "day": digest.day.isoformat(),
+                "count": len(items) + len(freeze_items),
+            }
         parts = [subject, ""]
         for item in items:
             item_subject, _body = reminder_text(item, today=digest.day)
             parts.append(f"- {item_subject}")
             parts.append(f"  {request_link(item.subject)}")
+        parts += _freeze_expiry_digest_lines(freeze_items, today=digest.day)
         body = "\n".join(parts)
     try:
         send_email(to=recipient.email, subject=subject, body=body)
@@ -1112,6 +1122,34 @@ def deliver_digest(digest_id: int, *, now: datetime.datetime) -> str:
         pk=digest.pk, status=ReminderDigest.Status.SENDING, claimed_at=digest.claimed_at
     ).update(status=ReminderDigest.Status.SENT, sent_at=now, next_attempt_at=None, last_error="")
     return "sent"
+
+
+# Freeze expiry reminders (assets.freeze_reminders) of people who chose the digest go in the same
+# daily mail.
+def _freeze_expiry_digest_waiting(recipient_id=None):
+    from assets.models import FreezeExpiryReminder
+
+    rows = FreezeExpiryReminder.objects.filter(
+        status=FreezeExpiryReminder.Status.SENT,
+        email_mode=FreezeExpiryReminder.EmailMode.DIGEST,
+        digest__isnull=True,
+    )
+    return rows if recipient_id is None else rows.filter(recipient_id=recipient_id)
+
+
+def _freeze_expiry_digest_recipients() -> set:
+    return set(_freeze_expiry_digest_waiting().values_list("recipient_id", flat=True).distinct())
+
+
+def _freeze_expiry_digest_lines(freeze_items, *, today: datetime.date) -> list[str]:
+    from assets import freeze_reminders
+
+    lines = []
+    for item in freeze_items:
+        item_subject, _body = freeze_reminders.reminder_text(item, today=today)
+        lines.append(f"- {item_subject}")
+        lines.append(f"  {settings.REMINDER_SITE_URL}{freeze_reminders.asset_path(item.asset)}")
+    return lines
 
 
 def retry_deliveries(*, ids, now: datetime.datetime | None = None) -> int:

@@ -56,6 +56,7 @@ CASE_PATHS = {
     "assets.courtdecision": "asset__case__",
     "assets.thirdpartyclaim": "asset__case__",
     "assets.assetagreement": "asset__case__",
+    "assets.freezeexpiryreminder": "asset__case__",
     "documents.document": "case__",
     "documents.documentversion": "document__case__",
 }
@@ -217,6 +218,7 @@ INCOMING_ALSO = {
     "assets.courtdecision": "asset__incoming_request__",
     "assets.thirdpartyclaim": "asset__incoming_request__",
     "assets.assetagreement": "asset__incoming_request__",
+    "assets.freezeexpiryreminder": "asset__incoming_request__",
     "documents.document": "incoming_request__",
     "documents.documentversion": "document__incoming_request__",
 }

@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from recovery import reference_data as ref
 from recovery.audit import audit_actor
@@ -2388,12 +2389,45 @@ def _terms_relied_on(instrument, rp, measures: dict, categories: dict) -> dict:
     return extra
 
 
+def freeze_expiry_plan(register_number: str, ap: AssetPlan) -> dict | None:
+    """The term of a freeze still in force at the end of the asset's plan: about a quarter each
+    expire within days, have lapsed, were renewed once, or have no term recorded. Relative to the
+    day the demo is loaded (not ANCHOR), so that the admin's "Freeze expiry" filter and the
+    reminders have something to show whenever it is loaded. None: no term."""
+    if not ap.events or ap.events[-1][0] != "frozen":
+        return None
+    frozen_on = ap.events[-1][1]
+    today = max(timezone.localdate(), ANCHOR)
+    pick = zlib.crc32(f"{register_number}:{ap.key}:freeze".encode())
+    kind = pick % 4
+    if kind == 0:  # expires within days
+        expires_on = today + datetime.timedelta(days=3 + pick // 4 % 5)
+        return {"expires_on": expires_on} if expires_on > frozen_on else None
+    if kind == 1:  # lapsed: nobody recorded a renewal
+        expires_on = today - datetime.timedelta(days=5 + pick // 4 % 20)
+        return {"expires_on": expires_on} if expires_on > frozen_on else None
+    if kind == 2:  # a six-month term, renewed once for a year on our new request
+        first = frozen_on + datetime.timedelta(days=182)
+        renewed_on = min(frozen_on + datetime.timedelta(days=170), ANCHOR)
+        return {
+            "expires_on": first,
+            "renewal": {
+                "renewed_on": renewed_on,
+                "expires_on": max(first, today) + datetime.timedelta(days=120 + pick // 4 % 60),
+                "note": "Extended by the requested state's court on our request.",
+                "document_reference": f"Renewal order {pick % 10000:04d}",
+            },
+        }
+    return None
+
+
 def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
     """Create one planned case with everything in it, in one transaction; False if it already exists."""
     from assets.services import (
         agreement_record,
         asset_create,
         asset_release_part,
+        asset_renew_freeze,
         asset_transition,
         claim_create,
         claim_decide,
@@ -2507,6 +2541,7 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
             asset = assets[ap.key]
             for decision in ap.court_decisions:
                 court_decision_create(actor=lead, asset=asset, **decision)
+            expiry = freeze_expiry_plan(plan.register_number, ap)
             for status, day, amount, note in ap.events:
                 if status == "returned" and retaining_instrument(asset):
                     # The requested state keeps confiscated proceeds unless agreed otherwise: it
@@ -2523,10 +2558,13 @@ def execute_case(plan: CasePlan, units: dict, users: dict) -> bool:
                             home_share_percent="50" if sharing else "100",
                             note="Exchange of notes on the confiscated proceeds.",
                         )
+                extra = {"freeze_expires_on": expiry["expires_on"]} if status == "frozen" and expiry else {}
                 asset = asset_transition(
-                    asset=asset, to_status=status, actor=lead, effective_on=day, amount=amount, note=note
+                    asset=asset, to_status=status, actor=lead, effective_on=day, amount=amount, note=note, **extra
                 )
             asset = _later_steps(plan, ap, asset, lead, asset_release_part)
+            if expiry and expiry.get("renewal"):
+                asset = asset_renew_freeze(asset=asset, actor=lead, **expiry["renewal"])
             for claim_spec in ap.claims:
                 spec = dict(claim_spec)
                 decision = spec.pop("decision")

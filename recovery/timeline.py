@@ -212,9 +212,20 @@ def record_creation(obj: StatusModel, *, actor=None, effective_on=None, note: st
     )
 
 
-def record_note(obj: StatusModel, *, actor=None, note: str, effective_on=None, override_reason: str = ""):
+def record_note(
+    obj: StatusModel,
+    *,
+    actor=None,
+    note: str,
+    effective_on=None,
+    override_reason: str = "",
+    document_reference: str = "",
+    entry_fields: dict | None = None,
+):
     """A timeline row that records a change without a status move (a deadline moved, with why):
-    the status stays, the row says what happened. Written in the caller's transaction."""
+    the status stays, the row says what happened. Written in the caller's transaction.
+    `entry_fields`: the timeline model's own extra fields (what caused the change), as for a
+    transition."""
     return _timeline_row(
         obj,
         from_status=obj.status,
@@ -222,10 +233,22 @@ def record_note(obj: StatusModel, *, actor=None, note: str, effective_on=None, o
         effective_on=effective_on,
         note=str(note),
         override_reason=override_reason,
+        document_reference=document_reference,
+        entry_fields=entry_fields,
     )
 
 
-def _timeline_row(obj: StatusModel, *, from_status: str, actor, effective_on, note: str, override_reason: str = ""):
+def _timeline_row(
+    obj: StatusModel,
+    *,
+    from_status: str,
+    actor,
+    effective_on,
+    note: str,
+    override_reason: str = "",
+    document_reference: str = "",
+    entry_fields: dict | None = None,
+):
     return obj.get_timeline_model().objects.create(
         **{obj.timeline_subject_field: obj},
         from_status=from_status,
@@ -235,4 +258,6 @@ def _timeline_row(obj: StatusModel, *, from_status: str, actor, effective_on, no
         actor_name=str(actor) if actor is not None else "",
         note=note,
         override_reason=override_reason,
+        document_reference=document_reference,
+        **(entry_fields or {}),
     )

@@ -514,3 +514,14 @@ def test_the_demo_shows_the_later_steps_with_their_amounts(demo):
     assert Asset.objects.filter(sold_at_stage=Asset.Status.CONFISCATED).exists()
     assert Asset.objects.filter(status=Asset.Status.RESTITUTED, restituted_amount__gt=0).exists()
     assert Asset.objects.filter(status=Asset.Status.RETAINED_ABROAD, retained_amount__gt=0).exists()
+
+
+def test_some_freezes_expire_within_days_some_lapsed_and_some_were_renewed(demo):
+    assert Asset.objects.freeze_expiring(7).exists()
+    assert Asset.objects.freeze_lapsed().exists()
+    assert Asset.objects.freeze_expiry_unknown().exists()
+    renewals = AssetStatusChange.objects.filter(step=AssetStatusChange.Step.FREEZE_RENEWAL)
+    assert renewals.exists()
+    for row in renewals.select_related("asset"):
+        assert row.note.startswith(f"Freeze renewed until {row.freeze_expires_on.isoformat()}")
+        assert row.asset.freeze_expires_on == row.freeze_expires_on

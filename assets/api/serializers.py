@@ -1,5 +1,6 @@
 """Representations of assets, and the input they accept."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,6 +91,12 @@ class AssetSerializer(serializers.ModelSerializer):
     identified_by_request = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status_label = StatusLabelField()
     allowed_next_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
+    freeze_days_left = serializers.SerializerMethodField(
+        help_text=_(
+            "Days until the freeze expires (0 on its last day, negative once lapsed); null unless frozen "
+            "with an expiry recorded."
+        )
+    )
 
     class Meta:
         model = Asset
@@ -122,6 +129,8 @@ class AssetSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "allowed_next_statuses",
+            "freeze_expires_on",
+            "freeze_days_left",
             "version",
             "created_at",
             "updated_at",
@@ -138,6 +147,10 @@ class AssetSerializer(serializers.ModelSerializer):
             "partially_frozen": asset.partially_frozen,
             "partially_returned": asset.partially_returned,
         }
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_freeze_days_left(self, asset):
+        return asset.freeze_days_left(timezone.localdate())
 
 
 ASSET_READ_ONLY = tuple(AssetSerializer.Meta.fields)
@@ -262,6 +275,11 @@ class AssetTransitionSerializer(TransitionInputBase):
         allow_null=True,
         help_text=_("At confiscation: the court decision, recorded with the step (or give `court_decision`)."),
     )
+    freeze_expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("With the freeze only: the last day it is in force unless renewed (after the freeze's date)."),
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -341,3 +359,56 @@ class AssetTimelineEntrySerializer(TimelineEntrySerializer):
 
     step = serializers.CharField(read_only=True)
     step_amount = MoneyField(read_only=True, allow_null=True)
+
+
+# --- the freeze's renewals ---------------------------------------------------------------------
+
+
+class FreezeRenewalSerializer(serializers.Serializer):
+    """A renewal of the asset's freeze, as its timeline shows it (a frozen -> frozen row)."""
+
+    id = serializers.IntegerField(read_only=True)
+    renewed_on = serializers.DateField(source="effective_on", read_only=True)
+    expires_on = serializers.DateField(source="freeze_expires_on", read_only=True)
+    note = serializers.CharField(read_only=True)
+    document_reference = serializers.CharField(read_only=True)
+    override_reason = serializers.CharField(read_only=True)
+    request = serializers.IntegerField(source="request_id", read_only=True, allow_null=True)
+    foreign_reply = serializers.IntegerField(source="foreign_reply_id", read_only=True, allow_null=True)
+    court_decision = serializers.IntegerField(source="court_decision_id", read_only=True, allow_null=True)
+    recorded_by = serializers.CharField(source="actor_name", read_only=True)
+    recorded_at = serializers.DateTimeField(read_only=True)
+
+
+class FreezeRenewalInputSerializer(StrictInputSerializer):
+    read_only_names = ("id", "recorded_by", "recorded_at")
+
+    renewed_on = serializers.DateField(
+        help_text=_("The date of the decision extending the freeze (not in the future).")
+    )
+    expires_on = serializers.DateField(
+        help_text=_("The last day the renewed freeze is in force: after the renewal and the expiry in force.")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    document_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why to record a renewal that shortens the freeze. Kept on the timeline."),
+    )
+    request = ScopedRelatedField(
+        "requests.Request", required=False, allow_null=True, help_text=_("The request that asked for the renewal.")
+    )
+    foreign_reply = ScopedRelatedField(
+        "documents.Document",
+        required=False,
+        allow_null=True,
+        help_text=_("The foreign reply (a document of the case file) announcing the renewal."),
+    )
+    court_decision = ScopedRelatedField(
+        "assets.CourtDecision",
+        required=False,
+        allow_null=True,
+        help_text=_("The decision about the asset that renewed the freeze."),
+    )

@@ -15,12 +15,16 @@ from assets.api.serializers import (
     AssetTimelineEntrySerializer,
     AssetTransitionSerializer,
     AssetUpdateSerializer,
+    FreezeRenewalInputSerializer,
+    FreezeRenewalSerializer,
 )
 from assets.filters import AssetFilterSet
-from assets.models import Asset
-from recovery.api.concurrency import idempotent
+from assets.models import Asset, AssetStatusChange
+from recovery.api.concurrency import idempotent, version_from_if_match
+from recovery.api.exceptions import PreconditionFailed
 from recovery.api.schema import Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
+from recovery.errors import VersionConflict
 
 ASSET_EXAMPLE = OpenApiExample(
     "A bank account in Switzerland",
@@ -39,7 +43,17 @@ ASSET_EXAMPLE = OpenApiExample(
 FREEZE_EXAMPLE = OpenApiExample(
     "Freeze",
     request_only=True,
-    value={"to_status": "frozen", "effective_on": "2024-04-10", "amount": {"amount": "1250000.00", "currency": "USD"}},
+    value={
+        "to_status": "frozen",
+        "effective_on": "2024-04-10",
+        "amount": {"amount": "1250000.00", "currency": "USD"},
+        "freeze_expires_on": "2024-10-09",
+    },
+)
+RENEWAL_EXAMPLE = OpenApiExample(
+    "Freeze renewed for six months",
+    request_only=True,
+    value={"renewed_on": "2024-10-01", "expires_on": "2025-04-09", "document_reference": "Order 2024/311"},
 )
 
 PARTIAL_RELEASE_EXAMPLE = OpenApiExample(
@@ -128,6 +142,41 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
         with transaction.atomic():
             agreement = services.agreement_record(actor=request.user, asset=asset, **data)
         return Response(AssetAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Renewals of the asset's freeze",
+        description=(
+            "GET: the renewals recorded (frozen -> frozen rows of the timeline). POST: record one "
+            "(whoever may change the asset; the asset must be frozen): the renewal's date and the new "
+            "expiry, after the renewal date and after the expiry in force (a shorter one needs "
+            "`override_reason`), with what caused it. Answers with the asset, as /transitions/ does; "
+            "If-Match optional, Idempotency-Key honoured."
+        ),
+        request=FreezeRenewalInputSerializer,
+        responses={200: FreezeRenewalSerializer(many=True)},
+        examples=[RENEWAL_EXAMPLE],
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], url_path="freeze-renewals", pagination_class=None, filter_backends=[])
+    def freeze_renewals(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return self._renew_freeze(request, *args, **kwargs)
+        asset = self.get_object()
+        rows = asset.timeline.filter(step=AssetStatusChange.Step.FREEZE_RENEWAL).order_by("effective_on", "pk")
+        return Response(FreezeRenewalSerializer(rows, many=True).data)
+
+    @idempotent
+    def _renew_freeze(self, request, *args, **kwargs):
+        asset = self.get_object_to_write()
+        data = self.input_serializer(FreezeRenewalInputSerializer, request.data)
+        expected = version_from_if_match(request, asset, required=False)
+        try:
+            asset = services.asset_renew_freeze(asset=asset, actor=request.user, expected_version=expected, **data)
+        except VersionConflict:
+            if expected is not None:
+                raise PreconditionFailed() from None
+            raise
+        return self.respond(asset)
 
     def service_create(self, data):
         return services.asset_create(actor=self.request.user, **data)

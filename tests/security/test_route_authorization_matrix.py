@@ -225,6 +225,7 @@ SERVICE_ACTION_SUFFIXES = (
     "_supplementary",
     "_partial_release",
     "_sale",
+    "_renew_freeze",
 )
 
 
@@ -349,6 +350,8 @@ API_ROUTES = {
     "api:asset-transitions": ("assets.asset", POST_ONLY),
     # An asset's agreements on return or sharing: read with the asset, recorded by its writers.
     "api:asset-agreements": ("assets.asset", READ),
+    # The renewals of an asset's freeze: read with the asset, recorded by its writers.
+    "api:asset-freeze-renewals": ("assets.asset", READ),
     "api:incoming-request-list": ("incoming.incomingrequest", READ),
     "api:incoming-request-detail": ("incoming.incomingrequest", READ),
     "api:incoming-request-timeline": ("incoming.incomingrequest", READ),
@@ -865,6 +868,11 @@ API_WRITES = {
     ("api:asset-agreements", "post"): (
         lambda w: {"kind": "sharing", "concluded_on": "2024-06-02", "home_share_percent": "50"},
         True,
+    ),
+    # The world's asset is not frozen: its own investigator is refused too (409).
+    ("api:asset-freeze-renewals", "post"): (
+        lambda w: {"renewed_on": "2024-06-02", "expires_on": "2025-06-01"},
+        False,
     ),
     ("api:incoming-request-list", "post"): (
         lambda w: _incoming_body(w, requesting_country="CH", unit=w["incoming_A"].unit_id),
