@@ -17,6 +17,7 @@ RULES = Rules(
             "frozen": Rule(_("Frozen / seized"), lambda today: AQ.frozen_q()),
             "confiscated": Rule(_("Confiscated"), lambda today: AQ.confiscated_q()),
             "returned": Rule(_("Returned"), lambda today: AQ.returned_q()),
+            "shared": Rule(_("Shared (our share received)"), lambda today: AQ.shared_q()),
             "released": Rule(_("Released"), lambda today: AQ.released_q()),
             "retained": Rule(_("Retained by the requested state"), lambda today: AQ.retained_abroad_q()),
         },
@@ -47,6 +48,7 @@ class AssetFilterSet(SyncFilterSet):
     frozen_amount_min, frozen_amount_max = amount_range("frozen_amount", _("Amount frozen"))
     confiscated_amount_min, confiscated_amount_max = amount_range("confiscated_amount", _("Amount confiscated"))
     returned_amount_min, returned_amount_max = amount_range("returned_amount", _("Amount returned"))
+    shared_amount_min, shared_amount_max = amount_range("shared_amount", _("Our share received"))
     stage = django_filters.ChoiceFilter(choices=RULES.choices("stage"), method=RULES.filter, label=_("Stage reached"))
     freeze_expiry = django_filters.ChoiceFilter(
         choices=RULES.choices("freeze_expiry"), method=RULES.filter, label=_("Freeze expiry")

@@ -62,6 +62,20 @@ class AssetQuerySet(models.QuerySet):
             )
         )
 
+    def with_claims_summary(self):
+        """`with_upheld_claims`, and `pending_claims_count`: the third-party claims not yet
+        decided (a subquery too, for the API's lists)."""
+        pending = (
+            ThirdPartyClaim.objects.filter(asset=models.OuterRef("pk"), status=ThirdPartyClaim.Status.PENDING)
+            .order_by()
+            .values("asset")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.with_upheld_claims().annotate(
+            pending_claims_count=Coalesce(models.Subquery(pending), models.Value(0), output_field=models.IntegerField())
+        )
+
     @staticmethod
     def frozen_q() -> Q:
         return Q(frozen_amount__gt=0)

@@ -155,6 +155,16 @@ def upheld_claims_total(asset: Asset) -> Decimal:
     return total or Decimal("0")
 
 
+def claims_summary(asset: Asset) -> dict:
+    """The claims on the asset: `pending` (how many await a decision) and `upheld` (the total
+    granted, in its currency), from the annotations of AssetQuerySet.with_claims_summary when the
+    asset came with them."""
+    pending = getattr(asset, "pending_claims_count", None)
+    if pending is None:
+        pending = asset.claims.filter(status=ThirdPartyClaim.Status.PENDING).count()
+    return {"pending": pending, "upheld": upheld_claims_total(asset)}
+
+
 def asset_amounts(asset: Asset) -> dict[str, Money]:
     """The asset's amounts at each stage, as money in its currency (admin page and API), in the
     order of the asset's road: frozen, released, still frozen, confiscated, realised by a sale,
@@ -826,19 +836,41 @@ def court_decision_create(
         )
 
 
+# No claim on an asset pursued by the Republic of Kazakhstan can be filed or decided before the
+# state existed: an earlier date is a typing error (a year of 0024 or 1024), not history.
+EARLIEST_CLAIM_DATE = datetime.date(1991, 12, 16)
+
+
+def _check_claim_date(day: datetime.date, *, field: str) -> None:
+    check_not_future(day, field=field)
+    if day < EARLIEST_CLAIM_DATE:
+        raise InvalidInput(
+            _("The date cannot be before %(day)s.") % {"day": EARLIEST_CLAIM_DATE.isoformat()},
+            field_errors={field: [_("Too early.")]},
+        )
+
+
 @transaction.atomic
 def claim_create(
     *, actor, asset: Asset, claimant: str, basis: str, filed_on: datetime.date, bona_fide=None, amount=None
 ) -> ThirdPartyClaim:
+    """Record a third party's claim on the asset (whoever may write the asset), pending until a
+    court decides it. Refused: no claimant, no basis, a filing date in the future or before
+    EARLIEST_CLAIM_DATE, a negative amount claimed. While it is pending, confiscating, returning
+    or sharing the asset needs an override reason (asset_transition)."""
     access.require_write(actor, asset)
-    check_not_future(filed_on, field="filed_on")
+    if filed_on is None:
+        raise InvalidInput(_("Give the date the claim was filed."), field_errors={"filed_on": [_("Required.")]})
+    _check_claim_date(filed_on, field="filed_on")
     if not (claimant or "").strip():
         raise InvalidInput(_("Name the claimant."), field_errors={"claimant": [_("Required.")]})
+    if not (basis or "").strip():
+        raise InvalidInput(_("Give the basis of the claim."), field_errors={"basis": [_("Required.")]})
     with audit_actor(actor):
         return ThirdPartyClaim.objects.create(
             asset=asset,
             claimant=claimant.strip(),
-            basis=basis,
+            basis=basis.strip(),
             filed_on=filed_on,
             bona_fide=bona_fide,
             amount=clean_money(amount, field="amount"),
@@ -857,14 +889,18 @@ def claim_decide(
 ) -> ThirdPartyClaim:
     """Record the court's decision on a pending claim: upheld, with the amount granted to the
     claimant (in the asset's currency; it comes off what can be returned), or dismissed (no
-    amount). A decided claim stays decided."""
+    amount). A decided claim stays decided (TransitionNotAllowed). The date is neither in the
+    future nor before the filing. The claims upheld on an asset together cannot exceed what was
+    confiscated (or, before a confiscation, frozen): they are satisfied out of it."""
     access.require_write(actor, claim)
     claim = ThirdPartyClaim.objects.select_for_update().select_related("asset").get(pk=claim.pk)
     if claim.status != ThirdPartyClaim.Status.PENDING:
-        raise InvalidInput(_("This claim has already been decided."))
+        raise TransitionNotAllowed(_("This claim has already been decided."))
     if status not in (ThirdPartyClaim.Status.UPHELD, ThirdPartyClaim.Status.DISMISSED):
         raise InvalidInput(_("A claim is decided as upheld or dismissed."), field_errors={"status": [_("Invalid.")]})
-    check_not_future(decided_on, field="decided_on")
+    if decided_on is None:
+        raise InvalidInput(_("Give the date of the decision."), field_errors={"decided_on": [_("Required.")]})
+    _check_claim_date(decided_on, field="decided_on")
     if decided_on < claim.filed_on:
         raise InvalidInput(
             _("A claim cannot be decided before it was filed."), field_errors={"decided_on": [_("Too early.")]}
@@ -880,6 +916,7 @@ def claim_decide(
                 field_errors={"upheld_amount": [_("Wrong currency.")]},
             )
         upheld_amount = clean_amount(upheld_amount, field="upheld_amount", allow_zero=True)
+        _check_upheld_within_the_asset(claim, upheld_amount)
     elif upheld_amount not in (None, ""):
         raise InvalidInput(
             _("A dismissed claim has no amount upheld."), field_errors={"upheld_amount": [_("Not expected here.")]}
@@ -894,6 +931,24 @@ def claim_decide(
             claim.bona_fide = bona_fide
         claim.save()
     return claim
+
+
+def _check_upheld_within_the_asset(claim: ThirdPartyClaim, upheld_amount: Decimal) -> None:
+    # Locked, so that two claims decided at once cannot each fit alone and together exceed it.
+    asset = Asset.objects.select_for_update().get(pk=claim.asset_id)
+    bound = asset.confiscated_amount or asset.frozen_amount
+    if not bound:
+        return  # nothing frozen or confiscated yet: no amount to measure the claim against
+    already = upheld_claims_total(asset)
+    if already + upheld_amount > bound:
+        raise InvalidAmount(
+            _(
+                "Claims upheld would total %(total)s, more than the %(bound)s frozen or confiscated out of "
+                "which they are satisfied."
+            )
+            % {"total": Money(already + upheld_amount, asset.currency), "bound": Money(bound, asset.currency)},
+            field_errors={"upheld_amount": [_("More than the asset's amount.")]},
+        )
 
 
 def _percent(value, field: str) -> Decimal | None:

@@ -292,6 +292,10 @@ SPECTACULAR_SETTINGS = {
         "IncomingChannelEnum": "incoming.models.IncomingRequest.Channel",
         "RefusalGroundEnum": "incoming.models.IncomingRequest.RefusalGround",
         "ExecutionDueSourceEnum": "incoming.models.IncomingRequest.DeadlineSource",
+        "FollowUpChannelEnum": "mla_requests.models.FollowUp.Channel",
+        "AgreementKindEnum": "assets.models.AssetAgreement.Kind",
+        "AssetTimelineStepEnum": "assets.models.AssetStatusChange.Step",
+        "ClaimStatusEnum": "assets.models.ThirdPartyClaim.Status",
     },
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]

@@ -55,6 +55,13 @@ CENT = Decimal("0.01")
 
 
 # --- Database expressions -----------------------------------------------------------------------
+# What a requested state that retained an asset keeps: what it confiscated less what came home,
+# returned or as our share received under a sharing agreement (on the asset, and through a
+# timeline row's asset).
+RETAINED_VALUE = F("confiscated_amount") - F("returned_amount") - F("shared_amount")
+RETAINED_VALUE_OF_THE_ASSET = F("asset__confiscated_amount") - F("asset__returned_amount") - F("asset__shared_amount")
+
+
 class DaysBetween(Func):
     """Whole days from `start` to `end` (two DateFields); NULL when either is NULL."""
 
@@ -811,7 +818,7 @@ class Stats:
         return self._incoming_figures("incoming")
 
     def _assets_at_foreign_request(self) -> list[dict]:
-        """Assets frozen, confiscated and returned at a foreign state's request, per year the step
+        """Assets frozen, confiscated, returned and shared at a foreign state's request, per year the step
         took effect (as `_values_by_year`): assets linked to an incoming request that the filter
         selects, seen as the access module says (by the incoming request, or by a case of ours)."""
         from assets.models import AssetStatusChange
@@ -827,7 +834,7 @@ class Stats:
         asset_lookups = {k.removeprefix("asset__"): v for k, v in lookups.items()}
         asset_lookups["incoming_request__isnull"] = "False"
         asset_lookups.update({f"timeline__{k}": v for k, v in plookups.items()})
-        return self._steps_by_year("foreign_request_values_by_year", rows, asset_lookups)
+        return self._steps_by_year("foreign_request_values_and_shares_by_year", rows, asset_lookups)
 
     RECIPROCITY_OUTCOMES = ("executed", "partly", "refused")
 
@@ -938,7 +945,11 @@ class Stats:
 
     def _asset_value_rows(self, name: str, qs, group: tuple[str, ...] = ()):
         """Funnel counts and values per currency (and per `group`), in one GROUP BY query."""
-        return self._rows(name, lambda: self._read_asset_values(qs, group))
+        rows = self._rows(name, lambda: self._read_asset_values(qs, group))
+        if rows and "shared_count" not in rows[0]:
+            # Stored before the share received was counted: read the figures live instead.
+            raise SnapshotMiss(name)
+        return rows
 
     def _read_asset_values(self, qs, group: tuple[str, ...]):
         from assets.models import AssetQuerySet as AQ
@@ -954,10 +965,12 @@ class Stats:
                 confiscated_value=Sum("confiscated_amount"),
                 returned_count=Count("pk", filter=AQ.returned_q()),
                 returned_value=Sum("returned_amount"),
+                shared_count=Count("pk", filter=AQ.shared_q()),
+                shared_value=Sum("shared_amount"),
                 released_count=Count("pk", filter=AQ.released_q()),
                 released_value=Sum("frozen_amount", filter=AQ.released_q()),
                 retained_count=Count("pk", filter=AQ.retained_abroad_q()),
-                retained_value=Sum(F("confiscated_amount") - F("returned_amount"), filter=AQ.retained_abroad_q()),
+                retained_value=Sum(RETAINED_VALUE, filter=AQ.retained_abroad_q()),
             )
             .order_by(*group, "currency")
         )
@@ -969,6 +982,7 @@ class Stats:
         ("frozen", _("Frozen / seized")),
         ("confiscated", _("Confiscated")),
         ("returned", _("Returned")),
+        ("shared", _("Shared (our share received)")),
         ("released", _("Released")),
         ("retained", _("Retained by the requested state")),
     )
@@ -1293,6 +1307,7 @@ class Stats:
         by_kind_rows = self._asset_value_rows("asset_values_by_kind", assets, ("kind",))
 
         confiscated, returned = _asset_rule("stage", "confiscated")[1], _asset_rule("stage", "returned")[1]
+        shared = _asset_rule("stage", "shared")[1]
 
         def grouped(rows, key, lookup, name):
             out: dict[str, list] = {}
@@ -1312,6 +1327,11 @@ class Stats:
             "realised": self._money(
                 _sum_by_currency(all_rows, "currency", "returned_value"),
                 link=lambda cur: asset_url({**lookups, **returned, "currency__exact": cur}),
+            ),
+            # Our share received under sharing agreements: realised too, beside what was returned.
+            "shared": self._money(
+                _sum_by_currency(all_rows, "currency", "shared_value"),
+                link=lambda cur: asset_url({**lookups, **shared, "currency__exact": cur}),
             ),
             "by_country": grouped(by_country_rows, "location_country", "location_country__exact", country_name),
             "by_kind": grouped(by_kind_rows, "kind", "kind__exact", lambda k: _label(Asset.Kind.choices, k)),
@@ -1358,15 +1378,18 @@ class Stats:
             )
         return {"months": months, "years": self._values_by_year()}
 
-    VALUE_STEPS = ("frozen", "confiscated", "returned")
+    # The reads of these steps (and of RECOVERY_STEPS) were renamed when the share received joined
+    # them: a snapshot stored before lacks them and its page is computed live (SnapshotMiss).
+    VALUE_STEPS = ("frozen", "confiscated", "returned", "shared")
 
     def _values_by_year(self) -> list[dict]:
         changes, lookups = self.asset_changes()
-        return self._steps_by_year("values_by_year", changes, lookups)
+        return self._steps_by_year("values_and_shares_by_year", changes, lookups)
 
     def _steps_by_year(self, name: str, changes, lookups: dict) -> list[dict]:
-        """Per year, the assets frozen, confiscated and returned (timeline rows `changes` with an
-        amount), and their amounts per currency, each linked to the asset list by `lookups`."""
+        """Per year, the assets frozen, confiscated, returned and shared (our share received; timeline
+        rows `changes` with an amount), and their amounts per currency, each linked to the asset list
+        by `lookups`."""
         rows = self._rows(
             name,
             lambda: list(
@@ -1399,20 +1422,23 @@ class Stats:
         return years
 
     # Assets abroad, step by step: (key, timeline status, label). Ordered is what the foreign court
-    # confiscated, realised what came back; retained is what the requested state keeps (confiscated
-    # minus returned of the assets it retained: the funnel's value), in the year it retained them.
+    # confiscated, realised what came back (returned, and our share received under a sharing
+    # agreement); retained is what the requested state keeps (RETAINED_VALUE of the assets it
+    # retained: the funnel's value), in the year it retained them.
     RECOVERY_STEPS = (
         ("frozen", "frozen", _("Frozen / seized")),
         ("confiscated", "confiscated", _("Confiscated (value ordered)")),
         ("returned", "returned", _("Returned (value realised)")),
+        ("shared", "shared", _("Shared (our share received)")),
         ("retained", "retained_abroad", _("Retained by the requested state")),
     )
+    # The steps whose value is the amount on the timeline row (retained has none of its own).
+    RECOVERY_AMOUNT_STEPS = ("frozen", "confiscated", "returned", "shared")
 
     def _recovery_rows(self, name: str, changes, group: str):
         """Per `group` (the year the step took effect, or the country where the asset is), step and
         currency: the assets (counted once however many returns) and their value, in one query."""
-        steps = [status for _k, status, _l in self.RECOVERY_STEPS]
-        with_value = Q(to_status__in=steps[:3], amount__isnull=False) | Q(to_status="retained_abroad")
+        with_value = Q(to_status__in=self.RECOVERY_AMOUNT_STEPS, amount__isnull=False) | Q(to_status="retained_abroad")
         if group == "year":
             changes = changes.annotate(year=ExtractYear("effective_on"))
         return self._rows(
@@ -1423,10 +1449,7 @@ class Stats:
                 .annotate(
                     n=Count("asset_id", distinct=True),
                     total=Sum("amount"),
-                    kept=Sum(
-                        F("asset__confiscated_amount") - F("asset__returned_amount"),
-                        filter=Q(to_status="retained_abroad"),
-                    ),
+                    kept=Sum(RETAINED_VALUE_OF_THE_ASSET, filter=Q(to_status="retained_abroad")),
                 )
                 .order_by(group, "to_status", "asset__currency")
             ),
@@ -1451,13 +1474,14 @@ class Stats:
         return entry
 
     def recovery_abroad(self, as_of: datetime.date | None = None) -> dict:
-        """Assets abroad frozen, confiscated (ordered), returned (realised) and retained by the
-        requested state: per year the step took effect (converted at that year's end) and per
-        country where the assets are (converted on `as_of`), per currency with the converted total."""
+        """Assets abroad frozen, confiscated (ordered), returned (realised), shared (our share
+        received) and retained by the requested state: per year the step took effect (converted at
+        that year's end) and per country where the assets are (converted on `as_of`), per currency
+        with the converted total."""
         changes, lookups = self.asset_changes()
         as_of = as_of or self.today
-        by_year_rows = self._recovery_rows("recovery_by_year", changes, "year")
-        by_country_rows = self._recovery_rows("recovery_by_country", changes, "asset__location_country")
+        by_year_rows = self._recovery_rows("recovery_and_shares_by_year", changes, "year")
+        by_country_rows = self._recovery_rows("recovery_and_shares_by_country", changes, "asset__location_country")
         years = []
         for year in sorted({r["year"] for r in by_year_rows}):
             years.append(

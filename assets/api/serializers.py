@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assets.models import Asset, AssetAgreement, AssetStatusChange
+from assets.models import Asset, AssetAgreement, AssetStatusChange, ThirdPartyClaim
 from cases.api.serializers import CaseRefSerializer
 from recovery.api.fields import (
     MONEY_SCHEMA,
+    AsciiDateField,
     CountryField,
     MoneyField,
     ScopedRelatedField,
@@ -72,6 +73,13 @@ class AssetAmountsSerializer(serializers.Serializer):
     partially_returned = serializers.BooleanField(read_only=True)
 
 
+class AssetClaimsSummarySerializer(serializers.Serializer):
+    """The third-party claims on the asset: how many await a decision, and what was upheld."""
+
+    pending = serializers.IntegerField(read_only=True, help_text=_("Claims not yet decided."))
+    upheld = MoneyField(read_only=True, help_text=_("Granted to bona fide third parties, in the asset's currency."))
+
+
 class AssetSerializer(serializers.ModelSerializer):
     case = CaseRefSerializer(read_only=True, allow_null=True)
     incoming_request = IncomingRequestRefSerializer(read_only=True, allow_null=True)
@@ -88,6 +96,7 @@ class AssetSerializer(serializers.ModelSerializer):
     restituted_amount = AssetMoneyField("restituted_amount")
     retained_amount = AssetMoneyField("retained_amount")
     amounts = serializers.SerializerMethodField()
+    claims = serializers.SerializerMethodField()
     identified_by_request = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status_label = StatusLabelField()
     allowed_next_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -124,6 +133,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "restituted_amount",
             "retained_amount",
             "amounts",
+            "claims",
             "identified_on",
             "identified_by_request",
             "status",
@@ -151,6 +161,13 @@ class AssetSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_freeze_days_left(self, asset):
         return asset.freeze_days_left(timezone.localdate())
+
+    @extend_schema_field(AssetClaimsSummarySerializer)
+    def get_claims(self, asset):
+        from assets.services import claims_summary
+
+        summary = claims_summary(asset)
+        return {"pending": summary["pending"], "upheld": money_representation(summary["upheld"], asset.currency)}
 
 
 ASSET_READ_ONLY = tuple(AssetSerializer.Meta.fields)
@@ -411,4 +428,68 @@ class FreezeRenewalInputSerializer(StrictInputSerializer):
         required=False,
         allow_null=True,
         help_text=_("The decision about the asset that renewed the freeze."),
+    )
+
+
+class ThirdPartyClaimSerializer(serializers.ModelSerializer):
+    """A third party's claim on the asset, and the court's decision on it."""
+
+    amount = MoneyField(read_only=True, allow_null=True, help_text=_("What the claimant asks for, if stated."))
+    upheld_amount = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ThirdPartyClaim
+        fields = [
+            "id",
+            "asset",
+            "claimant",
+            "basis",
+            "bona_fide",
+            "amount",
+            "status",
+            "status_label",
+            "upheld_amount",
+            "filed_on",
+            "decided_on",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
+    def get_upheld_amount(self, claim):
+        return money_representation(claim.upheld_amount, claim.asset.currency)
+
+
+CLAIM_READ_ONLY = tuple(ThirdPartyClaimSerializer.Meta.fields)
+
+
+class ThirdPartyClaimInputSerializer(StrictInputSerializer):
+    read_only_names = tuple(n for n in CLAIM_READ_ONLY if n not in {"claimant", "basis", "bona_fide", "amount"})
+
+    claimant = serializers.CharField(max_length=255)
+    basis = serializers.CharField(help_text=_("What the claimant's right rests on (a pledge, a purchase...)."))
+    bona_fide = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("Leave out while not established.")
+    )
+    filed_on = AsciiDateField(help_text=_("Not in the future."))
+    amount = MoneyField(required=False, allow_null=True, help_text=_("What the claimant asks for, if stated."))
+
+
+class ClaimDecisionInputSerializer(StrictInputSerializer):
+    read_only_names = ("id", "asset", "claimant", "basis", "amount", "status_label", "filed_on")
+
+    status = serializers.ChoiceField(
+        choices=[ThirdPartyClaim.Status.UPHELD, ThirdPartyClaim.Status.DISMISSED],
+        help_text=_("The court's decision: upheld or dismissed."),
+    )
+    decided_on = AsciiDateField(help_text=_("Not in the future, nor before the claim was filed."))
+    upheld_amount = MoneyField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Upheld: the amount granted to the claimant, in the asset's currency (required); not with a dismissal."
+        ),
+    )
+    bona_fide = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("As the court found it, if it said.")
     )

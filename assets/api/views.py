@@ -1,9 +1,11 @@
 """Assets over the API: thin viewsets calling assets.services."""
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assets import services
@@ -15,14 +17,18 @@ from assets.api.serializers import (
     AssetTimelineEntrySerializer,
     AssetTransitionSerializer,
     AssetUpdateSerializer,
+    ClaimDecisionInputSerializer,
     FreezeRenewalInputSerializer,
     FreezeRenewalSerializer,
+    ThirdPartyClaimInputSerializer,
+    ThirdPartyClaimSerializer,
 )
 from assets.filters import AssetFilterSet
-from assets.models import Asset, AssetStatusChange
+from assets.models import Asset, AssetStatusChange, ThirdPartyClaim
 from recovery.api.concurrency import idempotent, version_from_if_match
 from recovery.api.exceptions import PreconditionFailed
-from recovery.api.schema import Doc, domain_schema
+from recovery.api.fields import valid_id
+from recovery.api.schema import IDEMPOTENCY_KEY, Doc, domain_schema
 from recovery.api.viewsets import DomainViewSet, TimelineMixin
 from recovery.errors import VersionConflict
 
@@ -110,7 +116,7 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
     queryset = Asset.objects.none()
 
     def optimise(self, queryset):
-        return queryset.select_related("case", "incoming_request", "holder").with_upheld_claims()
+        return queryset.select_related("case", "incoming_request", "holder").with_claims_summary()
 
     def scoped_queryset(self):
         return self.optimise(Asset.objects.visible_to(self.request.user))
@@ -188,3 +194,77 @@ class AssetViewSet(TimelineMixin, DomainViewSet):
         if "step" in data:
             return services.asset_step(asset=obj, actor=self.request.user, expected_version=expected_version, **data)
         return services.asset_transition(asset=obj, actor=self.request.user, expected_version=expected_version, **data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Third-party claims on the asset",
+        description="The claims of third parties (a bank holding a pledge, a bona fide buyer) on the asset, "
+        "newest filing first, with the court's decision once recorded.",
+        request=None,
+        responses=ThirdPartyClaimSerializer(many=True),
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a third-party claim",
+        description="Whoever may change the asset records a claim filed on it: claimant, basis, `bona_fide` "
+        "(leave out while not established), `filed_on` (not in the future) and optionally the amount claimed. "
+        "It is pending until decided; while it is, a confiscation, return or share of the asset is refused "
+        "(400) unless `override_reason` is given.",
+        request=ThirdPartyClaimInputSerializer,
+        responses={201: ThirdPartyClaimSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def claims(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return self._record_claim(request, *args, **kwargs)
+        asset = self.get_object()
+        rows = asset.claims.select_related("asset").order_by("-filed_on", "-pk")
+        return Response(ThirdPartyClaimSerializer(rows, many=True).data)
+
+    @idempotent
+    def _record_claim(self, request, *args, **kwargs):
+        asset = self.get_object_to_write()
+        data = self.input_serializer(ThirdPartyClaimInputSerializer, request.data)
+        with transaction.atomic():
+            claim = services.claim_create(actor=request.user, asset=asset, **data)
+        return Response(ThirdPartyClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record the court's decision on a claim",
+        description="`status: upheld` with `upheld_amount` in the asset's currency (the claims upheld on an "
+        "asset cannot together exceed what was confiscated, or frozen before a confiscation: 422), or "
+        "`status: dismissed` without an amount; `decided_on` neither in the future nor before the filing. "
+        "A claim is decided once: deciding it again is 409. Only the asset's own claims: another id is 404.",
+        request=ClaimDecisionInputSerializer,
+        responses=ThirdPartyClaimSerializer,
+        parameters=[
+            IDEMPOTENCY_KEY,
+            OpenApiParameter("claim_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The claim's id."),
+        ],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"claims/(?P<claim_id>[^/.]+)/decision",
+        url_name="claim-decision",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def claim_decision(self, request, *args, **kwargs):
+        return self._decide_claim(request, *args, **kwargs)
+
+    @idempotent
+    def _decide_claim(self, request, *args, claim_id=None, **kwargs):
+        asset = self.get_object_to_write()
+        # Looked up among the asset's own claims: another asset's claim is as missing as none.
+        claim = ThirdPartyClaim.objects.filter(asset=asset, pk=claim_id).first() if valid_id(claim_id) else None
+        if claim is None:
+            raise NotFound()
+        data = self.input_serializer(ClaimDecisionInputSerializer, request.data)
+        with transaction.atomic():
+            claim = services.claim_decide(actor=request.user, claim=claim, **data)
+        return Response(ThirdPartyClaimSerializer(claim).data)

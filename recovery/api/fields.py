@@ -68,6 +68,9 @@ class MoneyField(serializers.Field):
             raise serializers.ValidationError(_('The amount must be a decimal string, e.g. "1300000.00".'))
         if not isinstance(currency, str):
             raise serializers.ValidationError(_('The currency must be an ISO 4217 code, e.g. "USD".'))
+        if isinstance(amount, str) and not amount.isascii():
+            # Decimal() reads "٣٠٠" as 300: the schema's pattern (and a reader) takes ASCII digits only.
+            raise serializers.ValidationError(_('The amount must be written in ASCII digits, e.g. "1300000.00".'))
         try:
             return Money(clean_amount(amount, allow_zero=True), clean_currency(currency))
         except DomainError as exc:

@@ -80,7 +80,12 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
         )
     )
     value_rows = []
-    steps = (("frozen", _("Frozen")), ("confiscated", _("Confiscated")), ("returned", _("Returned")))
+    steps = (
+        ("frozen", _("Frozen")),
+        ("confiscated", _("Confiscated")),
+        ("returned", _("Returned")),
+        ("shared", _("Shared (our share received)")),
+    )
     for year in report["values"]:
         for step, label in steps:
             entry = year[step]
@@ -89,7 +94,7 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 value_rows.append([year["year"], label, "", currency, amount])
     sections.append(
         (
-            _("Values frozen, confiscated and returned"),
+            _("Values frozen, confiscated, returned and shared"),
             [_("Year"), _("Step"), count, _("Currency"), _("Value")],
             value_rows,
         )
@@ -106,7 +111,10 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
                     recovery_rows.append([where, step["label"], "", currency, amount])
     sections.append(
         (
-            _("Assets abroad: frozen, confiscated (ordered), returned (realised) and retained, by country"),
+            _(
+                "Assets abroad: frozen, confiscated (ordered), returned (realised), shared (our share "
+                "received) and retained, by country"
+            ),
             [_("Country or year"), _("Step"), count, _("Currency"), _("Value")],
             recovery_rows,
         )
@@ -155,7 +163,7 @@ def report_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 foreign_rows.append([year["year"], label, "", currency, amount])
     sections.append(
         (
-            _("Assets frozen, confiscated and returned at a foreign state's request"),
+            _("Assets frozen, confiscated, returned and shared at a foreign state's request"),
             [_("Year"), _("Step"), count, _("Currency"), _("Value")],
             foreign_rows,
         )

@@ -20,7 +20,13 @@ from tests.factories import make_asset, make_case
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-STEPS = {"frozen": "frozen", "confiscated": "confiscated", "returned": "returned", "retained_abroad": "retained"}
+STEPS = {
+    "frozen": "frozen",
+    "confiscated": "confiscated",
+    "returned": "returned",
+    "shared": "shared",
+    "retained_abroad": "retained",
+}
 
 
 def expected_from_the_timeline(user, *, year=None):
@@ -35,7 +41,7 @@ def expected_from_the_timeline(user, *, year=None):
             continue
         asset, step = row.asset, STEPS[row.to_status]
         if step == "retained":
-            value = asset.confiscated_amount - asset.returned_amount
+            value = asset.confiscated_amount - asset.returned_amount - asset.shared_amount
         elif row.amount is None:
             continue
         else:

@@ -352,6 +352,9 @@ API_ROUTES = {
     "api:asset-agreements": ("assets.asset", READ),
     # The renewals of an asset's freeze: read with the asset, recorded by its writers.
     "api:asset-freeze-renewals": ("assets.asset", READ),
+    # Its third-party claims: read with the asset, recorded and decided by its writers.
+    "api:asset-claims": ("assets.asset", READ),
+    "api:asset-claim-decision": ("assets.asset", POST_ONLY),
     "api:incoming-request-list": ("incoming.incomingrequest", READ),
     "api:incoming-request-detail": ("incoming.incomingrequest", READ),
     "api:incoming-request-timeline": ("incoming.incomingrequest", READ),
@@ -671,6 +674,9 @@ def targets_for(route: Route, world) -> list[tuple[Target, str]]:
                 values[param] = str(obj.country)  # a country profile's page, by ISO code
             elif param == "number":
                 values[param] = "1"  # a document's first version
+            elif param == "claim_id":
+                # The asset's own claim (the world files one on each unit's asset).
+                values[param] = str(obj.claims.order_by("pk").first().pk)
             elif param == "to_status":
                 # A move the record's workflow allows from where it is now.
                 values[param] = sorted(obj.workflow.allowed_from(obj.status))[0]
@@ -874,6 +880,11 @@ API_WRITES = {
         lambda w: {"renewed_on": "2024-06-02", "expires_on": "2025-06-01"},
         False,
     ),
+    ("api:asset-claims", "post"): (
+        lambda w: {"claimant": "A pledgee bank", "basis": "Pledge of 2020", "filed_on": "2024-06-02"},
+        True,
+    ),
+    ("api:asset-claim-decision", "post"): (lambda w: {"status": "dismissed", "decided_on": "2024-06-02"}, True),
     ("api:incoming-request-list", "post"): (
         lambda w: _incoming_body(w, requesting_country="CH", unit=w["incoming_A"].unit_id),
         True,
