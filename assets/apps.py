@@ -12,3 +12,9 @@ class AssetsConfig(AppConfig):
         from .models import Asset, AssetAgreement, CourtDecision, ThirdPartyClaim
 
         register_models(Asset, AssetAgreement, CourtDecision, ThirdPartyClaim)
+
+        from mla_requests import reminder_services
+
+        from . import freeze_reminders
+
+        reminder_services.freeze_expiry_digest_text = freeze_reminders.digest_text

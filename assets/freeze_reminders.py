@@ -299,3 +299,9 @@ def deliver(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
             return _record_failure(reminder, exc, now=now)
     _finish(reminder, status=FreezeExpiryReminder.Status.SENT, sent_at=now, next_attempt_at=None, last_error="")
     return "queued" if reminder.email_mode == FreezeExpiryReminder.EmailMode.DIGEST else "sent"
+
+
+def digest_text(item, *, today):
+    """The digest's line for one reminder: its subject, and the asset's path."""
+    subject, _body = reminder_text(item, today=today)
+    return subject, asset_path(item.asset)

@@ -1141,14 +1141,17 @@ def _freeze_expiry_digest_recipients() -> set:
     return set(_freeze_expiry_digest_waiting().values_list("recipient_id", flat=True).distinct())
 
 
-def _freeze_expiry_digest_lines(freeze_items, *, today: datetime.date) -> list[str]:
-    from assets import freeze_reminders
+# How one freeze expiry reminder reads in the digest: set by the assets app when it is ready
+# (assets.apps), since the assets' reminders build on this module, not the other way round.
+freeze_expiry_digest_text = None
 
+
+def _freeze_expiry_digest_lines(freeze_items, *, today: datetime.date) -> list[str]:
     lines = []
     for item in freeze_items:
-        item_subject, _body = freeze_reminders.reminder_text(item, today=today)
+        item_subject, path = freeze_expiry_digest_text(item, today=today)
         lines.append(f"- {item_subject}")
-        lines.append(f"  {settings.REMINDER_SITE_URL}{freeze_reminders.asset_path(item.asset)}")
+        lines.append(f"  {settings.REMINDER_SITE_URL}{path}")
     return lines
 
 

@@ -55,11 +55,11 @@ CENT = Decimal("0.01")
 
 
 # --- Database expressions -----------------------------------------------------------------------
-# What a requested state that retained an asset keeps: what it confiscated less what came home,
-# returned or as our share received under a sharing agreement (on the asset, and through a
-# timeline row's asset).
-RETAINED_VALUE = F("confiscated_amount") - F("returned_amount") - F("shared_amount")
-RETAINED_VALUE_OF_THE_ASSET = F("asset__confiscated_amount") - F("asset__returned_amount") - F("asset__shared_amount")
+# What a requested state that retained an asset keeps: the amount recorded with the retention
+# (by default what could still come home), less what an agreement later brought home (on the
+# asset, and through a timeline row's asset).
+RETAINED_VALUE = F("retained_amount")
+RETAINED_VALUE_OF_THE_ASSET = F("asset__retained_amount")
 
 
 class DaysBetween(Func):

@@ -97,6 +97,10 @@ class AssetSerializer(serializers.ModelSerializer):
     retained_amount = AssetMoneyField("retained_amount")
     amounts = serializers.SerializerMethodField()
     claims = serializers.SerializerMethodField()
+    # Empty until the requested state sold the asset: a plain string, since "" is not a stage.
+    sold_at_stage = serializers.CharField(
+        read_only=True, help_text=_("`frozen` or `confiscated`: when the requested state sold it; empty if not sold.")
+    )
     identified_by_request = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status_label = StatusLabelField()
     allowed_next_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
