@@ -755,7 +755,7 @@ class VolumeGenerator:
             "id", "version", "created_at", "updated_at", "reference", "foreign_reference", "country", "channel",
             "summary", "urgency", "sent_on", "acknowledged_on", "answered_on", "closed_on", "response_due",
             "response_due_set_manually", "status", "refusal_grounds", "case_id", "crime_category_id",
-            "legal_basis_id", "responsible_investigator_id",
+            "legal_basis_id", "responsible_investigator_id", "catch_all_note", "offence_scope_override",
         ]  # fmt: skip
         n_cases = len(self.case_ids)
 
@@ -844,7 +844,7 @@ class VolumeGenerator:
                     "urgent" if rng.random() < 0.1 else "normal",
                     sent and self._d(sent), ack and self._d(ack), answered and self._d(answered),
                     closed and self._d(closed), due and self._d(due), False, status, grounds, case_id,
-                    self.categories[int(rng.random() * len(self.categories))], inst_pk, person.pk,
+                    self.categories[int(rng.random() * len(self.categories))], inst_pk, person.pk, "", "",
                 ))  # fmt: skip
                 name = str(person)
                 for src, dst, d in steps:
