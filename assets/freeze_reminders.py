@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from assets.models import Asset, FreezeExpiryReminder
 from recovery import access
+from recovery.links import public_link
 from recovery.notifications import email_modes_for, notify
 
 logger = logging.getLogger(__name__)
@@ -255,7 +256,7 @@ def reminder_text(reminder: FreezeExpiryReminder, *, today: datetime.date) -> tu
         _("Freeze in force until: %(date)s") % values,
         _("Once the requested state renews the freeze, record the renewal on the asset (“Renew the freeze”)."),
         "",
-        _("Open the asset: %(link)s") % {"link": f"{settings.REMINDER_SITE_URL}{asset_path(asset)}"},
+        _("Open the asset: %(link)s") % {"link": public_link(asset_path(asset))},
     ]
     return subject, "\n".join(lines)
 

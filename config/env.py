@@ -79,3 +79,21 @@ def env_choice(
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} is not one of {sorted(choices)}.")
     return value
+
+
+def parse_public_url(raw: str) -> str:
+    """A service's public address, e.g. https://recovery.example.org: http or https, a host, no
+    query or fragment; returned without a trailing slash, so a path ("/admin/...") appends to it."""
+    from urllib.parse import urlsplit
+
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an address like https://recovery.example.org, got {raw!r}")
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError(f"an address without credentials, query or fragment, got {raw!r}")
+    try:
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError:
+        raise ValueError(f"a valid port, got {raw!r}") from None
+    return value

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.database import database_config, database_role
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import parse_public_url as _parse_public_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -379,8 +380,16 @@ try:
     )
 except ValueError as _exc:
     raise ImproperlyConfigured(f"RECOVERY_FREEZE_EXPIRY_REMINDER_DAYS: {_exc}.") from None
-# Links in reminder emails point here.
-REMINDER_SITE_URL = env_str("REMINDER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The service's public address (scheme and host, no trailing slash): every full link in reminders,
+# notifications and emails starts with it (recovery.links.public_link). REMINDER_SITE_URL is its
+# former name, still read when PUBLIC_URL is not set, and kept as an alias of it.
+try:
+    PUBLIC_URL = _parse_public_url(
+        env_str("PUBLIC_URL", "") or env_str("REMINDER_SITE_URL", "") or "http://127.0.0.1:8000"
+    )
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"PUBLIC_URL: {_exc}.") from None
+REMINDER_SITE_URL = PUBLIC_URL  # deprecated alias: read PUBLIC_URL
 CELERY_BEAT_SCHEDULE = beat_schedule()
 if REMINDER_CLAIM_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("REMINDER_CLAIM_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")

@@ -7,6 +7,8 @@ urlpatterns = [
     path("healthz", recovery_views.healthz, name="healthz"),
     path("readyz", recovery_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The desk and the notifications inbox, in the admin's look (ahead of the admin's own routes).
+    path("admin/", include("recovery.desk_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/notifications/", include("recovery.api.notification_urls")),  # reminders (issue 5)
     # Supervisors' dashboards and the statistics report (issue 6).

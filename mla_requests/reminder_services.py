@@ -53,6 +53,7 @@ from mla_requests.models import (
     Request,
     RequestQuerySet,
 )
+from recovery.links import public_link
 from recovery.notifications import email_modes_for, notify
 from recovery.roles import SUPERVISOR
 
@@ -766,7 +767,7 @@ def admin_path(request: Request | IncomingRequest) -> str:
 
 def request_link(request: Request | IncomingRequest) -> str:
     """The request's admin page as a full address (emails)."""
-    return f"{settings.REMINDER_SITE_URL}{admin_path(request)}"
+    return public_link(admin_path(request))
 
 
 def chaser_form_path(request: Request) -> str:
@@ -855,8 +856,7 @@ def chaser_reminder_text(delivery: ReminderDelivery, *, today: datetime.date) ->
         _("Response due: %(due)s") % values,
         _("Last chaser sent on: %(last)s") % values,
         "",
-        _("Record the chaser once sent: %(link)s")
-        % {"link": f"{settings.REMINDER_SITE_URL}{chaser_form_path(request)}"},
+        _("Record the chaser once sent: %(link)s") % {"link": public_link(chaser_form_path(request))},
     ]
     return subject, "\n".join(lines)
 
@@ -1151,7 +1151,7 @@ def _freeze_expiry_digest_lines(freeze_items, *, today: datetime.date) -> list[s
     for item in freeze_items:
         item_subject, path = freeze_expiry_digest_text(item, today=today)
         lines.append(f"- {item_subject}")
-        lines.append(f"  {settings.REMINDER_SITE_URL}{path}")
+        lines.append(f"  {public_link(path)}")
     return lines
 
 

@@ -533,3 +533,17 @@ def require_account_change(actor, target, *, roles_before, roles_after, changes:
             _("You may not change your own roles or access."),
             field_errors={"groups": [_("Not on your own account.")]},
         )
+
+
+def supervised_unit_ids(user) -> set[int]:
+    """The units a supervisor oversees (their unit and its sub-units): what the supervisor's desk
+    lists, grouped by investigator, on top of what `readable` already lets them read. Empty for
+    anyone who is not an active supervisor with a unit."""
+    if not _active(user) or SUPERVISOR not in role_names(user) or not user.unit_id:
+        return set()
+    return unit_and_descendant_ids(user.unit_id)
+
+
+def has_desk(user) -> bool:
+    """Whether the admin's home shows `user` a desk: investigators and supervisors, who work cases."""
+    return _active(user) and bool(role_names(user) & {INVESTIGATOR, SUPERVISOR})

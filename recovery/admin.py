@@ -36,6 +36,8 @@ from recovery.roles import role_names
 admin.site.site_header = _("Asset recovery")
 admin.site.site_title = _("Asset recovery")
 admin.site.index_title = _("Cases, requests and assets")
+# Investigators and supervisors find their desk above the lists (recovery.desk).
+admin.site.index_template = "admin/recovery/index.html"
 
 TRILINGUAL = ("name_en", "name_ru", "name_kk")
 

@@ -28,3 +28,19 @@ def unread_notification_count(context, user) -> int:
     if user.pk not in counts:
         counts[user.pk] = unread_notifications_for(user).count()
     return counts[user.pk]
+
+
+# Rows per section of the desk on the admin's home (the desk page itself shows more).
+HOME_DESK_ROWS = 5
+
+
+@register.simple_tag
+def desk_for_home(user):
+    """The desk shown above the app list on the admin's home, for investigators and supervisors;
+    None for everyone else (they see the lists alone)."""
+    from recovery import access
+    from recovery.desk import desk_for
+
+    if not access.has_desk(user):
+        return None
+    return desk_for(user, rows=HOME_DESK_ROWS)

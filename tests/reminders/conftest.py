@@ -53,7 +53,7 @@ def _reminder_settings(settings):
     settings.REMINDER_ACK_CHASE_AFTER_DAYS = 30
     settings.REMINDER_WORKING_DAYS = False
     settings.REMINDER_DIGEST_HOUR = 9
-    settings.REMINDER_SITE_URL = "https://recovery.example.org"
+    settings.PUBLIC_URL = "https://recovery.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
