@@ -68,6 +68,7 @@ def inbox_view(request):
     for notification in page.object_list:
         notification.safe_link = safe_local_link(notification.link)
         notification.kind_label = KIND_LABELS.get(notification.kind, notification.kind)
+        notification.text = _text_below_title(notification)
     query = request.GET.copy()
     query.pop("page", None)
     return _page(
@@ -80,6 +81,14 @@ def inbox_view(request):
         query=query.urlencode(),
         unread_total=mine.filter(read_at__isnull=True).count(),
     )
+
+
+def _text_below_title(notification) -> str:
+    """The notification's text without its first line when that repeats the title (reminders
+    write their subject atop the body, as an email reads)."""
+    body = (notification.body or "").strip()
+    first, _newline, rest = body.partition("\n")
+    return rest.strip() if first.strip() == notification.title.strip() else body
 
 
 def _back(request):

@@ -174,7 +174,7 @@ def request_sections(user, units, today, rows) -> list[DeskSection]:
     return [
         _section(
             "overdue",
-            _("My requests overdue"),
+            _("Requests of my units overdue") if units else _("My requests overdue"),
             _("No request is overdue."),
             base.overdue(today).order_by(*by_deadline),
             overdue_line,
