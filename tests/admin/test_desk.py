@@ -195,3 +195,17 @@ def test_the_desk_asks_the_database_as_often_for_twelve_rows_as_for_three(
     make_rows(9)
     assert len(desk_for(supervisor_a).sections[0].lines) == 12
     assert queries() == small
+
+
+@pytest.mark.django_db
+def test_each_sections_list_link_opens_the_filtered_list(client, investigator_a, today):
+    late = overdue(investigator_a, today)
+    desk = desk_for(investigator_a, rows=1)
+    client.force_login(investigator_a)
+    links = [section.list_link for section in desk.sections if section.list_link]
+    assert links
+    for link in links:
+        response = client.get(link)
+        # An undeclared lookup would send the admin to "?e=1" instead of the list.
+        assert response.status_code == 200, link
+    assert late.reference in client.get(desk.sections[0].list_link).content.decode()

@@ -173,3 +173,22 @@ def test_reminder_emails_link_to_the_public_url(settings, investigator_a):
     )
     assert request_link(request) == f"https://recovery.example.org/admin/requests/request/{request.pk}/change/"
     assert chaser_form_path(request).startswith("/admin/")
+
+
+@pytest.mark.django_db
+def test_the_inbox_asks_the_database_as_often_for_twenty_rows_as_for_two(client, investigator_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INBOX, {"show": "all"}).status_code == 200
+        return len(captured)
+
+    client = signed_in(client, investigator_a)
+    for index in range(2):
+        notify(recipient=investigator_a, title=f"First {index}", source_key=f"a{index}")
+    small = queries()
+    for index in range(18):
+        notify(recipient=investigator_a, title=f"Then {index}", source_key=f"b{index}", kind="document")
+    assert queries() == small
