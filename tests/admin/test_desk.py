@@ -209,3 +209,19 @@ def test_each_sections_list_link_opens_the_filtered_list(client, investigator_a,
         # An undeclared lookup would send the admin to "?e=1" instead of the list.
         assert response.status_code == 200, link
     assert late.reference in client.get(desk.sections[0].list_link).content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_who_reads_everything_still_finds_only_their_own_work(client, investigator_a, analyst, today):
+    # An analyst reads every case, but the desk lists the work a person is responsible for.
+    late = overdue(investigator_a, today)
+    assert late.reference not in desk_page(client, analyst)
+
+
+@pytest.mark.django_db
+def test_the_desk_is_behind_the_admins_sign_in(client, unit_a, today):
+    outsider = UserFactory(username="not_staff", unit=unit_a, roles=["Investigator"], is_staff=False)
+    response = client.get("/admin/desk/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(outsider)
+    assert client.get("/admin/desk/").status_code == 302
