@@ -1,13 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from recovery import calendar_views
 from recovery import views as recovery_views
 
 urlpatterns = [
     path("healthz", recovery_views.healthz, name="healthz"),
     path("readyz", recovery_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The deadline calendar's pages (before the admin's catch-all) and its iCalendar feed, which
+    # calendar clients fetch without signing in: the secret address is the credential.
+    path("admin/calendar/", include("recovery.calendar_urls")),
     path("admin/", admin.site.urls),
+    path("calendar/feed/<str:token>.ics", calendar_views.feed_view, name="calendar-feed"),
     path("api/v1/notifications/", include("recovery.api.notification_urls")),  # reminders (issue 5)
     # Supervisors' dashboards and the statistics report (issue 6).
     path("dashboard/", include("recovery.dashboards.urls")),
