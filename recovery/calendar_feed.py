@@ -26,6 +26,8 @@ from recovery.security.events import record_event
 # What the feed covers around today: the past year (overdue items stay visible) and two years on.
 FEED_PAST_DAYS = 366
 FEED_FUTURE_DAYS = 731
+# The most events of each kind in one feed (the earliest): calendar clients choke on huge feeds.
+FEED_LIMIT = 2000
 
 
 def feed_path(token: str) -> str:
@@ -113,6 +115,7 @@ def feed_ics(user, *, today: datetime.date | None = None) -> bytes:
         start=today - datetime.timedelta(days=FEED_PAST_DAYS),
         end=today + datetime.timedelta(days=FEED_FUTURE_DAYS),
         today=today,
+        limit=FEED_LIMIT,
     )
     site = public_url()
     stamp = timezone.now()

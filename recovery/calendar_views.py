@@ -35,6 +35,9 @@ from recovery.errors import DomainError
 # How far ahead the agenda looks unless ?days= says otherwise, and the most it may say.
 AGENDA_DAYS = 60
 AGENDA_MAX_DAYS = 366
+# The most items of each kind a page lists: a reader of every unit could otherwise ask for tens of
+# thousands (the page says when it shows fewer than there are).
+PAGE_LIMIT = 500
 
 
 def _calendar_access(view):
@@ -64,7 +67,7 @@ def month_view(request):
         context = _context(request, _("Deadline calendar"), error=str(exc), today=today)
         return TemplateResponse(request, "admin/calendar/bad_month.html", context, status=400)
     weeks = month_weeks(year, month)
-    items = deadline_items(request.user, start=weeks[0][0], end=weeks[-1][-1], today=today)
+    items = deadline_items(request.user, start=weeks[0][0], end=weeks[-1][-1], today=today, limit=PAGE_LIMIT)
     by_day = defaultdict(list)
     for item in items:
         by_day[item.date].append(item)
@@ -86,6 +89,8 @@ def month_view(request):
         this_month_query=f"?month={today.year:04d}-{today.month:02d}",
         item_count=len(items),
         overdue_count=sum(1 for item in items if item.overdue),
+        truncated=items.truncated,
+        limit=PAGE_LIMIT,
     )
     return TemplateResponse(request, "admin/calendar/month.html", context)
 
@@ -107,10 +112,23 @@ def agenda_view(request):
             )
             return TemplateResponse(request, "admin/calendar/bad_month.html", context, status=400)
         days = int(raw)
-    items = deadline_items(request.user, start=None, end=today + datetime.timedelta(days=days), today=today)
-    overdue = [item for item in items if item.overdue]
-    upcoming = [item for item in items if not item.overdue and item.date >= today]
-    context = _context(request, _("Upcoming deadlines"), overdue=overdue, upcoming=upcoming, days=days, today=today)
+    # Read apart, so that a long overdue list does not crowd out what is coming.
+    overdue = deadline_items(
+        request.user, start=None, end=today - datetime.timedelta(days=1), today=today, limit=PAGE_LIMIT
+    )
+    upcoming = deadline_items(
+        request.user, start=today, end=today + datetime.timedelta(days=days), today=today, limit=PAGE_LIMIT
+    )
+    context = _context(
+        request,
+        _("Upcoming deadlines"),
+        overdue=overdue,
+        upcoming=upcoming,
+        days=days,
+        today=today,
+        truncated=overdue.truncated or upcoming.truncated,
+        limit=PAGE_LIMIT,
+    )
     return TemplateResponse(request, "admin/calendar/agenda.html", context)
 
 

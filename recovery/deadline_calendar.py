@@ -92,13 +92,34 @@ def _between(field: str, start: datetime.date | None, end: datetime.date | None)
     return bounds
 
 
+class DeadlineItems(list):
+    """The items, by date; `truncated` says a kind had more than the limit asked for."""
+
+    truncated = False
+
+
+def _first(queryset, field: str, limit: int | None, found: DeadlineItems):
+    if limit is None:
+        return list(queryset.order_by(field, "pk"))
+    rows = list(queryset.order_by(field, "pk")[: limit + 1])
+    if len(rows) > limit:
+        found.truncated = True
+    return rows[:limit]
+
+
 def deadline_items(
-    user, *, start: datetime.date | None, end: datetime.date | None, today: datetime.date | None = None
-) -> list[DeadlineItem]:
-    """The user's dated items from `start` to `end` (both included; None: unbounded), by date.
-    Four queries whatever the number of items; nothing at all for a user who reads no case."""
+    user,
+    *,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    today: datetime.date | None = None,
+    limit: int | None = None,
+) -> DeadlineItems:
+    """The user's dated items from `start` to `end` (both included; None: unbounded), by date, at
+    most `limit` of each kind (the earliest). Four queries whatever the number of items; nothing at
+    all for a user who reads no case."""
     today = today or timezone.localdate()
-    items: list[DeadlineItem] = []
+    items = DeadlineItems()
 
     requests = (
         Request.objects.visible_to(user)
@@ -107,7 +128,7 @@ def deadline_items(
         .select_related("case")
         .only("pk", "reference", "status", "response_due", "case__title")
     )
-    for r in requests:
+    for r in _first(requests, "response_due", limit, items):
         items.append(
             DeadlineItem(
                 kind=RESPONSE_DUE,
@@ -126,7 +147,7 @@ def deadline_items(
         .select_related("case")
         .only("pk", "reference", "status", "supplementary_due", "case__title")
     )
-    for r in supplementary:
+    for r in _first(supplementary, "supplementary_due", limit, items):
         items.append(
             DeadlineItem(
                 kind=SUPPLEMENTARY_DUE,
@@ -145,7 +166,7 @@ def deadline_items(
         .filter(**_between("execution_due", start, end))
         .only("pk", "reference", "status", "execution_due", "requesting_authority")
     )
-    for r in incoming:
+    for r in _first(incoming, "execution_due", limit, items):
         items.append(
             DeadlineItem(
                 kind=EXECUTION_DUE,
@@ -172,7 +193,7 @@ def deadline_items(
             "incoming_request__reference",
         )
     )
-    for a in assets:
+    for a in _first(assets, "freeze_expires_on", limit, items):
         owner = a.case.register_number if a.case_id else a.incoming_request.reference
         items.append(
             DeadlineItem(

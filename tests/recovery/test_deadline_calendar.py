@@ -275,3 +275,20 @@ def test_the_pages_query_count_does_not_grow_with_the_items(calendar_world, clie
     assert len(dc.deadline_items(investigator_a, start=days(5), end=days(5))) == 9
     after = {url: _queries(client, url) for url in (month, AGENDA_URL)}
     assert after == before
+
+
+def test_a_page_lists_at_most_its_limit_of_each_kind_and_says_so(calendar_world, client, investigator_a, monkeypatch):
+    from recovery import calendar_views
+
+    w = calendar_world
+    monkeypatch.setattr(calendar_views, "PAGE_LIMIT", 1)
+    client.force_login(investigator_a)
+    sent_request(w.case_a, due=days(6))
+    content = client.get(AGENDA_URL).content.decode()
+    assert 'id="calendar-truncated"' in content
+    overdue, upcoming = content.split('id="agenda-upcoming"')
+    # The earliest of each kind: the request due in five days, not the one due in six.
+    assert w.request_a.reference in upcoming and upcoming.count("/admin/requests/request/") == 1
+    assert w.overdue_a.reference in overdue
+    monkeypatch.setattr(calendar_views, "PAGE_LIMIT", 500)
+    assert 'id="calendar-truncated"' not in client.get(AGENDA_URL).content.decode()
