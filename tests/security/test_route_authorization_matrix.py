@@ -476,6 +476,7 @@ DASHBOARD_ROUTES = {
     },
 }
 
+
 def expect_calendar(route, visitor, target):
     """The deadline calendar's pages: the admin's gate, then anyone who reads case records (each
     sees their own scope in it); the auditor reads no case."""
