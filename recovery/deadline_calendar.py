@@ -218,7 +218,7 @@ class BadMonth(ValueError):
     """The query string names no month the calendar can show."""
 
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 
 
 def _int(value: str, what: str) -> int:

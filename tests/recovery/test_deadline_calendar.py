@@ -186,6 +186,8 @@ def test_month_and_weekday_names_are_in_the_users_language(client, investigator_
         "month=2026-13",
         "month=abc",
         "month=%D9%A1%D9%A2",  # Arabic-Indic digits are digits to Python, not to the calendar
+        "month=%D9%A2%D9%A0%D9%A2%D9%A6-12",
+        "year=%D9%A2%D9%A0%D9%A2%D9%A6&month=12",
         "year=-5",
         "year=1&month=1",
         "month=2026-12-01",
