@@ -84,6 +84,15 @@ def calendar_feed_token_revoke(*, actor, user) -> int:
     return live
 
 
+@transaction.atomic
+def calendar_feed_tokens_revoke_all(*, user, actor, reason: str) -> int:
+    """Revoke `user`'s addresses for them (deactivation): revoked, so that reactivating the account
+    does not bring an address back. Returns how many were revoked."""
+    live = CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    _revoke_live(user, actor=actor, reason=reason)
+    return live
+
+
 def live_token(user) -> CalendarFeedToken | None:
     return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
 

@@ -120,6 +120,16 @@ def test_a_deactivated_users_address_is_404(client, calendar_world, investigator
     assert fetch(token).status_code == 404
 
 
+def test_deactivating_the_account_revokes_its_address_for_good(client, calendar_world, investigator_a, administrator):
+    token = subscribe(client, investigator_a)
+    investigator_a.is_active = False
+    investigator_a.save(update_fields=["is_active"])
+    assert CalendarFeedToken.objects.get(user=investigator_a).revoked_at is not None
+    investigator_a.is_active = True
+    investigator_a.save(update_fields=["is_active"])
+    assert fetch(token).status_code == 404
+
+
 def test_a_colleague_cannot_revoke_or_read_anothers_feed(calendar_world, investigator_a, investigator_b):
     mine, theirs = Client(), Client()
     token_a = subscribe(mine, investigator_a)
