@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from recovery import access
 from recovery.calendar_feed import (
@@ -137,13 +137,14 @@ def agenda_view(request):
 @require_http_methods(["GET", "POST"])
 def feed_settings_view(request):
     """The feed's address: "Subscribe" shows it once when made; "Revoke" ends it at once."""
-    new_url = None
+    new_url = webcal_url = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "create":
                 _row, token = calendar_feed_token_create(actor=request.user, user=request.user)
                 new_url = feed_url(token)
+                webcal_url = "webcal://" + new_url.split("://", 1)[1]
             elif action == "revoke":
                 if calendar_feed_token_revoke(actor=request.user, user=request.user):
                     messages.success(request, _("The calendar address is revoked: it no longer works."))
@@ -154,7 +155,13 @@ def feed_settings_view(request):
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect(reverse("calendar:feed-settings"))
-    context = _context(request, _("Subscribe to the deadline calendar"), live=live_token(request.user), new_url=new_url)
+    context = _context(
+        request,
+        _("Subscribe to the deadline calendar"),
+        live=live_token(request.user),
+        new_url=new_url,
+        webcal_url=webcal_url,
+    )
     response = TemplateResponse(request, "admin/calendar/feed_settings.html", context)
     # The page may carry the secret address: no cache keeps it.
     response["Cache-Control"] = "private, no-store"
@@ -162,7 +169,7 @@ def feed_settings_view(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def feed_view(request, token: str):
     user = user_for_token(token)
     if user is None:

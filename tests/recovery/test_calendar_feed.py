@@ -71,6 +71,20 @@ def test_the_address_is_shown_once_and_only_its_hash_is_kept(client, investigato
     assert "no-store" in page["Cache-Control"]
 
 
+def test_the_new_address_is_offered_as_a_webcal_link_too(client, investigator_a):
+    client.force_login(investigator_a)
+    content = client.post(SETTINGS_URL, {"action": "create"}).content.decode()
+    token = FEED_RE.search(content).group(1)
+    assert f'href="webcal://recovery.example.org/calendar/feed/{token}.ics"' in content
+
+
+def test_a_calendar_client_may_ask_for_the_headers_alone(client, calendar_world, investigator_a):
+    token = subscribe(client, investigator_a)
+    response = Client().head(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200 and response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert Client().post(f"/calendar/feed/{token}.ics").status_code == 405
+
+
 def test_making_and_revoking_are_audited(client, investigator_a):
     subscribe(client, investigator_a)
     client.post(SETTINGS_URL, {"action": "revoke"})
