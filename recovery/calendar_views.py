@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import wraps
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -43,13 +44,12 @@ PAGE_LIMIT = 500
 def _calendar_access(view):
     """Signed-in staff through the admin's own gate; users who read no case get 403."""
 
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not access.is_case_reader(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return admin.site.admin_view(wrapper)
 
 
