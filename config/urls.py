@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from recovery import calendar_views
 from recovery import views as recovery_views
 
 urlpatterns = [
@@ -9,18 +10,22 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The desk and the notifications inbox, in the admin's look (ahead of the admin's own routes).
     path("admin/", include("recovery.desk_urls")),
+    # The deadline calendar's pages (before the admin's catch-all) and its iCalendar feed, which
+    # calendar clients fetch without signing in: the secret address is the credential.
+    path("admin/calendar/", include("recovery.calendar_urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/notifications/", include("recovery.api.notification_urls")),  # reminders (issue 5)
-    # Supervisors' dashboards and the statistics report (issue 6).
+    path("calendar/feed/<str:token>.ics", calendar_views.feed_view, name="calendar-feed"),
+    path("api/v1/notifications/", include("recovery.api.notification_urls")),  # reminders
+    # Supervisors' dashboards and the statistics report.
     path("dashboard/", include("recovery.dashboards.urls")),
-    # The same figures as JSON (issue 6).
+    # The same figures as JSON.
     path("api/v1/stats/", include("recovery.api.stats_urls")),
-    # REST API (issue 4): resources, schema at /api/v1/schema/, docs at /api/v1/docs/ and /api/v1/redoc/.
+    # REST API: resources, schema at /api/v1/schema/, docs at /api/v1/docs/ and /api/v1/redoc/.
     path("api/v1/", include("recovery.api.urls", namespace="api")),
-    # Security (issue 7): two-factor setup and verification pages.
+    # Security: two-factor setup and verification pages.
     path("security/", include("recovery.security.urls")),
     path("", recovery_views.home, name="home"),
 ]
 
-# Unmatched URLs under /api/ answer problem+json like the rest of the API (issue 4).
+# Unmatched URLs under /api/ answer problem+json like the rest of the API.
 handler404 = "recovery.api.exceptions.not_found_handler"

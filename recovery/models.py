@@ -874,3 +874,40 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.outcome}"
+
+
+# --- The deadline calendar's feed -------------------------------------------------------------
+
+
+class CalendarFeedToken(models.Model):
+    """A user's secret address for the deadline calendar's iCalendar feed.
+
+    Calendar clients cannot sign in, so the address itself is the credential. Like API tokens, only
+    a SHA-256 hash of it is kept: the address is shown once, when it is made. Revoking ends it at
+    once; a user has at most one live address (making a new one revokes the old).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_tokens",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One live address per user: the feed page offers one "Subscribe" link, not a list.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True), name="calendarfeed_one_live_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

@@ -216,7 +216,9 @@ def _revoke_tokens_of(user, actor) -> int:
     tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("pk"))
     for token in tokens:
         api_token_revoke(actor=actor, token=token, reason="user_deactivated")
-    return len(tokens)
+    from recovery.calendar_feed import calendar_feed_tokens_revoke_all
+
+    return len(tokens) + calendar_feed_tokens_revoke_all(user=user, actor=actor, reason="user_deactivated")
 
 
 def _current_actor():

@@ -476,6 +476,15 @@ DASHBOARD_ROUTES = {
     },
 }
 
+
+def expect_calendar(route, visitor, target):
+    """The deadline calendar's pages: the admin's gate, then anyone who reads case records (each
+    sees their own scope in it); the auditor reads no case."""
+    if visitor in NOT_STAFF:
+        return {302}
+    return {200} if set(VISITORS[visitor][0]) - {AUD} else {403}
+
+
 # Rules: exact URL name first; then, for the admin only, its path prefix (expect_admin tells the
 # admin's pages apart by their URL names). Dashboard and API routes have a rule only by name.
 RULES_BY_NAME = {
@@ -490,6 +499,11 @@ RULES_BY_NAME = {
     "api:schema": expect_api_docs,
     "api:docs": expect_api_docs,
     "api:redoc": expect_api_docs,
+    "calendar:month": expect_calendar,
+    "calendar:agenda": expect_calendar,
+    "calendar:feed-settings": expect_calendar,
+    # The feed's address is its credential: a made-up one is unknown to everyone, signed in or not.
+    "calendar-feed": expect_public({404}),
 }
 RULES_BY_PREFIX = {"admin/": expect_admin}
 NAMED_ONLY_PREFIXES = ("api/", "dashboard/")
@@ -656,6 +670,8 @@ def targets_for(route: Route, world) -> list[tuple[Target, str]]:
         return [(Target("-", None, app_label=label), build_path(route, {"app_label": label})) for label in labels]
     if "url" in params:
         return [(Target("-", None), build_path(route, {"url": "no-such-page/"}))]
+    if params == {"token"}:
+        return [(Target("-", None), build_path(route, {"token": "not-a-real-token"}))]
     if params == {"content_type_id", "object_id"}:
         case = world["case_A"]
         ct = ContentType.objects.get_for_model(case)
