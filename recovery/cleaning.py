@@ -46,6 +46,14 @@ def clean_currency(code, *, field: str = "currency") -> str:
         ) from None
     if len(value) != 3:
         raise InvalidInput(_("A currency code has three letters."), field_errors={field: [_("Unknown currency code.")]})
+    from recovery.currencies import is_current_currency
+
+    if not is_current_currency(value):
+        # The admin's currency select offers only these: the API refuses the same.
+        raise InvalidInput(
+            _("“%(code)s” is no longer in use: choose a current ISO 4217 currency.") % {"code": value},
+            field_errors={field: [_("Not a currency in use.")]},
+        )
     return value
 
 
