@@ -76,14 +76,15 @@ def currency_choices(*, include_blank: bool = True, also: tuple = ()) -> list[tu
 class CurrencyChoiceField(forms.TypedChoiceField):
     """A currency select of current ISO 4217 codes, labelled in the user's language."""
 
-    def __init__(self, *, required=True, initial=None, **kwargs):
+    def __init__(self, *, required=True, initial=None, recorded=(), **kwargs):
         kwargs.pop("choices", None)
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
         kwargs.pop("coerce", None)
+        self.recorded = frozenset(code for code in recorded if code)
         super().__init__(
             # A callable: the labels are worked out at each rendering, in the user's language.
-            choices=currency_choices,
+            choices=functools.partial(currency_choices, also=tuple(self.recorded)),
             coerce=lambda value: str(value).upper(),
             empty_value="",
             required=required,
@@ -93,7 +94,15 @@ class CurrencyChoiceField(forms.TypedChoiceField):
         self.error_messages["invalid_choice"] = _("“%(value)s” is not a currency in use (current ISO 4217 codes only).")
 
     def valid_value(self, value):
-        return is_current_currency(value)
+        return is_current_currency(value) or str(value or "").upper() in self.recorded
+
+    def keep_recorded(self, code) -> None:
+        """Keep `code`, the record's own currency, valid and offered even if it has left use since:
+        editing another field of an old record must not fail on its currency."""
+        code = str(code or "").strip().upper()
+        if code and not is_current_currency(code):
+            self.recorded = self.recorded | {code}
+            self.choices = functools.partial(currency_choices, also=tuple(self.recorded))
 
 
 def _money_formfield_with_currency_choices(field):
@@ -123,6 +132,20 @@ class CurrencyChoiceAdminMixin:
         if isinstance(field, MoneyFormField):
             field = _money_formfield_with_currency_choices(field)
         return field
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            from djmoney.forms import MoneyField as MoneyFormField
+
+            for name, field in form_class.base_fields.items():
+                if isinstance(field, CurrencyChoiceField):
+                    field.keep_recorded(getattr(obj, name, ""))
+                elif isinstance(field, MoneyFormField) and isinstance(field.fields[1], CurrencyChoiceField):
+                    money = getattr(obj, name, None)
+                    field.fields[1].keep_recorded(getattr(getattr(money, "currency", None), "code", ""))
+                    field.widget.widgets[1].choices = field.fields[1].choices
+        return form_class
 
     def get_changeform_initial_data(self, request):
         # A model's default currency (an asset's: USD) is not the user's choice: the add form

@@ -170,10 +170,11 @@ def instruments_applicable_to(code, queryset=None):
     treaty). The same rule as LegalInstrument.applies_to, as a queryset; none for the home state,
     which is never a requested state."""
     from django.conf import settings
+    from django_countries import countries
 
     queryset = LegalInstrument.objects.all() if queryset is None else queryset
     code = str(getattr(code, "code", code) or "").strip().upper()
-    if not code or code == settings.HOME_COUNTRY:
+    if code not in dict(countries) or code == settings.HOME_COUNTRY:
         return queryset.none()
     parties = LegalInstrument.counterpart_countries.through.objects.filter(countryprofile__country=code)
     return queryset.filter(Q(open_to_all_states=True) | Q(pk__in=parties.values("legalinstrument_id")))
