@@ -110,3 +110,15 @@ def test_an_asset_posted_with_a_withdrawn_currency_is_refused(desk, login, inves
 def test_a_cases_damage_in_a_withdrawn_currency_is_refused(desk, investigator_a):
     with pytest.raises(InvalidInput):
         case_update(case=desk.case_a, actor=investigator_a, estimated_damage=Money("100.00", "SUR"))
+
+
+@pytest.mark.django_db
+def test_the_claims_and_agreements_inlines_use_the_same_select(desk, login, investigator_a):
+    import re
+
+    page = login(investigator_a).get(f"/admin/assets/asset/{desk.asset_a.pk}/change/").content.decode()
+    names = re.findall(r'<select name="([^"]*amount_1)"', page)
+    assert names, "the asset page has money fields in its inlines"
+    for name in names:
+        options = options_of(page, name)
+        assert "KZT — " in options and 'value="ATS"' not in options
