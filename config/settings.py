@@ -211,6 +211,9 @@ CURRENCIES = None  # every ISO 4217 currency (django-money)
 COMMON_CURRENCIES = env_list(
     "RECOVERY_COMMON_CURRENCIES", ["KZT", "USD", "EUR", "GBP", "CHF", "RUB", "CNY", "AED", "TRY", "KGS", "UZS"]
 )
+if any(len(code) != 3 or not code.isalpha() for code in COMMON_CURRENCIES):
+    raise ImproperlyConfigured(f"RECOVERY_COMMON_CURRENCIES={COMMON_CURRENCIES!r}: three-letter ISO 4217 codes.")
+COMMON_CURRENCIES = [code.upper() for code in COMMON_CURRENCIES]
 COUNTRIES_FIRST = [HOME_COUNTRY]
 # The requesting authority that generated request letters name (documents/letters.py), in the
 # office's three letter languages, with the contacts printed under every letter.
