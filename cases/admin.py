@@ -380,7 +380,22 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is None:
             fieldsets.append((_("Case"), {"fields": ("case", "role")}))
+        elif not self.has_change_permission(request, obj) and not access.sees_full_identifiers(
+            request.user, subject=obj
+        ):
+            # Shown with the identifiers masked: the birth date too, as an IIN begins with it.
+            fieldsets = [
+                (
+                    title,
+                    {**options, "fields": ["masked_birth_date" if f == "birth_date" else f for f in options["fields"]]},
+                )
+                for title, options in fieldsets
+            ]
         return fieldsets
+
+    @admin.display(description=_("date of birth / registration"))
+    def masked_birth_date(self, obj):
+        return BIRTH_DATE_MASK if obj.birth_date else "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

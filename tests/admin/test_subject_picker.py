@@ -187,3 +187,13 @@ def test_an_auditor_is_not_offered_subjects(desk, login):
         {"app_label": "cases", "model_name": "casesubject", "field_name": "subject", "term": "Ivanov"},
     )
     assert response.status_code in (302, 403) or response.json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_the_subject_page_shows_the_birth_date_masked_to_a_masked_reader(namesakes, login, analyst, investigator_a):
+    url = f"/admin/cases/subject/{namesakes['bekov'].pk}/change/"
+    page = login(analyst).get(url).content.decode()
+    assert "1985" not in page and "850505300333" not in page
+    assert "••.••.••••" in page
+    page = login(investigator_a).get(url).content.decode()
+    assert "1985" in page
