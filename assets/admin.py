@@ -760,7 +760,7 @@ class AssetAdmin(
 
     def response_add(self, request, obj, post_url_continue=None):
         # Opened from a case's page ("Add an asset"): back to that case.
-        return back_to_case(request, super().response_add(request, obj, post_url_continue))
+        return back_to_case(request, super().response_add(request, obj, post_url_continue), obj.case_id)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

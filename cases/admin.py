@@ -476,9 +476,11 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
     def response_add(self, request, obj, post_url_continue=None):
         # Opened from a case's page ("Add a subject"): back to that case.
         response = super().response_add(request, obj, post_url_continue)
-        return back_to_case(request, response)
+        case = getattr(request, "_subject_case", None)
+        return back_to_case(request, response, getattr(case, "pk", None))
 
     def service_create(self, request, data):
+        request._subject_case = data.get("case")  # where "Save" returns to (response_add)
         fields = {name: data[name] for name in self.service_fields if name in data}
         # What the user typed, when an existing record was matched (subject_record): the
         # confirmation names what they entered, not another unit's record.

@@ -456,7 +456,7 @@ class RequestAdmin(
 
     def response_add(self, request, obj, post_url_continue=None):
         # Opened from a case's page ("Add a request"): back to that case.
-        return back_to_case(request, super().response_add(request, obj, post_url_continue))
+        return back_to_case(request, super().response_add(request, obj, post_url_continue), obj.case_id)
 
     # -- columns
     @admin.display(description=_("case"), ordering="case__register_number")

@@ -648,9 +648,10 @@ class ReadOnlyAdminMixin:
         return False
 
 
-def back_to_case(request, response):
+def back_to_case(request, response, case_id=None):
     """After adding a record from a case's page (its "add" links carry ?case=N), a plain "Save"
-    goes back to that case rather than to the list, when the user may see the case."""
+    goes back to a case rather than to the list: `case_id`, the case the record was saved in (the
+    form may have changed it), else N; only a case the user may see."""
     from django.apps import apps
     from django.http import HttpResponseRedirect
     from django.urls import reverse
@@ -659,7 +660,10 @@ def back_to_case(request, response):
         return response
     if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")):
         return response
-    case_id = request.GET.get("case", "")
+    opened_from = request.GET.get("case", "")
+    if not opened_from.isdigit():
+        return response
+    case_id = str(case_id or opened_from)
     if not case_id.isdigit():
         return response
     Case = apps.get_model("cases", "Case")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 
-from babel.core import get_global
+from babel.core import UnknownLocaleError, get_global
 from babel.numbers import get_currency_name, get_territory_currencies
 from django import forms
 from django.conf import settings
@@ -53,10 +53,15 @@ def _babel_locale() -> str:
 
 def currency_label(code: str, locale: str | None = None) -> str:
     """'KZT — Kazakhstani tenge' (in the active language: 'KZT — казахский тенге')."""
-    locale = locale or _babel_locale()
+    return _label(code, locale or _babel_locale())
+
+
+@functools.lru_cache(maxsize=2048)
+def _label(code: str, locale: str) -> str:
+    # Every select of every form row asks the same few hundred names: worked out once.
     try:
         name = get_currency_name(code, locale=locale)
-    except Exception:  # an unknown locale: the code alone says enough
+    except (UnknownLocaleError, ValueError):  # an unknown locale: the code alone says enough
         name = code
     return f"{code} — {name}" if name and name != code else code
 

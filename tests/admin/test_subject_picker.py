@@ -176,7 +176,8 @@ def test_the_return_to_a_case_needs_a_case_one_sees(desk, login, investigator_a)
     }
     response = client.post(f"/admin/cases/subject/add/?case={desk.case_b.pk}", data)
     assert response.status_code == 302
-    assert response["Location"] != f"/admin/cases/case/{desk.case_b.pk}/change/"
+    # Back to the case the subject was recorded in, never to unit B's.
+    assert response["Location"] == f"/admin/cases/case/{desk.case_a.pk}/change/"
 
 
 @pytest.mark.django_db
