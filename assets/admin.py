@@ -2,7 +2,11 @@
 transitions with what caused each step, court decisions, third-party claims and agreements on
 return or sharing."""
 
+import contextvars
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
@@ -10,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 from import_export import fields, widgets
@@ -41,6 +46,7 @@ from recovery.admin_base import (
     ReferenceListFilter,
     ScopedAdminMixin,
     ServiceModelAdmin,
+    back_to_case,
     country_html,
     timeline_rows_for,
 )
@@ -48,6 +54,7 @@ from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, Serv
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionForm, TransitionSpec
 from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
+from recovery.stats import RateBook
 
 S = Asset.Status
 Step = AssetStatusChange.Step
@@ -336,6 +343,7 @@ class AssetAdmin(
         "restituted",
         "retained",
         "freeze_expiry",
+        "released",
     )
     list_select_related = ("case", "incoming_request", "holder")
     list_filter = (
@@ -436,19 +444,23 @@ class AssetAdmin(
 
     @admin.display(description=_("frozen"), ordering="frozen_amount")
     def frozen(self, obj):
-        return obj.frozen if obj.frozen_amount else "—"
+        return with_reporting_value(obj.frozen) if obj.frozen_amount else "—"
 
     @admin.display(description=_("confiscated"), ordering="confiscated_amount")
     def confiscated(self, obj):
-        return obj.confiscated if obj.confiscated_amount else "—"
+        return with_reporting_value(obj.confiscated) if obj.confiscated_amount else "—"
 
     @admin.display(description=_("returned"), ordering="returned_amount")
     def returned(self, obj):
         if not obj.returned_amount:
             return "—"
         if obj.partially_returned:
-            return format_html("{}<br><small>{}</small>", obj.returned, _("partially returned"))
-        return obj.returned
+            return format_html("{}<br><small>{}</small>", with_reporting_value(obj.returned), _("partially returned"))
+        return with_reporting_value(obj.returned)
+
+    @admin.display(description=_("released"), ordering="released_amount")
+    def released(self, obj):
+        return with_reporting_value(obj.released) if obj.released_amount else "—"
 
     @admin.display(description=_("our share received"), ordering="shared_amount")
     def shared(self, obj):
@@ -470,8 +482,8 @@ class AssetAdmin(
         if not obj.still_frozen_amount:
             return "—"
         if obj.partially_frozen:
-            return format_html("{}<br><small>{}</small>", obj.still_frozen, _("partially frozen"))
-        return obj.still_frozen
+            return format_html("{}<br><small>{}</small>", with_reporting_value(obj.still_frozen), _("partially frozen"))
+        return with_reporting_value(obj.still_frozen)
 
     @admin.display(description=_("restituted to victims"), ordering="restituted_amount")
     def restituted(self, obj):
@@ -506,9 +518,18 @@ class AssetAdmin(
         if obj is None or obj.pk is None:
             return "—"
         amounts = asset_amounts(obj)
-        rows = format_html_join(
-            "", "<tr><th>{}</th><td>{}</td></tr>", ((label, amounts[k]) for k, label in self.AMOUNT_LABELS)
+        # Each amount in the asset's currency, and what it is worth in the reporting currency.
+        head = format_html(
+            "<tr><th></th><th>{}</th><th>{}</th></tr>",
+            obj.currency,
+            format_lazy(_("in {currency} (latest rate)"), currency=settings.REPORTING_CURRENCY),
         )
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            ((label, amounts[k], reporting_value_text(amounts[k])) for k, label in self.AMOUNT_LABELS),
+        )
+        rows = format_html("{}{}", head, rows)
         notes = []
         if obj.partially_frozen:
             notes.append(_("Partially frozen"))
@@ -729,6 +750,18 @@ class AssetAdmin(
                 row["note"] = f"{expiry}\n{row['note']}" if row["note"] else str(expiry)
         return rows
 
+    def changelist_view(self, request, extra_context=None):
+        parent = super().changelist_view
+        return with_fresh_rates(lambda: parent(request, extra_context))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        parent = super().change_view
+        return with_fresh_rates(lambda: parent(request, object_id, form_url, extra_context))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Opened from a case's page ("Add an asset"): back to that case.
+        return back_to_case(request, super().response_add(request, obj, post_url_continue), obj.case_id)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.setdefault("extra_links", []).extend(self.step_links(request, obj))
@@ -740,6 +773,61 @@ class AssetAdmin(
                     {"label": _("Renew the freeze"), "url": reverse("admin:assets_asset_renew_freeze", args=[obj.pk])}
                 )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# The exchange-rate table, read once per page (recovery.stats.RateBook): set by the list and change
+# views before their columns render, dropped once the page is rendered.
+_page_rates: contextvars.ContextVar[RateBook | None] = contextvars.ContextVar("asset_admin_rates", default=None)
+
+
+def _drop_page_rates(rendered) -> None:
+    # A post-render callback's return value would replace the response: return nothing.
+    _page_rates.set(None)
+
+
+def with_fresh_rates(view):
+    token = _page_rates.set(RateBook())
+    response = view()
+    if hasattr(response, "add_post_render_callback") and not getattr(response, "is_rendered", True):
+        response.add_post_render_callback(_drop_page_rates)
+    else:
+        _page_rates.reset(token)
+    return response
+
+
+def reporting_value(money: Money | None) -> Money | None:
+    """`money` in the reporting currency at the latest rate known today; None when it is in that
+    currency already, is nothing, or has no rate."""
+    if money is None or not money.amount or str(money.currency) == settings.REPORTING_CURRENCY:
+        return None
+    book = _page_rates.get()
+    if book is None:
+        book = RateBook()
+        _page_rates.set(book)
+    found = book.rate(str(money.currency), timezone.localdate())
+    if found is None:
+        return None
+    rate, _rate_date = found
+    return Money((money.amount * rate).quantize(Decimal("0.01")), settings.REPORTING_CURRENCY)
+
+
+def reporting_value_text(money: Money | None):
+    if money is None or not money.amount:
+        return "—"
+    if str(money.currency) == settings.REPORTING_CURRENCY:
+        return money
+    converted = reporting_value(money)
+    if converted is None:
+        return format_html("<small>{}</small>", _("no exchange rate"))
+    return format_html("≈ {}", converted)
+
+
+def with_reporting_value(money: Money):
+    """'€1,000.00' and, under it, '≈ $1,080.00' (the reporting currency), for a list cell."""
+    converted = reporting_value(money)
+    if converted is None:
+        return money
+    return format_html("{}<br><small>≈ {}</small>", money, converted)
 
 
 @admin.register(AssetStatusChange)

@@ -1,19 +1,20 @@
 """Admin for cases, subjects and their roles: the case page is the investigator's desk."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from assets.models import Asset
 from cases.admin_io import CaseResource, SubjectResource
 from cases.models import Case, CaseStatusChange, CaseSubject, Subject
-from cases.selectors import case_desk_timeline
+from cases.selectors import case_desk_timeline, subject_picker_details, subject_search_rank, visible_namesakes
 from cases.services import (
     CASE_EDITABLE_FIELDS,
     case_add_subject,
@@ -33,13 +34,14 @@ from recovery.admin_base import (
     ScopedAdminMixin,
     ServiceModelAdmin,
     VersionedModelForm,
+    back_to_case,
     timeline_rows_for,
 )
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.admin_transitions import TransitionAdminMixin, TransitionSpec
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.admin import PersonalDataAdminMixin, export_case_bundle
-from recovery.security.masking import IDENTIFIER_FIELDS
+from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
 
 
 def _count_of(model, *conditions, **filters):
@@ -378,7 +380,22 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is None:
             fieldsets.append((_("Case"), {"fields": ("case", "role")}))
+        elif not self.has_change_permission(request, obj) and not access.sees_full_identifiers(
+            request.user, subject=obj
+        ):
+            # Shown with the identifiers masked: the birth date too, as an IIN begins with it.
+            fieldsets = [
+                (
+                    title,
+                    {**options, "fields": ["masked_birth_date" if f == "birth_date" else f for f in options["fields"]]},
+                )
+                for title, options in fieldsets
+            ]
         return fieldsets
+
+    @admin.display(description=_("date of birth / registration"))
+    def masked_birth_date(self, obj):
+        return BIRTH_DATE_MASK if obj.birth_date else "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -399,7 +416,71 @@ class SubjectAdmin(PersonalDataAdminMixin, ServiceImportExportMixin, ImportExpor
     def case_count(self, obj):
         return obj._case_count
 
+    # -- the subject picker (autocomplete): what tells two namesakes apart
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            # The surname typed ("Bekov") before names merely containing it ("Dzhaksybekov").
+            rank = subject_search_rank(search_term, by_identifier=access.may_search_identifiers(request.user))
+            queryset = queryset.annotate(_rank=rank).order_by("_rank", "name_latin", "name_cyrillic", "pk")
+        return queryset, may_have_duplicates
+
+    def autocomplete_prepare(self, request, objects):
+        return subject_picker_details(request.user, [obj.pk for obj in objects])
+
+    def autocomplete_result(self, request, obj, result, prepared):
+        details = (prepared or {}).get(obj.pk, {"full": False, "cases": []})
+        result["text"] = subject_option_text(obj, full=details["full"], cases=details["cases"])
+        return result
+
+    def save_model(self, request, obj, form, change):
+        namesakes = []
+        if not change:
+            data = form.cleaned_data
+            # Compared before the save: only subjects the user could already see are named.
+            namesakes = list(
+                visible_namesakes(
+                    request.user,
+                    name_latin=data.get("name_latin", ""),
+                    name_cyrillic=data.get("name_cyrillic", ""),
+                    iin_bin=data.get("iin_bin", ""),
+                )[:5]
+            )
+        super().save_model(request, obj, form, change)
+        namesakes = [subject for subject in namesakes if subject.pk != obj.pk]
+        if namesakes:
+            details = subject_picker_details(request.user, [subject.pk for subject in namesakes])
+            links = format_html_join(
+                "; ",
+                '<a href="{}">{}</a>',
+                (
+                    (
+                        reverse("admin:cases_subject_change", args=[subject.pk]),
+                        subject_option_text(subject, **details[subject.pk]),
+                    )
+                    for subject in namesakes
+                ),
+            )
+            messages.warning(
+                request,
+                format_html(
+                    "{} {}",
+                    _(
+                        "A subject with the same name or IIN/BIN is already recorded: check that this is not "
+                        "the same person or company (if it is, give that record the role in the case instead)."
+                    ),
+                    links,
+                ),
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Opened from a case's page ("Add a subject"): back to that case.
+        response = super().response_add(request, obj, post_url_continue)
+        case = getattr(request, "_subject_case", None)
+        return back_to_case(request, response, getattr(case, "pk", None))
+
     def service_create(self, request, data):
+        request._subject_case = data.get("case")  # where "Save" returns to (response_add)
         fields = {name: data[name] for name in self.service_fields if name in data}
         # What the user typed, when an existing record was matched (subject_record): the
         # confirmation names what they entered, not another unit's record.
@@ -429,6 +510,27 @@ class CaseStatusChangeAdmin(
     list_filter = ("to_status",)
     search_fields = ("case__register_number", "note", "document_reference")
     date_hierarchy = "effective_on"
+
+
+def subject_option_text(subject, *, full: bool, cases) -> str:
+    """'Bekov Arman (Бекова Арман) · IIN/BIN •••••••••123 · born ••.••.•••• · cases: 2415…, 2499…'.
+
+    The birth date is masked with the identifier: an IIN begins with it (YYMMDD)."""
+    parts = [str(subject)]
+    if subject.name_latin and subject.name_cyrillic:
+        parts[0] = f"{subject.name_latin} ({subject.name_cyrillic})"
+    if subject.iin_bin:
+        iin = subject.iin_bin if full else mask_value(subject.iin_bin)
+        parts.append(_("IIN/BIN %(iin)s") % {"iin": iin})
+    if subject.birth_date:
+        born = date_format(subject.birth_date, "SHORT_DATE_FORMAT") if full else BIRTH_DATE_MASK
+        parts.append(_("born %(date)s") % {"date": born})
+    if cases:
+        parts.append(_("cases: %(cases)s") % {"cases": ", ".join(cases)})
+    return " · ".join(str(part) for part in parts)
+
+
+BIRTH_DATE_MASK = "••.••.••••"
 
 
 def case_link(case):

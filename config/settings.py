@@ -207,6 +207,14 @@ INCOMING_EXECUTION_DAYS = env_int("RECOVERY_INCOMING_EXECUTION_DAYS", 90, minimu
 DEFAULT_CURRENCY = env_str("RECOVERY_DEFAULT_CURRENCY", "KZT")
 REPORTING_CURRENCY = env_str("RECOVERY_REPORTING_CURRENCY", "USD")
 CURRENCIES = None  # every ISO 4217 currency (django-money)
+# The currencies offered first in every currency select (recovery.currencies); the others follow
+# by code, current ISO 4217 codes only.
+COMMON_CURRENCIES = env_list(
+    "RECOVERY_COMMON_CURRENCIES", ["KZT", "USD", "EUR", "GBP", "CHF", "RUB", "CNY", "AED", "TRY", "KGS", "UZS"]
+)
+if any(len(code) != 3 or not code.isalpha() for code in COMMON_CURRENCIES):
+    raise ImproperlyConfigured(f"RECOVERY_COMMON_CURRENCIES={COMMON_CURRENCIES!r}: three-letter ISO 4217 codes.")
+COMMON_CURRENCIES = [code.upper() for code in COMMON_CURRENCIES]
 COUNTRIES_FIRST = [HOME_COUNTRY]
 # The requesting authority that generated request letters name (documents/letters.py), in the
 # office's three letter languages, with the contacts printed under every letter.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
 
+from cases.models import Case
 from documents.admin import RequestDocumentInline, add_document_link, document_links
 from mla_requests import case_file
 from mla_requests.filters import RequestFilterSet
@@ -31,7 +32,7 @@ from mla_requests.services import (
     request_transition,
     request_update,
 )
-from recovery import selectors
+from recovery import access, selectors
 from recovery.admin_base import (
     ReadOnlyAdminMixin,
     ReferenceListFilter,
@@ -39,6 +40,7 @@ from recovery.admin_base import (
     ServiceModelAdmin,
     VersionedModelForm,
     VisibleCountryFilter,
+    back_to_case,
     country_html,
     days_left_html,
 )
@@ -112,6 +114,29 @@ class RequestAdminForm(VersionedModelForm):
             "crime; the 1988 Vienna Convention: drug trafficking): why it applies anyway. Kept on the timeline."
         ),
     )
+
+    class Media:
+        js = ("admin/js/jquery.init.js", "recovery/legal_basis_by_country.js")
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country")
+        code = str(getattr(country, "code", country) or "").upper()
+        if "country" in self.fields and code == settings.HOME_COUNTRY:
+            self.add_error("country", _("The home state cannot be the requested state: choose a foreign state."))
+            return data
+        legal_basis = data.get("legal_basis")
+        if code and legal_basis is not None and not legal_basis.applies_to(code):
+            # request_create refuses it too; said here next to the field, with what would apply.
+            self.add_error(
+                "legal_basis",
+                _(
+                    "%(instrument)s cannot be the legal basis of a request to %(country)s: choose its bilateral "
+                    "treaty, a convention it is a party to, reciprocity or a network it belongs to."
+                )
+                % {"instrument": legal_basis, "country": getattr(country, "name", code)},
+            )
+        return data
 
 
 class DeadlineForm(forms.Form):
@@ -374,6 +399,10 @@ class RequestAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
+        country = form_class.base_fields.get("country")
+        if country is not None:
+            # A request goes to a foreign state: the home state is not offered (and refused).
+            country.choices = [(code, name) for code, name in country.choices if code != settings.HOME_COUNTRY]
         measures = form_class.base_fields.get("measures")
         if measures is not None:
             measures.help_text = _("Only the measures the legal basis covers can be sent.")
@@ -417,7 +446,17 @@ class RequestAdmin(
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("responsible_investigator", request.user.pk)
+        case_id = str(request.GET.get("case", ""))
+        if case_id.isdigit() and "crime_category" not in initial:
+            # Opened from a case's page: the request is about the case's offence unless changed.
+            case = access.writable(request.user, Case.objects.filter(pk=int(case_id))).first()
+            if case is not None:
+                initial["crime_category"] = case.primary_crime_category_id
         return initial
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Opened from a case's page ("Add a request"): back to that case.
+        return back_to_case(request, super().response_add(request, obj, post_url_continue), obj.case_id)
 
     # -- columns
     @admin.display(description=_("case"), ordering="case__register_number")

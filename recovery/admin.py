@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from recovery import access, selectors
+from recovery import access, admin_autocomplete, selectors
 from recovery.admin_base import UrlLookupGate
 from recovery.admin_io import ServiceImportExportMixin
 from recovery.errors import DomainError
@@ -38,6 +38,8 @@ admin.site.site_title = _("Asset recovery")
 admin.site.index_title = _("Cases, requests and assets")
 # Investigators and supervisors find their desk above the lists (recovery.desk).
 admin.site.index_template = "admin/recovery/index.html"
+# Autocomplete options that tell records apart (a subject's masked IIN, birth date and cases).
+admin_autocomplete.install(admin.site)
 
 TRILINGUAL = ("name_en", "name_ru", "name_kk")
 
@@ -206,6 +208,16 @@ class LegalInstrumentAdmin(UrlLookupGate, ServiceImportExportMixin, ExportMixin,
     search_fields = ("code", "short_name", *TRILINGUAL, "counterpart_countries__country")
     autocomplete_fields = ("counterpart_countries", "measures")
     inlines = (InstrumentRequirementInline,)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete" and "country" in request.GET:
+            # A request's legal basis, chosen after its requested state (recovery/static/recovery/
+            # legal_basis_by_country.js sends it): only the instruments that can bind that state.
+            queryset = selectors.instruments_applicable_to(request.GET["country"], queryset)
+        return queryset, may_have_duplicates
+
     fieldsets = (
         (None, {"fields": ("code", "kind", "short_name", *TRILINGUAL, "counterpart_countries", "open_to_all_states")}),
         (_("Dates"), {"fields": ("signed_on", "in_force_on", "ratification_reference")}),

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from recovery import access
+from recovery.currencies import CurrencyChoiceAdminMixin
 from recovery.errors import DomainError, VersionConflict
 from recovery.security.masking import is_identifier_lookup, with_masked_changes
 
@@ -263,7 +264,7 @@ def record_refused_lookups(request, model_admin, params) -> None:
     )
 
 
-class ScopedAdminMixin(UrlLookupGate):
+class ScopedAdminMixin(CurrencyChoiceAdminMixin, UrlLookupGate):
     """Rows, choices and permissions limited to what the signed-in user may see and do; URL
     lookups limited to the declared ones (UrlLookupGate)."""
 
@@ -645,3 +646,27 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def back_to_case(request, response, case_id=None):
+    """After adding a record from a case's page (its "add" links carry ?case=N), a plain "Save"
+    goes back to a case rather than to the list: `case_id`, the case the record was saved in (the
+    form may have changed it), else N; only a case the user may see."""
+    from django.apps import apps
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+
+    if not isinstance(response, HttpResponseRedirect):
+        return response
+    if any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup")):
+        return response
+    opened_from = request.GET.get("case", "")
+    if not opened_from.isdigit():
+        return response
+    case_id = str(case_id or opened_from)
+    if not case_id.isdigit():
+        return response
+    Case = apps.get_model("cases", "Case")
+    if not access.readable(request.user, Case.objects.filter(pk=int(case_id))).exists():
+        return response
+    return HttpResponseRedirect(reverse("admin:cases_case_change", args=[int(case_id)]))

@@ -35,7 +35,9 @@ def clean_country(code, *, field: str = "country", allow_home: bool = True) -> s
     return value
 
 
-def clean_currency(code, *, field: str = "currency") -> str:
+def clean_currency(code, *, field: str = "currency", current_only: bool = True) -> str:
+    """An ISO 4217 code, upper-cased. With `current_only` (money being recorded) only a currency in
+    use today (recovery.currencies); an exchange-rate table may also name a withdrawn one."""
     value = (code or "").strip().upper()
     try:
         get_currency(value)
@@ -46,6 +48,14 @@ def clean_currency(code, *, field: str = "currency") -> str:
         ) from None
     if len(value) != 3:
         raise InvalidInput(_("A currency code has three letters."), field_errors={field: [_("Unknown currency code.")]})
+    from recovery.currencies import is_current_currency
+
+    if current_only and not is_current_currency(value):
+        # The admin's currency select offers only these: the API refuses the same.
+        raise InvalidInput(
+            _("“%(code)s” is no longer in use: choose a current ISO 4217 currency.") % {"code": value},
+            field_errors={field: [_("Not a currency in use.")]},
+        )
     return value
 
 

@@ -304,7 +304,7 @@ CURRENCY = {
     "CZ": "CZK",
     "ES": "EUR",
     "IT": "EUR",
-    "BG": "BGN",
+    "BG": "EUR",  # the lev gave way to the euro on 1 January 2026: no longer offered nor accepted
     "MN": "MNT",
     "PK": "PKR",
     "VN": "VND",

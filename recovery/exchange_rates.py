@@ -141,7 +141,8 @@ def _check_date(day: datetime.date, source: str, where: str) -> datetime.date:
 def _known_currency(code: str, unknown: set, warnings: list) -> str | None:
     """The code if it is ISO 4217; else None, with one warning per code however often it occurs."""
     try:
-        return clean_currency(code)
+        # A rate file names withdrawn currencies too (their rates convert old amounts).
+        return clean_currency(code, current_only=False)
     except DomainError:
         if code not in unknown:
             unknown.add(code)

@@ -631,7 +631,7 @@ class ExchangeRate(models.Model):
 
         if self.currency:
             try:
-                self.currency = clean_currency(self.currency)
+                self.currency = clean_currency(self.currency, current_only=False)
             except DomainError as exc:
                 raise ValidationError({"currency": str(exc)}) from None
 

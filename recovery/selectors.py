@@ -162,3 +162,19 @@ def country_page(user, code, today: datetime.date | None = None) -> dict | None:
         "instruments": instruments_for(profile),
         "requests": own_requests_to(user, code, today),
     }
+
+
+def instruments_applicable_to(code, queryset=None):
+    """The legal instruments that can be a request's legal basis to the state `code`: those open
+    to every state (conventions, reciprocity, networks) and those it is a party to (its bilateral
+    treaty). The same rule as LegalInstrument.applies_to, as a queryset; none for the home state,
+    which is never a requested state."""
+    from django.conf import settings
+    from django_countries import countries
+
+    queryset = LegalInstrument.objects.all() if queryset is None else queryset
+    code = str(getattr(code, "code", code) or "").strip().upper()
+    if code not in dict(countries) or code == settings.HOME_COUNTRY:
+        return queryset.none()
+    parties = LegalInstrument.counterpart_countries.through.objects.filter(countryprofile__country=code)
+    return queryset.filter(Q(open_to_all_states=True) | Q(pk__in=parties.values("legalinstrument_id")))

@@ -26,7 +26,7 @@ FEED_RE = re.compile(r"https?://[^\s<\"]+/calendar/feed/([A-Za-z0-9_\-]+)\.ics")
 
 @pytest.fixture(autouse=True)
 def _site(settings):
-    settings.REMINDER_SITE_URL = "https://recovery.example.org"
+    settings.PUBLIC_URL = "https://recovery.example.org"
 
 
 def subscribe(client, user) -> str:
