@@ -485,6 +485,21 @@ def expect_calendar(route, visitor, target):
     return {200} if set(VISITORS[visitor][0]) - {AUD} else {403}
 
 
+def expect_inbox(route, visitor, target):
+    """The desk and the notifications inbox: the admin's gate, then each person's own notifications. Marking is
+    POST only; opening one's own notification redirects to its page, another's is not found."""
+    if visitor == "anonymous":
+        return {ANON_ADMIN}
+    if visitor in NOT_STAFF:
+        return {302}
+    name = route.name.split(":", 1)[1]
+    if name in {"read", "read-all"}:
+        return {405}
+    if name in {"home", "inbox"}:
+        return {200}  # each sees their own desk and notifications (possibly none)
+    return {302} if in_scope_for(visitor, target) else {404}
+
+
 # Rules: exact URL name first; then, for the admin only, its path prefix (expect_admin tells the
 # admin's pages apart by their URL names). Dashboard and API routes have a rule only by name.
 RULES_BY_NAME = {
@@ -504,6 +519,11 @@ RULES_BY_NAME = {
     "calendar:feed-settings": expect_calendar,
     # The feed's address is its credential: a made-up one is unknown to everyone, signed in or not.
     "calendar-feed": expect_public({404}),
+    "desk:home": expect_inbox,
+    "desk:inbox": expect_inbox,
+    "desk:read-all": expect_inbox,
+    "desk:read": expect_inbox,
+    "desk:open": expect_inbox,
 }
 RULES_BY_PREFIX = {"admin/": expect_admin}
 NAMED_ONLY_PREFIXES = ("api/", "dashboard/")
@@ -602,7 +622,13 @@ def _view_model(route: Route):
     return getattr(getattr(serializer, "Meta", None), "model", None)
 
 
+# Pages outside the admin's model URLs that show one record, by URL name.
+ROUTE_MODELS = {"desk:read": "recovery.notification", "desk:open": "recovery.notification"}
+
+
 def _route_model(route: Route):
+    if route.name in ROUTE_MODELS:
+        return apps.get_model(ROUTE_MODELS[route.name])
     if route.name in API_ROUTES:
         return apps.get_model(API_ROUTES[route.name][0])
     if route.path.startswith("admin/"):
