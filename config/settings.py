@@ -525,6 +525,12 @@ RECOVERY_2FA_ENFORCED = env_bool("RECOVERY_2FA_ENFORCED", True)
 if PRODUCTION and not RECOVERY_2FA_ENFORCED:
     raise ImproperlyConfigured("RECOVERY_2FA_ENFORCED cannot be turned off when DJANGO_ENV=production.")
 OTP_TOTP_ISSUER = env_str("RECOVERY_OTP_ISSUER", "Asset recovery")
+# django-otp's backoff refuses the next code, right or wrong, for a while after every failure;
+# off, and instead a device is locked after this many wrong codes in a row, for this long
+# (recovery/security/twofactor.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
+RECOVERY_OTP_FAILURE_LIMIT = env_int("RECOVERY_OTP_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+RECOVERY_OTP_LOCKOUT_SECONDS = env_int("RECOVERY_OTP_LOCKOUT_MINUTES", 15, minimum=1) * 60
 # Nobody, administrators included, can read another user's TOTP secret or QR code in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "admin:login"
