@@ -128,6 +128,8 @@ LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 # locale_supplement/: Kazakh strings Django, import-export and django-countries lack (admin helper).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplement"]
 USE_I18N = True
+# One unambiguous date style per language (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 
