@@ -48,6 +48,7 @@ from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, Serv
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionForm, TransitionSpec
 from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
+from recovery.security.masking import asset_identifier, is_account, mask_account
 
 S = Asset.Status
 Step = AssetStatusChange.Step
@@ -93,6 +94,21 @@ class AssetResource(ServiceResource):
 
     def dehydrate_location_country(self, asset):
         return asset.location_country.code
+
+    def dehydrate_identifier(self, asset):
+        # An account as the exporting user may see it (masked for analysts, auditors and anyone
+        # who does not write the asset's case; and for an export with no user at all).
+        from recovery.security.masking import asset_identifier
+
+        return asset_identifier(asset, self.exporting_user, in_full=getattr(self, "_accounts_in_full", None))
+
+    def before_export(self, queryset, **kwargs):
+        super().before_export(queryset, **kwargs)
+        # Decided for the whole export in one query, not one per account.
+        from recovery.security.masking import ACCOUNT_ASSET_KINDS
+
+        accounts = queryset.filter(kind__in=ACCOUNT_ASSET_KINDS).values_list("pk", flat=True)
+        self._accounts_in_full = access.assets_seen_in_full(self.exporting_user, accounts)
 
     def create_through_service(self, instance, row, user):
         if not instance.case_id:
@@ -399,7 +415,45 @@ class AssetAdmin(
         fields = ["status", "amounts_at_each_stage", "freeze_expiry"]
         if obj is not None:
             fields.append("case")
+        if obj is not None and is_account(obj):
+            fields.append("masked_identifier")
         return fields
+
+    # An account (an IBAN) is masked as a person's identifiers are, for whoever sees those masked:
+    # on the page of one, and in the list's column.
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not is_account(obj) or obj.pk in access.assets_seen_in_full(request.user, {obj.pk}):
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": ["masked_identifier" if f == "identifier" else f for f in options.get("fields", ())],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("identifier"))
+    def masked_identifier(self, asset):
+        return mask_account(asset.identifier)
+
+    def get_list_display(self, request):
+        # Bound to this request (the ModelAdmin instance is shared by threads).
+        def identifier(asset):
+            return asset_identifier(asset, request.user, in_full=getattr(request, "_accounts_decided", None))
+
+        identifier.short_description = Asset._meta.get_field("identifier").verbose_name
+        return [identifier if column == "identifier" else column for column in super().get_list_display(request)]
+
+    def get_changelist_instance(self, request):
+        # Decided for the whole page in at most one query, not one per row.
+        changelist = super().get_changelist_instance(request)
+        accounts = {asset.pk for asset in changelist.result_list if is_account(asset)}
+        request._accounts_decided = access.assets_seen_in_full(request.user, accounts)
+        return changelist
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_upheld_claims()

@@ -10,7 +10,7 @@ from recovery import access
 from recovery.api.fields import CountryField, IdRelatedField, MoneyField, NameableUserField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import CrimeCategory
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
+from recovery.security.masking import PERSONAL_FIELDS, mask_field
 
 
 class CaseRefSerializer(serializers.Serializer):
@@ -165,9 +165,9 @@ class SubjectSerializer(serializers.ModelSerializer):
     def to_representation(self, subject):
         data = super().to_representation(subject)
         if subject.pk not in self._seen_in_full(subject):
-            for name in IDENTIFIER_FIELDS:
+            for name in PERSONAL_FIELDS:
                 if name in data:
-                    data[name] = mask_value(data[name])
+                    data[name] = mask_field(name, data[name])
         return data
 
     def _seen_in_full(self, subject) -> set:

@@ -18,12 +18,17 @@ MASK_CHAR = "•"
 VISIBLE_TAIL = 3
 # Fields of cases.Subject that identify a person.
 IDENTIFIER_FIELDS = ("iin_bin", "passport_number", "foreign_registration_number")
+# A person's birth date gives half of the IIN away (it begins with YYMMDD): shown, searched and
+# exported masked to whoever sees the identifiers masked. Masked whole: even the year is two digits.
+BIRTH_DATE_FIELDS = ("birth_date",)
+PERSONAL_FIELDS = IDENTIFIER_FIELDS + BIRTH_DATE_FIELDS
+MASKED_DATE = "••••-••-••"
 
 
 def is_identifier_lookup(path: str) -> bool:
     """Whether a search field or lookup reads an identifier: "iin_bin", "=passport_number",
     "subject_roles__subject__iin_bin", "iin_bin__startswith"."""
-    return any(part in IDENTIFIER_FIELDS for part in path.lstrip("=^@").split("__"))
+    return any(part in PERSONAL_FIELDS for part in path.lstrip("=^@").split("__"))
 
 
 def searchable_fields(fields, user) -> tuple:
@@ -43,11 +48,49 @@ def mask_value(value: str | None) -> str:
     return MASK_CHAR * (len(value) - VISIBLE_TAIL) + value[-VISIBLE_TAIL:]
 
 
+def mask_field(field_name: str, value):
+    """`value` of a person's `field_name` masked: a birth date whole, an identifier but its tail."""
+    if field_name in BIRTH_DATE_FIELDS:
+        return MASKED_DATE if value not in (None, "", "None") else ("" if value is None else value)
+    return mask_value(value)
+
+
+def mask_account(value: str | None) -> str:
+    """An asset's account identifier (an IBAN, an account number) masked like a person's
+    identifier: it names the holder as surely as their IIN does."""
+    return mask_value(value)
+
+
+# Kinds of assets whose identifier is an account (an IBAN, an account number) of a person.
+ACCOUNT_ASSET_KINDS = frozenset({"bank_account"})
+
+
+def is_account(asset) -> bool:
+    return asset.kind in ACCOUNT_ASSET_KINDS and bool(asset.identifier)
+
+
+def asset_identifier(asset, user, *, in_full: set | None = None) -> str:
+    """The asset's identifier as `user` may see it: an account masked unless they see its case's
+    identifiers in full (`in_full`: access.assets_seen_in_full decided for a whole page)."""
+    if not is_account(asset):
+        return asset.identifier or ""
+    if in_full is None:
+        in_full = access.assets_seen_in_full(user, {asset.pk})
+    return asset.identifier if asset.pk in in_full else mask_account(asset.identifier)
+
+
 def mask_identifier(value: str | None, user, *, case=None, subject=None) -> str:
     """The identifier as `user` may see it: in full or masked (see the module docstring)."""
     if access.sees_full_identifiers(user, case=case, subject=subject):
         return value or ""
     return mask_value(value)
+
+
+def mask_personal_field(field_name: str, value, user, *, case=None, subject=None):
+    """A person's identifier or birth date as `user` may see it (mask_identifier's rule)."""
+    if access.sees_full_identifiers(user, case=case, subject=subject):
+        return value
+    return mask_field(field_name, value)
 
 
 def masked_changes(entry, user, *, subject=None) -> dict:
@@ -60,8 +103,8 @@ def masked_changes(entry, user, *, subject=None) -> dict:
         return changes
     masked = {}
     for field, values in changes.items():
-        if field in IDENTIFIER_FIELDS and isinstance(values, list):
-            values = [value if value in (None, "None", "") else mask_value(value) for value in values]
+        if field in PERSONAL_FIELDS and isinstance(values, list):
+            values = [value if value in (None, "None", "") else mask_field(field, value) for value in values]
         masked[field] = values
     return masked
 
