@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -48,7 +49,7 @@ from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, Serv
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionForm, TransitionSpec
 from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
-from recovery.security.masking import asset_identifier, is_account, mask_account
+from recovery.security.masking import ACCOUNT_ASSET_KINDS, asset_identifier, is_account, mask_account
 
 S = Asset.Status
 Step = AssetStatusChange.Step
@@ -447,6 +448,22 @@ class AssetAdmin(
 
         identifier.short_description = Asset._meta.get_field("identifier").verbose_name
         return [identifier if column == "identifier" else column for column in super().get_list_display(request)]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if access.may_search_identifiers(request.user):
+            return fields
+        return tuple(field for field in fields if field != "identifier")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Accounts' identifiers are not searched for whoever sees them masked (a match would confirm
+        # the IBAN); other assets' identifiers (VIN, cadastral number) still are.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term and not access.may_search_identifiers(request.user):
+            others = queryset.exclude(kind__in=ACCOUNT_ASSET_KINDS).filter(identifier__icontains=term)
+            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=others.values("pk")))
+        return results, may_have_duplicates
 
     def get_changelist_instance(self, request):
         # Decided for the whole page in at most one query, not one per row.

@@ -127,3 +127,27 @@ def test_the_api_list_decides_the_accounts_in_one_query(born, investigator_a):
     with CaptureQueriesContext(connection) as five:
         client.get("/api/v1/assets/")
     assert len(five) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("who", "finds_account"), [("investigator_a", True), ("administrator", True), ("analyst", False)]
+)
+def test_accounts_are_searched_only_by_whoever_sees_them_in_full(request, born, who, finds_account):
+    from tests.factories import make_asset
+
+    vehicle = make_asset(case=born["case"], kind="vehicle", identifier="WVWZZZ1JZXW000001")
+    client = client_for(request.getfixturevalue(who))
+    account = born["asset"]
+
+    api = {row["id"] for row in client.get("/api/v1/assets/", {"q": IBAN[:12]}).json()["results"]}
+    assert (account.pk in api) is finds_account
+    assert vehicle.pk in {row["id"] for row in client.get("/api/v1/assets/", {"q": "WVWZZZ1JZ"}).json()["results"]}
+
+    listing = client.get("/admin/assets/asset/", {"q": IBAN[:12]})
+    assert listing.status_code == 200
+    assert (account.pk in {a.pk for a in listing.context["cl"].result_list}) is finds_account
+    listing = client.get("/admin/assets/asset/", {"q": "WVWZZZ1JZ"})
+    assert vehicle.pk in {a.pk for a in listing.context["cl"].result_list}
+    # The other fields are still searched for everyone.
+    listing = client.get("/admin/assets/asset/", {"q": account.description[:12]})
+    assert account.pk in {a.pk for a in listing.context["cl"].result_list}
