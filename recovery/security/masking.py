@@ -97,6 +97,8 @@ def masked_changes(entry, user, *, subject=None) -> dict:
     """The entry's changes as `user` may read them: a person's identifiers (IIN/BIN, passport)
     masked, old and new value alike, for roles that see them masked everywhere else."""
     changes = entry.changes_dict
+    if (entry.content_type.app_label, entry.content_type.model) == ("assets", "asset"):
+        return _masked_account_changes(entry, changes, user, asset=subject)
     if entry.content_type.app_label != "cases" or entry.content_type.model != "subject":
         return changes
     if access.sees_full_identifiers(user, subject=subject):
@@ -107,6 +109,34 @@ def masked_changes(entry, user, *, subject=None) -> dict:
             values = [value if value in (None, "None", "") else mask_field(field, value) for value in values]
         masked[field] = values
     return masked
+
+
+def _masked_account_changes(entry, changes: dict, user, *, asset=None) -> dict:
+    """An asset's change: its identifier masked when it is an account the user sees masked.
+    `asset`: the asset itself when the caller has it (its history page), saving a query."""
+    values = changes.get("identifier")
+    if not isinstance(values, list):
+        return changes
+    from django.apps import apps
+
+    Asset = apps.get_model("assets", "Asset")
+    if isinstance(asset, Asset) and str(asset.pk) == str(entry.object_pk):
+        kind = asset.kind
+    else:
+        kind = Asset.objects.filter(pk=entry.object_pk).values_list("kind", flat=True).first()
+    if kind is None:  # gone, or never saved: its kind as the entry recorded it
+        kinds = changes.get("kind")
+        kind = kinds[-1] if isinstance(kinds, list) and kinds else None
+    if kind not in ACCOUNT_ASSET_KINDS:
+        return changes
+    try:
+        asset_pk = int(entry.object_pk)
+    except (TypeError, ValueError):
+        asset_pk = None
+    if asset_pk is not None and asset_pk in access.assets_seen_in_full(user, {asset_pk}):
+        return changes
+    masked = [value if value in (None, "None", "") else mask_account(value) for value in values]
+    return {**changes, "identifier": masked}
 
 
 def with_masked_changes(entry, user, *, subject=None):

@@ -151,3 +151,38 @@ def test_accounts_are_searched_only_by_whoever_sees_them_in_full(request, born, 
     # The other fields are still searched for everyone.
     listing = client.get("/admin/assets/asset/", {"q": account.description[:12]})
     assert account.pk in {a.pk for a in listing.context["cl"].result_list}
+
+
+def test_the_change_log_masks_accounts_and_birth_dates_for_an_auditor(born, auditor, administrator, analyst):
+    from auditlog.models import LogEntry
+    from django.urls import reverse
+
+    asset, subject = born["asset"], born["subject"]
+    created = LogEntry.objects.get_for_object(asset).filter(action=LogEntry.Action.CREATE).get()
+    assert IBAN in str(created.changes)  # recorded in full
+
+    def exported(user):
+        response = client_for(user).post(
+            reverse("admin:auditlog_logentry_changelist"), {"action": "export_csv", "_selected_action": [created.pk]}
+        )
+        return response.content.decode()
+
+    assert IBAN not in exported(auditor) and MASKED_IBAN in exported(auditor)
+    assert IBAN in exported(administrator)
+    page = client_for(auditor).get(reverse("admin:auditlog_logentry_change", args=[created.pk])).content.decode()
+    assert IBAN not in page and MASKED_IBAN in page
+    history = client_for(analyst).get(reverse("admin:assets_asset_auditlog", args=[asset.pk]))
+    assert history.status_code == 200
+    assert IBAN not in history.content.decode() and MASKED_IBAN in history.content.decode()
+
+    # A birth date recorded in a subject's change is masked as its IIN is.
+    from cases.services import subject_update
+
+    subject_update(subject=subject, actor=born["case"].lead_investigator, birth_date=datetime.date(1985, 2, 2))
+    entry = LogEntry.objects.get_for_object(subject).filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert "1985-02-02" in str(entry.changes)
+    response = client_for(auditor).post(
+        reverse("admin:auditlog_logentry_changelist"), {"action": "export_csv", "_selected_action": [entry.pk]}
+    )
+    assert response.status_code == 200
+    assert "1985" not in response.content.decode() and MASKED_DATE in response.content.decode()
