@@ -124,8 +124,22 @@ class CaseAddSubjectSerializer(StrictInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "example": "1986-01-01",
+        "description": "YYYY-MM-DD; `••••-••-••` for whoever sees the person's identifiers masked "
+        "(an IIN begins with the birth date).",
+    }
+)
+class MaskableDateField(serializers.DateField):
+    """A birth date: a date, or its mask (masking.MASKED_DATE) for whoever sees identifiers masked."""
+
+
 class SubjectSerializer(serializers.ModelSerializer):
     nationality = CountryField(read_only=True, allow_null=True)
+    birth_date = MaskableDateField(read_only=True, allow_null=True)
     cases = serializers.SerializerMethodField()
 
     class Meta:
