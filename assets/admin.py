@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
@@ -299,7 +300,7 @@ class FreezeRenewalForm(forms.Form):
         self.fields["expected_version"].initial = obj.version
         if obj.freeze_expires_on:
             self.fields["expires_on"].help_text = _("In force until %(date)s now.") % {
-                "date": obj.freeze_expires_on.isoformat()
+                "date": date_format(obj.freeze_expires_on, "SHORT_DATE_FORMAT")
             }
         requests = Request.objects.none()
         if obj.case_id:
@@ -316,11 +317,11 @@ class FreezeRenewalForm(forms.Form):
 
 
 def freeze_expiry_text(asset, today) -> str:
-    """'2027-03-01 (12 days left)', 'lapsed on ...', or '—': the list column and the change page."""
+    """'1 Mar 2027 (12 days left)', 'lapsed on ...', or '—': the list column and the change page."""
     days = asset.freeze_days_left(today)
     if days is None:
         return "—"
-    date = asset.freeze_expires_on.isoformat()
+    date = date_format(asset.freeze_expires_on, "SHORT_DATE_FORMAT")
     if days < 0:
         return _("%(date)s: lapsed %(days)s days ago") % {"date": date, "days": -days}
     if days == 0:
@@ -796,7 +797,9 @@ class AssetAdmin(
         for row, entry in zip(rows, entries, strict=True):
             # A freeze's row says until when (a renewal's own note already does).
             if entry.freeze_expires_on and entry.from_status != S.FROZEN:
-                expiry = _("Freeze in force until %(date)s") % {"date": entry.freeze_expires_on.isoformat()}
+                expiry = _("Freeze in force until %(date)s") % {
+                    "date": date_format(entry.freeze_expires_on, "SHORT_DATE_FORMAT")
+                }
                 row["note"] = f"{expiry}\n{row['note']}" if row["note"] else str(expiry)
         return rows
 
