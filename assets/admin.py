@@ -11,8 +11,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,7 @@ from recovery.admin_io import ScopedLookupWidget, ServiceImportExportMixin, Serv
 from recovery.admin_transitions import ServiceActionMixin, TransitionAdminMixin, TransitionForm, TransitionSpec
 from recovery.filters import filterset_list_filter
 from recovery.paginators import EstimatedCountAdminMixin
+from recovery.security.masking import ACCOUNT_ASSET_KINDS, asset_identifier, is_account, mask_account
 from recovery.stats import RateBook
 
 S = Asset.Status
@@ -100,6 +103,21 @@ class AssetResource(ServiceResource):
 
     def dehydrate_location_country(self, asset):
         return asset.location_country.code
+
+    def dehydrate_identifier(self, asset):
+        # An account as the exporting user may see it (masked for analysts, auditors and anyone
+        # who does not write the asset's case; and for an export with no user at all).
+        from recovery.security.masking import asset_identifier
+
+        return asset_identifier(asset, self.exporting_user, in_full=getattr(self, "_accounts_in_full", None))
+
+    def before_export(self, queryset, **kwargs):
+        super().before_export(queryset, **kwargs)
+        # Decided for the whole export in one query, not one per account.
+        from recovery.security.masking import ACCOUNT_ASSET_KINDS
+
+        accounts = queryset.filter(kind__in=ACCOUNT_ASSET_KINDS).values_list("pk", flat=True)
+        self._accounts_in_full = access.assets_seen_in_full(self.exporting_user, accounts)
 
     def create_through_service(self, instance, row, user):
         if not instance.case_id:
@@ -289,7 +307,7 @@ class FreezeRenewalForm(forms.Form):
         self.fields["expected_version"].initial = obj.version
         if obj.freeze_expires_on:
             self.fields["expires_on"].help_text = _("In force until %(date)s now.") % {
-                "date": obj.freeze_expires_on.isoformat()
+                "date": date_format(obj.freeze_expires_on, "SHORT_DATE_FORMAT")
             }
         requests = Request.objects.none()
         if obj.case_id:
@@ -306,11 +324,11 @@ class FreezeRenewalForm(forms.Form):
 
 
 def freeze_expiry_text(asset, today) -> str:
-    """'2027-03-01 (12 days left)', 'lapsed on ...', or '—': the list column and the change page."""
+    """'1 Mar 2027 (12 days left)', 'lapsed on ...', or '—': the list column and the change page."""
     days = asset.freeze_days_left(today)
     if days is None:
         return "—"
-    date = asset.freeze_expires_on.isoformat()
+    date = date_format(asset.freeze_expires_on, "SHORT_DATE_FORMAT")
     if days < 0:
         return _("%(date)s: lapsed %(days)s days ago") % {"date": date, "days": -days}
     if days == 0:
@@ -407,7 +425,61 @@ class AssetAdmin(
         fields = ["status", "amounts_at_each_stage", "freeze_expiry"]
         if obj is not None:
             fields.append("case")
+        if obj is not None and is_account(obj):
+            fields.append("masked_identifier")
         return fields
+
+    # An account (an IBAN) is masked as a person's identifiers are, for whoever sees those masked:
+    # on the page of one, and in the list's column.
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not is_account(obj) or obj.pk in access.assets_seen_in_full(request.user, {obj.pk}):
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": ["masked_identifier" if f == "identifier" else f for f in options.get("fields", ())],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("identifier"))
+    def masked_identifier(self, asset):
+        return mask_account(asset.identifier)
+
+    def get_list_display(self, request):
+        # Bound to this request (the ModelAdmin instance is shared by threads).
+        def identifier(asset):
+            return asset_identifier(asset, request.user, in_full=getattr(request, "_accounts_decided", None))
+
+        identifier.short_description = Asset._meta.get_field("identifier").verbose_name
+        return [identifier if column == "identifier" else column for column in super().get_list_display(request)]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if access.may_search_identifiers(request.user):
+            return fields
+        return tuple(field for field in fields if field != "identifier")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Accounts' identifiers are not searched for whoever sees them masked (a match would confirm
+        # the IBAN); other assets' identifiers (VIN, cadastral number) still are.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term and not access.may_search_identifiers(request.user):
+            others = queryset.exclude(kind__in=ACCOUNT_ASSET_KINDS).filter(identifier__icontains=term)
+            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=others.values("pk")))
+        return results, may_have_duplicates
+
+    def get_changelist_instance(self, request):
+        # Decided for the whole page in at most one query, not one per row.
+        changelist = super().get_changelist_instance(request)
+        accounts = {asset.pk for asset in changelist.result_list if is_account(asset)}
+        request._accounts_decided = access.assets_seen_in_full(request.user, accounts)
+        return changelist
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_upheld_claims()
@@ -746,7 +818,9 @@ class AssetAdmin(
         for row, entry in zip(rows, entries, strict=True):
             # A freeze's row says until when (a renewal's own note already does).
             if entry.freeze_expires_on and entry.from_status != S.FROZEN:
-                expiry = _("Freeze in force until %(date)s") % {"date": entry.freeze_expires_on.isoformat()}
+                expiry = _("Freeze in force until %(date)s") % {
+                    "date": date_format(entry.freeze_expires_on, "SHORT_DATE_FORMAT")
+                }
                 row["note"] = f"{expiry}\n{row['note']}" if row["note"] else str(expiry)
         return rows
 

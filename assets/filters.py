@@ -1,6 +1,7 @@
 """FilterSet for assets, shared by the admin, the API and the dashboards."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset, AssetQuerySet
@@ -35,6 +36,23 @@ RULES = Rules(
 
 class AssetFilterSet(SyncFilterSet):
     search_fields = ("description", "identifier", "holder_name", "institution", "case__register_number")
+
+    def filter_q(self, queryset, name, value):
+        # Accounts (IBANs) are shown masked to whoever sees a person's identifiers masked, so they
+        # are not searched for them either (a match would confirm the number); the identifiers of
+        # other assets (VIN, cadastral number) still are.
+        from recovery import access
+        from recovery.security.masking import ACCOUNT_ASSET_KINDS
+
+        if access.may_search_identifiers(getattr(self.request, "user", None)):
+            return super().filter_q(queryset, name, value)
+        fields = [field for field in self.search_fields if field != "identifier"]
+        for word in value.split()[:10]:
+            condition = Q(identifier__icontains=word) & ~Q(kind__in=ACCOUNT_ASSET_KINDS)
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
 
     country = CountryMultipleFilter(field_name="location_country", label=_("Located in"))
     status = django_filters.MultipleChoiceFilter(distinct=False, choices=Asset.Status.choices, label=_("Status"))

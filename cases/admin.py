@@ -99,10 +99,22 @@ class CaseAssetInline(admin.TabularInline):
     model = Asset
     extra = 0
     fields = ("kind", "description", "identifier", "location_country", "status", "currency", "confiscated_amount")
-    readonly_fields = fields
+    readonly_fields = (*fields, "masked_identifier")
     show_change_link = True
     can_delete = False
     verbose_name_plural = _("assets")
+
+    def get_fields(self, request, obj=None):
+        # Accounts (IBANs) masked as a person's identifiers are, for whoever sees those masked here.
+        if obj is not None and not access.sees_full_identifiers(request.user, case=obj):
+            return tuple("masked_identifier" if name == "identifier" else name for name in self.fields)
+        return self.fields
+
+    @admin.display(description=_("identifier"))
+    def masked_identifier(self, asset):
+        from recovery.security.masking import is_account, mask_account
+
+        return mask_account(asset.identifier) if is_account(asset) else asset.identifier
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -138,6 +138,12 @@ class SubjectResource(ServiceResource):
     def dehydrate_foreign_registration_number(self, subject):
         return self._identifier(subject, "foreign_registration_number")
 
+    def dehydrate_birth_date(self, subject):
+        from recovery.security.masking import mask_personal_field
+
+        day = subject.birth_date.isoformat() if subject.birth_date else ""
+        return mask_personal_field("birth_date", day, self.exporting_user, subject=subject)
+
     def dehydrate_case(self, subject):
         return ""
 

@@ -129,6 +129,8 @@ LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 # locale_supplement/: Kazakh strings Django, import-export and django-countries lack (admin helper).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplement"]
 USE_I18N = True
+# One unambiguous date style per language (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 
@@ -542,6 +544,12 @@ RECOVERY_2FA_ENFORCED = env_bool("RECOVERY_2FA_ENFORCED", True)
 if PRODUCTION and not RECOVERY_2FA_ENFORCED:
     raise ImproperlyConfigured("RECOVERY_2FA_ENFORCED cannot be turned off when DJANGO_ENV=production.")
 OTP_TOTP_ISSUER = env_str("RECOVERY_OTP_ISSUER", "Asset recovery")
+# django-otp's backoff refuses the next code, right or wrong, for a while after every failure;
+# off, and instead a device is locked after this many wrong codes in a row, for this long
+# (recovery/security/twofactor.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
+RECOVERY_OTP_FAILURE_LIMIT = env_int("RECOVERY_OTP_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+RECOVERY_OTP_LOCKOUT_SECONDS = env_int("RECOVERY_OTP_LOCKOUT_MINUTES", 15, minimum=1) * 60
 # Nobody, administrators included, can read another user's TOTP secret or QR code in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "admin:login"

@@ -467,6 +467,19 @@ def subjects_seen_in_full(user, subject_ids) -> set:
     return set(in_cases.values_list("subject_id", flat=True)) | set(in_incoming.values_list("subject_id", flat=True))
 
 
+def assets_seen_in_full(user, asset_ids) -> set:
+    """Of `asset_ids`, the assets whose account identifiers (IBANs, account numbers) `user` sees in
+    full: an account names its holder as surely as their IIN, so the rule of a person's identifiers
+    (only where one writes), in at most one query."""
+    asset_ids = set(asset_ids)
+    if not asset_ids or not is_writer(user):
+        return set()
+    if writes_everything(user):
+        return asset_ids
+    Asset = apps.get_model("assets", "Asset")
+    return set(writable(user, Asset.objects.filter(pk__in=asset_ids)).values_list("pk", flat=True))
+
+
 def may_search_identifiers(user) -> bool:
     """Whether a search or filter on identifiers may run for `user`: only when every identifier it
     can reach is one they see in full, that is when they write all they read. Otherwise a match,

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from recovery import reference_data as ref
 from recovery.audit import audit_actor
-from recovery.roles import ADMINISTRATOR, ANALYST, INVESTIGATOR, SUPERVISOR
+from recovery.roles import ADMINISTRATOR, ANALYST, AUDITOR, INVESTIGATOR, SUPERVISOR
 
 ANCHOR = datetime.date(2026, 6, 30)  # the demo's "now": every effective date is on or before it
 SEED = 20250205
@@ -124,6 +124,8 @@ USERS = [
     DemoUser("supervisor", "Yerlan", "Bekov", "arc-hq", (SUPERVISOR,), "Head of department"),
     DemoUser("analyst", "Saule", "Omarova", None, (ANALYST,), "Analyst"),
     DemoUser("administrator", "Timur", "Iskakov", None, (ADMINISTRATOR,), "System administrator"),
+    # Reads the audit trail and the change log, no case record.
+    DemoUser("auditor", "Gulnara", "Zhumabayeva", None, (AUDITOR,), "Internal auditor"),
     DemoUser("admin", "Demo", "Superuser", None, (ADMINISTRATOR,), "Superuser", superuser=True),
 ]
 
@@ -2303,6 +2305,21 @@ def ensure_demo_contacts() -> int:
         )
         created += made
     return created
+
+
+def demo_logins() -> list[str]:
+    """One line per demo account present in the database (username, roles, unit): what `make run`
+    prints at every start, seeded on this run or an earlier one."""
+    from recovery.models import User
+
+    present = set(User.objects.filter(username__in=[u.username for u in USERS]).values_list("username", flat=True))
+    lines = []
+    for user in USERS:
+        if user.username in present:
+            roles = "superuser" if user.superuser else ", ".join(user.roles)
+            unit = f", unit {user.unit}" if user.unit else ""
+            lines.append(f"  {user.username:<15} {roles}{unit}")
+    return lines
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from assets.models import Asset, AssetAgreement, AssetStatusChange, ThirdPartyClaim
 from cases.api.serializers import CaseRefSerializer
+from recovery import access
 from recovery.api.fields import (
     MONEY_SCHEMA,
     AsciiDateField,
@@ -17,6 +18,7 @@ from recovery.api.fields import (
     money_representation,
 )
 from recovery.api.serializers import StrictInputSerializer, TimelineEntrySerializer, TransitionInputBase
+from recovery.security.masking import asset_identifier, is_account
 
 
 class AssetMoneyField(serializers.Field):
@@ -150,6 +152,24 @@ class AssetSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, asset):
+        data = super().to_representation(asset)
+        if "identifier" in data and is_account(asset):
+            data["identifier"] = asset_identifier(asset, None, in_full=self._accounts_seen_in_full(asset))
+        return data
+
+    def _accounts_seen_in_full(self, asset) -> set:
+        """The accounts of this response the reader sees in full (recovery.access's rule for a
+        person's identifiers), decided once for the whole page."""
+        decided = self.context.get("_accounts_seen_in_full")
+        if decided is None or asset.pk not in decided[0]:
+            request = self.context.get("request")
+            page = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+            ids = {row.pk for row in page or ()} | {asset.pk}
+            decided = (ids, access.assets_seen_in_full(getattr(request, "user", None), ids))
+            self.context["_accounts_seen_in_full"] = decided
+        return decided[1]
 
     @extend_schema_field(AssetAmountsSerializer)
     def get_amounts(self, asset):

@@ -10,7 +10,7 @@ from recovery import access
 from recovery.api.fields import CountryField, IdRelatedField, MoneyField, NameableUserField, StatusLabelField
 from recovery.api.serializers import NamedRefSerializer, StrictInputSerializer, TransitionInputBase, UserRefSerializer
 from recovery.models import CrimeCategory
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
+from recovery.security.masking import PERSONAL_FIELDS, mask_field
 
 
 class CaseRefSerializer(serializers.Serializer):
@@ -124,8 +124,22 @@ class CaseAddSubjectSerializer(StrictInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "example": "1986-01-01",
+        "description": "YYYY-MM-DD; `••••-••-••` for whoever sees the person's identifiers masked "
+        "(an IIN begins with the birth date).",
+    }
+)
+class MaskableDateField(serializers.DateField):
+    """A birth date: a date, or its mask (masking.MASKED_DATE) for whoever sees identifiers masked."""
+
+
 class SubjectSerializer(serializers.ModelSerializer):
     nationality = CountryField(read_only=True, allow_null=True)
+    birth_date = MaskableDateField(read_only=True, allow_null=True)
     cases = serializers.SerializerMethodField()
 
     class Meta:
@@ -165,9 +179,9 @@ class SubjectSerializer(serializers.ModelSerializer):
     def to_representation(self, subject):
         data = super().to_representation(subject)
         if subject.pk not in self._seen_in_full(subject):
-            for name in IDENTIFIER_FIELDS:
+            for name in PERSONAL_FIELDS:
                 if name in data:
-                    data[name] = mask_value(data[name])
+                    data[name] = mask_field(name, data[name])
         return data
 
     def _seen_in_full(self, subject) -> set:

@@ -20,7 +20,7 @@ from recovery.exports import neutralise_row
 from recovery.models import AuditEvent
 from recovery.paginators import EstimatedCountAdminMixin
 from recovery.security.events import record_event, record_personal_data_view
-from recovery.security.masking import mask_value, masked_changes, with_masked_changes
+from recovery.security.masking import mask_field, masked_changes, with_masked_changes
 
 
 def csv_export_response(request, *, rows, header, file_stem: str, what: str) -> HttpResponse:
@@ -192,7 +192,7 @@ class PersonalDataAdminMixin:
     `personal_data_viewed`, and list columns named in `masked_identifier_fields` (e.g. "iin_bin",
     "passport_number") show the identifier masked for roles that may not see it in full."""
 
-    masked_identifier_fields = ("iin_bin", "passport_number", "foreign_registration_number")
+    masked_identifier_fields = ("iin_bin", "passport_number", "foreign_registration_number", "birth_date")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -230,6 +230,10 @@ class PersonalDataAdminMixin:
     @admin.display(description=_("foreign registration number"))
     def masked_foreign_registration_number(self, obj):
         return _masked(obj, "foreign_registration_number")
+
+    @admin.display(description=_("date of birth / registration"))
+    def masked_birth_date(self, obj):
+        return _masked(obj, "birth_date")
 
     def get_list_display(self, request):
         # Columns are bound to this request (the ModelAdmin instance is shared by threads).
@@ -270,20 +274,19 @@ def _swapped(field, swap):
 
 
 def _masked(obj, field_name):
-
-    return mask_value(getattr(obj, field_name))
+    return mask_field(field_name, getattr(obj, field_name))
 
 
 def _masked_column(field_name, request, model):
-    from recovery.security.masking import mask_identifier
+    from recovery.security.masking import mask_personal_field
 
     def column(obj):
         value = getattr(obj, field_name)
         decided, in_full = getattr(request, "_identifiers_decided", ((), ()))
         if obj.pk in decided:
-            return (value or "") if obj.pk in in_full else mask_value(value)
+            return (value or "") if obj.pk in in_full else mask_field(field_name, value)
         # A row outside the changelist's page (a column used on its own): ask for this subject.
-        return mask_identifier(value, request.user, subject=obj)
+        return mask_personal_field(field_name, value, request.user, subject=obj) or ""
 
     column.short_description = model._meta.get_field(field_name).verbose_name
     column.__name__ = f"masked_{field_name}"

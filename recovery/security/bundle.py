@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from recovery import access
 from recovery.security.events import record_event
-from recovery.security.masking import IDENTIFIER_FIELDS, mask_value
+from recovery.security.masking import PERSONAL_FIELDS, is_account, mask_account, mask_field
 
 BUNDLE_FORMAT = "asset-recovery.case-bundle/1"
 # Files kept in memory below this size while they are checked, on disk above it.
@@ -93,9 +93,9 @@ def _timeline(obj) -> list[dict]:
 
 
 def _mask_subject(data: dict) -> dict:
-    for name in IDENTIFIER_FIELDS:
+    for name in PERSONAL_FIELDS:
         if data.get(name):
-            data[name] = mask_value(data[name])
+            data[name] = mask_field(name, data[name])
     return data
 
 
@@ -117,7 +117,7 @@ def _change_log(objects, *, mask_subject_ids: set[int]) -> list[dict]:
         changes = entry.changes if isinstance(entry.changes, dict) else (entry.changes_dict or {})
         if entry.content_type_id == subject_ct and entry.object_pk in {str(i) for i in mask_subject_ids}:
             changes = {
-                key: ([mask_value(v) for v in values] if key in IDENTIFIER_FIELDS else values)
+                key: ([mask_field(key, v) for v in values] if key in PERSONAL_FIELDS else values)
                 for key, values in changes.items()
             }
         entries.append(
@@ -301,6 +301,8 @@ def build_case_bundle(case, *, user=None, files: BundleFiles | None = None, requ
     assets = []
     for asset in case.assets.order_by("identified_on", "pk"):
         data = record_fields(asset, exclude=("case",))
+        if not full_identifiers and is_account(asset):
+            data["identifier"] = mask_account(asset.identifier)
         data["timeline"] = _timeline(asset)
         data["court_decisions"] = [record_fields(d, exclude=("asset",)) for d in asset.court_decisions.all()]
         data["third_party_claims"] = [record_fields(c, exclude=("asset",)) for c in asset.claims.all()]

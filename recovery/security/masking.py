@@ -18,12 +18,17 @@ MASK_CHAR = "•"
 VISIBLE_TAIL = 3
 # Fields of cases.Subject that identify a person.
 IDENTIFIER_FIELDS = ("iin_bin", "passport_number", "foreign_registration_number")
+# A person's birth date gives half of the IIN away (it begins with YYMMDD): shown, searched and
+# exported masked to whoever sees the identifiers masked. Masked whole: even the year is two digits.
+BIRTH_DATE_FIELDS = ("birth_date",)
+PERSONAL_FIELDS = IDENTIFIER_FIELDS + BIRTH_DATE_FIELDS
+MASKED_DATE = "••••-••-••"
 
 
 def is_identifier_lookup(path: str) -> bool:
     """Whether a search field or lookup reads an identifier: "iin_bin", "=passport_number",
     "subject_roles__subject__iin_bin", "iin_bin__startswith"."""
-    return any(part in IDENTIFIER_FIELDS for part in path.lstrip("=^@").split("__"))
+    return any(part in PERSONAL_FIELDS for part in path.lstrip("=^@").split("__"))
 
 
 def searchable_fields(fields, user) -> tuple:
@@ -43,6 +48,37 @@ def mask_value(value: str | None) -> str:
     return MASK_CHAR * (len(value) - VISIBLE_TAIL) + value[-VISIBLE_TAIL:]
 
 
+def mask_field(field_name: str, value):
+    """`value` of a person's `field_name` masked: a birth date whole, an identifier but its tail."""
+    if field_name in BIRTH_DATE_FIELDS:
+        return MASKED_DATE if value not in (None, "", "None") else ("" if value is None else value)
+    return mask_value(value)
+
+
+def mask_account(value: str | None) -> str:
+    """An asset's account identifier (an IBAN, an account number) masked like a person's
+    identifier: it names the holder as surely as their IIN does."""
+    return mask_value(value)
+
+
+# Kinds of assets whose identifier is an account (an IBAN, an account number) of a person.
+ACCOUNT_ASSET_KINDS = frozenset({"bank_account"})
+
+
+def is_account(asset) -> bool:
+    return asset.kind in ACCOUNT_ASSET_KINDS and bool(asset.identifier)
+
+
+def asset_identifier(asset, user, *, in_full: set | None = None) -> str:
+    """The asset's identifier as `user` may see it: an account masked unless they see its case's
+    identifiers in full (`in_full`: access.assets_seen_in_full decided for a whole page)."""
+    if not is_account(asset):
+        return asset.identifier or ""
+    if in_full is None:
+        in_full = access.assets_seen_in_full(user, {asset.pk})
+    return asset.identifier if asset.pk in in_full else mask_account(asset.identifier)
+
+
 def mask_identifier(value: str | None, user, *, case=None, subject=None) -> str:
     """The identifier as `user` may see it: in full or masked (see the module docstring)."""
     if access.sees_full_identifiers(user, case=case, subject=subject):
@@ -50,20 +86,57 @@ def mask_identifier(value: str | None, user, *, case=None, subject=None) -> str:
     return mask_value(value)
 
 
+def mask_personal_field(field_name: str, value, user, *, case=None, subject=None):
+    """A person's identifier or birth date as `user` may see it (mask_identifier's rule)."""
+    if access.sees_full_identifiers(user, case=case, subject=subject):
+        return value
+    return mask_field(field_name, value)
+
+
 def masked_changes(entry, user, *, subject=None) -> dict:
     """The entry's changes as `user` may read them: a person's identifiers (IIN/BIN, passport)
     masked, old and new value alike, for roles that see them masked everywhere else."""
     changes = entry.changes_dict
+    if (entry.content_type.app_label, entry.content_type.model) == ("assets", "asset"):
+        return _masked_account_changes(entry, changes, user, asset=subject)
     if entry.content_type.app_label != "cases" or entry.content_type.model != "subject":
         return changes
     if access.sees_full_identifiers(user, subject=subject):
         return changes
     masked = {}
     for field, values in changes.items():
-        if field in IDENTIFIER_FIELDS and isinstance(values, list):
-            values = [value if value in (None, "None", "") else mask_value(value) for value in values]
+        if field in PERSONAL_FIELDS and isinstance(values, list):
+            values = [value if value in (None, "None", "") else mask_field(field, value) for value in values]
         masked[field] = values
     return masked
+
+
+def _masked_account_changes(entry, changes: dict, user, *, asset=None) -> dict:
+    """An asset's change: its identifier masked when it is an account the user sees masked.
+    `asset`: the asset itself when the caller has it (its history page), saving a query."""
+    values = changes.get("identifier")
+    if not isinstance(values, list):
+        return changes
+    from django.apps import apps
+
+    Asset = apps.get_model("assets", "Asset")
+    if isinstance(asset, Asset) and str(asset.pk) == str(entry.object_pk):
+        kind = asset.kind
+    else:
+        kind = Asset.objects.filter(pk=entry.object_pk).values_list("kind", flat=True).first()
+    if kind is None:  # gone, or never saved: its kind as the entry recorded it
+        kinds = changes.get("kind")
+        kind = kinds[-1] if isinstance(kinds, list) and kinds else None
+    if kind not in ACCOUNT_ASSET_KINDS:
+        return changes
+    try:
+        asset_pk = int(entry.object_pk)
+    except (TypeError, ValueError):
+        asset_pk = None
+    if asset_pk is not None and asset_pk in access.assets_seen_in_full(user, {asset_pk}):
+        return changes
+    masked = [value if value in (None, "None", "") else mask_account(value) for value in values]
+    return {**changes, "identifier": masked}
 
 
 def with_masked_changes(entry, user, *, subject=None):

@@ -63,7 +63,7 @@ def test_the_freeze_form_takes_the_expiry_and_refuses_an_absurd_one(asset, login
     asset.refresh_from_db()
     assert asset.status == S.FROZEN and asset.freeze_expires_on == D(2025, 7, 9)
     page = client.get(f"/admin/assets/asset/{asset.pk}/change/").content.decode()
-    assert "Freeze in force until 2025-07-09" in page  # the freeze's timeline row
+    assert "Freeze in force until 9 Jul 2025" in page  # the freeze's timeline row, in the language's style
 
 
 @pytest.mark.django_db

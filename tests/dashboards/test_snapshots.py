@@ -61,11 +61,12 @@ def test_the_pages_say_when_their_figures_were_read(client, known, settings):
     client.get(reverse("dashboard:overview"))
     response = client.get(reverse("dashboard:overview"))
     html = response.content.decode()
-    computed = timezone.localtime(response.context["computed_at"]).strftime("%Y-%m-%d %H:%M")
-    assert f"Figures as of {computed} (refreshed every 5 minutes)." in html
+    # In each language's one date style (config/formats).
+    moment = timezone.localtime(response.context["computed_at"])
+    assert f"Figures as of {moment:%-d %b %Y %H:%M} (refreshed every 5 minutes)." in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     assert (
-        f"Данные на {computed} (обновляются каждые 5 минут)."
+        f"Данные на {moment:%d.%m.%Y %H:%M} (обновляются каждые 5 минут)."
         in client.get(reverse("dashboard:overview")).content.decode()
     )
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from recovery.demo_data import DEFAULT_SCALE, DEMO_PASSWORD, USERS, seed_demo_data
+from recovery.demo_data import DEFAULT_SCALE, seed_demo_data
 
 LARGE = "large"
 
@@ -73,8 +73,4 @@ class Command(BaseCommand):
                 "{incoming_created} incoming requests created.".format(**result)
             )
         )
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for user in USERS:
-            roles = "superuser" if user.superuser else ", ".join(user.roles)
-            unit = f", unit {user.unit}" if user.unit else ""
-            self.stdout.write(f"  {user.username:<15} {roles}{unit}")
+        call_command("demo_logins", stdout=self.stdout)
