@@ -1,0 +1,191 @@
+"""Accessibility, checked in a real browser with axe-core (from npm: package.json, installed by
+`make pytest`): no page a user reaches reports a "critical" or "serious" violation. The pages: the
+login page, the admin index, every admin changelist, the add and change forms of the main records,
+and every dashboard page; the login page and a changelist also in Russian and Kazakh, since the
+labels come from the translations.
+
+To check a new page, add its path to EXTRA_PAGES (or a function of the data to `_admin_pages`).
+A failure names the page, the rule, its impact and the offending elements' selectors."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.urls import reverse
+
+from recovery.dashboards.urls import urlpatterns as dashboard_urlpatterns
+from tests.factories import UserFactory, make_incoming
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("critical", "serious")
+PASSWORD = "correct-horse-battery"
+
+# Pages of other parts (a desk, an inbox, a calendar...): (name shown in a failure, path), checked
+# signed in as the superuser with the same data as the admin pages.
+EXTRA_PAGES: list[tuple[str, str]] = []
+
+
+def _dashboard_pages():
+    """Every page of the dashboards app, by URL name; the CSV and XLSX exports are files, not pages."""
+    return [
+        (f"dashboard:{pattern.name}", reverse(f"dashboard:{pattern.name}"))
+        for pattern in dashboard_urlpatterns
+        if not str(pattern.pattern).endswith((".csv", ".xlsx"))
+    ]
+
+
+def _changelist_pages():
+    pages = []
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        pages.append((name, reverse(name)))
+    return sorted(pages)
+
+
+def _admin_pages(desk, incoming):
+    records = [desk.case_a, desk.request_a, desk.asset_a, incoming]
+    forms = []
+    for record in records:
+        meta = record._meta
+        forms.append(
+            (f"admin:{meta.app_label}_{meta.model_name}_add", reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        )
+        forms.append(
+            (
+                f"admin:{meta.app_label}_{meta.model_name}_change",
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]),
+            )
+        )
+    return [("admin:index", reverse("admin:index")), *_changelist_pages(), *forms]
+
+
+@pytest.fixture(scope="module")
+def axe_page():
+    """One browser for the whole module. The context bypasses the Content-Security-Policy so that
+    axe's script can be injected: the pages' own scripts run as they do for users."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium is not installed at {CHROMIUM} (CI must install it)")
+        pytest.skip("needs Debian's chromium: apt-get install chromium")
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing (make pytest installs it with npm ci)")
+        pytest.skip("needs axe-core: npm ci (make pytest runs it)")
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API runs an event loop in this thread; the tests' ORM reads are plain
+        # synchronous code all the same.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
+            context = browser.new_context(bypass_csp=True)
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            yield page
+            browser.close()
+
+
+@pytest.fixture
+def page(axe_page, live_server):
+    """The module's page, signed out and in English at the start of each test."""
+    axe_page.context.clear_cookies()
+    yield axe_page
+    axe_page.context.clear_cookies()
+
+
+def _use_language(page, live_server, code):
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": live_server.url}])
+
+
+def _log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def _problems(page, live_server, name, path):
+    """The page's blocking violations (or its failure to load), as lines of a failure message."""
+    response = page.goto(f"{live_server.url}{path}")
+    page.wait_for_load_state("load")
+    if response is None or response.status != 200:
+        return [f"{name} ({path}): HTTP {response.status if response else 'no response'}"]
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ['violations']});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(' ')),
+            }));
+        }"""
+    )
+    return [
+        f"{name} ({path}): {v['id']} [{v['impact']}] {v['help']}: {', '.join(v['targets'][:8])}"
+        + (f" (and {len(v['targets']) - 8} more)" if len(v["targets"]) > 8 else "")
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+
+
+def _check(page, live_server, pages):
+    problems = []
+    for name, path in pages:
+        problems += _problems(page, live_server, name, path)
+    assert not problems, "axe found blocking accessibility violations:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def superuser(unit_a):
+    return UserFactory(username="root", unit=unit_a, is_superuser=True)
+
+
+@pytest.fixture
+def incoming(desk, investigator_a, unit_a):
+    return make_incoming(unit=unit_a, actor=investigator_a, legal_basis=desk.uncac, measures=[desk.freezing])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_the_login_page(live_server, page, language):
+    _use_language(page, live_server, language)
+    _check(page, live_server, [(f"login [{language}]", reverse("admin:login"))])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_index_changelists_and_forms(live_server, page, desk, incoming, superuser):
+    _log_in(page, live_server, superuser.username)
+    _check(page, live_server, _admin_pages(desk, incoming) + EXTRA_PAGES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboards(live_server, page, desk, incoming, superuser, supervisor_a):
+    _log_in(page, live_server, supervisor_a.username)
+    _check(page, live_server, _dashboard_pages())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_changelist_and_a_form_in_other_languages(live_server, page, desk, incoming, superuser, language):
+    _use_language(page, live_server, language)
+    _log_in(page, live_server, superuser.username)
+    _check(
+        page,
+        live_server,
+        [
+            (f"case changelist [{language}]", reverse("admin:cases_case_changelist")),
+            (f"asset change form [{language}]", reverse("admin:assets_asset_change", args=[desk.asset_a.pk])),
+        ],
+    )
