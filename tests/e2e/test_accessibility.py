@@ -8,12 +8,14 @@ To check a new page, add its path to EXTRA_PAGES (or a function of the data to `
 A failure names the page, the rule, its impact and the offending elements' selectors."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from recovery.dashboards.urls import urlpatterns as dashboard_urlpatterns
@@ -48,10 +50,9 @@ def _changelist_pages():
     return sorted(pages)
 
 
-def _admin_pages(desk, incoming):
-    records = [desk.case_a, desk.request_a, desk.asset_a, incoming]
+def _admin_pages(desk, incoming, document):
     forms = []
-    for record in records:
+    for record in [desk.case_a, desk.request_a, desk.asset_a, incoming, desk.subject_a]:
         meta = record._meta
         forms.append(
             (f"admin:{meta.app_label}_{meta.model_name}_add", reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
@@ -62,6 +63,7 @@ def _admin_pages(desk, incoming):
                 reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]),
             )
         )
+    forms.append(("admin:documents_document_change", reverse("admin:documents_document_change", args=[document.pk])))
     return [("admin:index", reverse("admin:index")), *_changelist_pages(), *forms]
 
 
@@ -157,6 +159,24 @@ def incoming(desk, investigator_a, unit_a):
     return make_incoming(unit=unit_a, actor=investigator_a, legal_basis=desk.uncac, measures=[desk.freezing])
 
 
+@pytest.fixture
+def document(desk, investigator_a, superuser):
+    """A document of case A and a notification, so that their lists have rows too."""
+    from documents.services import document_add
+    from recovery.notifications import notify
+    from tests.documents.conftest import pdf_bytes
+
+    notify(recipient=superuser, title="Request MLA-1 is overdue", link=f"/admin/cases/case/{desk.case_a.pk}/change/")
+    return document_add(
+        actor=investigator_a,
+        case=desk.case_a,
+        kind="request_letter",
+        title="Request letter to Switzerland",
+        file=SimpleUploadedFile("letter.pdf", pdf_bytes("Request letter"), "application/pdf"),
+        request=desk.request_a,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
 def test_the_login_page(live_server, page, language):
@@ -165,9 +185,9 @@ def test_the_login_page(live_server, page, language):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_admin_index_changelists_and_forms(live_server, page, desk, incoming, superuser):
+def test_the_admin_index_changelists_and_forms(live_server, page, desk, incoming, document, superuser):
     _log_in(page, live_server, superuser.username)
-    _check(page, live_server, _admin_pages(desk, incoming) + EXTRA_PAGES)
+    _check(page, live_server, _admin_pages(desk, incoming, document) + EXTRA_PAGES)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -189,3 +209,38 @@ def test_a_changelist_and_a_form_in_other_languages(live_server, page, desk, inc
             (f"asset change form [{language}]", reverse("admin:assets_asset_change", args=[desk.asset_a.pk])),
         ],
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dark_theme(live_server, page, desk, incoming, superuser):
+    # The admin follows the system's dark colour scheme: the service's own colours must hold there too.
+    page.emulate_media(color_scheme="dark")
+    try:
+        _check(page, live_server, [("login [dark]", reverse("admin:login"))])
+        _log_in(page, live_server, superuser.username)
+        _check(
+            page,
+            live_server,
+            [
+                ("admin:index [dark]", reverse("admin:index")),
+                ("case changelist [dark]", reverse("admin:cases_case_changelist")),
+                ("case change form [dark]", reverse("admin:cases_case_change", args=[desk.case_a.pk])),
+                ("request change form [dark]", reverse("admin:requests_request_change", args=[desk.request_a.pk])),
+            ],
+        )
+    finally:
+        page.emulate_media(color_scheme="light")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autocomplete_fields_and_money_fields_are_named_by_their_labels(live_server, page, desk, superuser):
+    _log_in(page, live_server, superuser.username)
+    page.goto(f"{live_server.url}{reverse('admin:requests_request_change', args=[desk.request_a.pk])}")
+    page.wait_for_load_state("load")
+    # A single choice: the field's label, then the chosen value.
+    assert page.get_by_role("combobox", name=re.compile(r"^Legal basis:?\s+Kazakhstan–Switzerland")).count() == 1
+    # A multiple choice's search box.
+    assert page.get_by_role("searchbox", name="Subjects concerned").count() == 1
+    page.goto(f"{live_server.url}{reverse('admin:cases_case_change', args=[desk.case_a.pk])}")
+    assert page.get_by_role("spinbutton", name="Estimated damage").count() == 1
+    assert page.get_by_role("combobox", name="Estimated damage — Currency").count() == 1
