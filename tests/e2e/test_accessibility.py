@@ -63,7 +63,15 @@ def _admin_pages(desk, incoming, document):
                 reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]),
             )
         )
-    forms.append(("admin:documents_document_change", reverse("admin:documents_document_change", args=[document.pk])))
+    forms += [
+        ("admin:documents_document_change", reverse("admin:documents_document_change", args=[document.pk])),
+        ("admin:documents_document_new_version", reverse("admin:documents_document_new_version", args=[document.pk])),
+        (
+            "admin:requests_request_transition",
+            reverse("admin:requests_request_transition", args=[desk.request_a.pk, "sent"]),
+        ),
+        ("admin:recovery_countryprofile_page", reverse("admin:recovery_countryprofile_page", args=["CH"])),
+    ]
     return [("admin:index", reverse("admin:index")), *_changelist_pages(), *forms]
 
 
@@ -207,6 +215,7 @@ def test_a_changelist_and_a_form_in_other_languages(live_server, page, desk, inc
         [
             (f"case changelist [{language}]", reverse("admin:cases_case_changelist")),
             (f"asset change form [{language}]", reverse("admin:assets_asset_change", args=[desk.asset_a.pk])),
+            (f"dashboard:overview [{language}]", reverse("dashboard:overview")),
         ],
     )
 
