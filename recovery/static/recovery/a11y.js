@@ -57,8 +57,31 @@
     }
   }
 
+  // An open single choice's search box sits in a dropdown at the end of the page; it names the
+  // list of results it controls, whose id holds the field's.
+  function nameDropdownSearch(search) {
+    var match = /^select2-(.+)-results$/.exec(search.getAttribute("aria-controls") || "");
+    var select = match && document.getElementById(match[1]);
+    var label = select && labelOf(select);
+    if (label && label.id && search.getAttribute("aria-labelledby") !== label.id) {
+      search.setAttribute("aria-labelledby", label.id);
+    }
+  }
+
+  // An open combobox must name the list it controls (ARIA 1.2); select2 4.0 only sets aria-owns.
+  function linkResults(selection) {
+    var owns = selection.getAttribute("aria-owns");
+    if (owns && selection.getAttribute("aria-controls") !== owns) {
+      selection.setAttribute("aria-controls", owns);
+    } else if (!owns && selection.hasAttribute("aria-controls")) {
+      selection.removeAttribute("aria-controls");
+    }
+  }
+
   function nameAll() {
     document.querySelectorAll("select.admin-autocomplete").forEach(nameCombobox);
+    document.querySelectorAll('.select2-selection[role="combobox"]').forEach(linkResults);
+    document.querySelectorAll(".select2-search--dropdown .select2-search__field").forEach(nameDropdownSearch);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
