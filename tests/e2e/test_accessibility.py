@@ -1,8 +1,9 @@
 """Accessibility, checked in a real browser with axe-core (from npm: package.json, installed by
 `make pytest`): no page a user reaches reports a "critical" or "serious" violation. The pages: the
 login page, the admin index, every admin changelist, the add and change forms of the main records,
-and every dashboard page; the login page and a changelist also in Russian and Kazakh, since the
-labels come from the translations.
+and every dashboard page; the login page, a changelist, a form and a dashboard also in Russian and
+Kazakh (the labels come from the translations), and a few pages in the admin's dark theme. The
+context bypasses the Content-Security-Policy only to inject axe; the pages' scripts run as for users.
 
 To check a new page, add its path to EXTRA_PAGES (or a function of the data to `_admin_pages`).
 A failure names the page, the rule, its impact and the offending elements' selectors."""
@@ -28,8 +29,8 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
 PASSWORD = "correct-horse-battery"
 
-# Pages of other parts (a desk, an inbox, a calendar...): (name shown in a failure, path), checked
-# signed in as the superuser with the same data as the admin pages.
+# Pages of other parts (a desk, an inbox, a calendar...): (name shown in a failure, path), e.g.
+# ("desk", "/admin/desk/"), checked signed in as the superuser with the same data as the admin pages.
 EXTRA_PAGES: list[tuple[str, str]] = []
 
 
