@@ -6,6 +6,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
+# axe-core (package.json, pinned by package-lock.json), which the browser tests inject into pages to
+# check accessibility. Only the tests need Node: `make run` does not.
+AXE    := node_modules/.installed
 
 .PHONY: run test lint check-migrations pytest install lock messages clean bench
 
@@ -17,6 +20,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(AXE)
 
 ## make run: the service with demo data on its embedded defaults (SQLite, filesystem broker).
 run: $(STAMP)
@@ -32,7 +39,7 @@ lint: $(STAMP)
 check-migrations: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AXE)
 	$(VENV)/bin/pytest -q -m "not e2e"
 	# The browser tests drive a live server; they run in a process of their own, on a fresh test
 	# database, so that nothing the rest of the suite left behind (flushed groups, caches) reaches them.
@@ -56,4 +63,4 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from djmoney.forms.widgets import MoneyWidget
 
 from recovery import access
 from recovery.currencies import CurrencyChoiceAdminMixin
@@ -519,6 +520,17 @@ class VersionedModelForm(forms.ModelForm):
         return data
 
 
+def name_currency_select(formfield):
+    """django-money's widget renders an amount and a currency under one <label> that points at
+    neither (a label names one control): each gets a name of its own, the field's and its currency."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, MoneyWidget):
+        amount, currency = widget.widgets
+        amount.attrs.setdefault("aria-label", formfield.label)
+        currency.attrs.setdefault("aria-label", format_lazy("{} — {}", formfield.label, _("Currency")))
+    return formfield
+
+
 class ServiceModelAdmin(AuditlogHistoryAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """A ModelAdmin whose saves go through the app's services.
 
@@ -532,6 +544,9 @@ class ServiceModelAdmin(AuditlogHistoryAdminMixin, ScopedAdminMixin, admin.Model
     transitions: dict = {}  # filled by TransitionAdminMixin subclasses
 
     # -- forms
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return name_currency_select(super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         return type(form_class.__name__, (form_class,), {"admin_request": request})

@@ -57,7 +57,22 @@ def _link(url: str, inner: str, title: str) -> str:
     tooltip = f"<title>{escape(title)}</title>"
     if not url:
         return f"<g>{tooltip}{inner}</g>"
-    return f'<a href="{escape(url)}">{tooltip}{inner}</a>'
+    # The link's own name: a screen reader does not always take it from an SVG <title>.
+    return f'<a href="{escape(url)}" aria-label="{escape(title)}">{tooltip}{inner}</a>'
+
+
+def _open_svg(width: int, height: int, title: str, linked: bool) -> str:
+    """The chart's <svg>: an image when it holds no link; a labelled group when it does, since an
+    image's content is presentational and links inside it would be nested controls."""
+    role = "group" if linked else "img"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    )
+
+
+def _linked(rows: list[Row]) -> bool:
+    return any(segment.url for row in rows for segment in row.segments)
 
 
 def hbar_chart(
@@ -70,11 +85,7 @@ def hbar_chart(
     height = top + len(rows) * (bar_h + gap) + 10
     plot_w = width - label_width - 70
     scale_max = max((r.total for r in rows), default=0) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        *legend,
-    ]
+    parts = [_open_svg(width, height, title, _linked(rows)), *legend]
     for index, row in enumerate(rows):
         y = top + index * (bar_h + gap)
         parts.append(
@@ -108,10 +119,7 @@ def column_chart(
     group_w = (width - left - 10) / n
     col_w = max(min(group_w * 0.8 / max(len(series), 1), 28), 2)
     scale_max = max((s.value for c in columns for s in c.segments), default=0) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-    ]
+    parts = [_open_svg(width, height, title, _linked(columns))]
     parts.extend(legend)
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" class="axis"></line>'

@@ -34,3 +34,15 @@ def test_a_column_chart_is_well_formed_and_handles_no_data():
     assert len(root.findall(f".//{SVG}a")) == 2
     assert ET.fromstring(str(hbar_chart([], ["Requests"], title="empty"))) is not None
     assert ET.fromstring(str(column_chart([], ["Sent"], title="empty"))) is not None
+
+
+def test_a_chart_with_links_is_a_labelled_group_and_each_link_has_a_name():
+    # An image's content is presentational: links inside role="img" would be nested controls that
+    # assistive technology cannot reach.
+    linked = ET.fromstring(
+        str(hbar_chart([Row("Россия", [Segment(3, "/admin/x/")])], ["Requests"], title="By country"))
+    )
+    assert linked.get("role") == "group" and linked.get("aria-label") == "By country"
+    assert [a.get("aria-label") for a in linked.findall(f".//{SVG}a")] == ["Россия — Requests: 3"]
+    unlinked = ET.fromstring(str(column_chart([Row("2025-01", [Segment(2)])], ["Sent"], title="Per month")))
+    assert unlinked.get("role") == "img" and not unlinked.findall(f".//{SVG}a")
