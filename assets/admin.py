@@ -116,7 +116,11 @@ class AssetResource(ServiceResource):
         # Decided for the whole export in one query, not one per account.
         from recovery.security.masking import ACCOUNT_ASSET_KINDS
 
-        accounts = queryset.filter(kind__in=ACCOUNT_ASSET_KINDS).values_list("pk", flat=True)
+        # import-export hands over a QuerySet, or a list when the rows were already read.
+        if hasattr(queryset, "filter"):
+            accounts = queryset.filter(kind__in=ACCOUNT_ASSET_KINDS).values_list("pk", flat=True)
+        else:
+            accounts = [asset.pk for asset in queryset if asset.kind in ACCOUNT_ASSET_KINDS]
         self._accounts_in_full = access.assets_seen_in_full(self.exporting_user, accounts)
 
     def create_through_service(self, instance, row, user):
